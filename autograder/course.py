@@ -1,0 +1,104 @@
+"""Where a course's exercises live, and what each exercise is made of.
+
+A course is a folder with ``solutions/<exercise>/`` (the instructor's source:
+the solution notebook and ``checks.py``) and ``exercises/<exercise>/`` (the
+student release: the notebook and ``public_checks.json``). A student's copy
+has only ``exercises/``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .spec import Check
+
+PUBLIC_CHECKS = "public_checks.json"
+
+
+class CourseError(Exception):
+    """The course or an exercise cannot be found; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str
+    course: "Course"
+
+    @property
+    def release_dir(self) -> Path:
+        return self.course.exercises_dir / self.name
+
+    @property
+    def source_dir(self) -> Path:
+        return self.course.solutions_dir / self.name
+
+    @property
+    def public_checks_path(self) -> Path:
+        return self.release_dir / PUBLIC_CHECKS
+
+    @property
+    def student_notebook(self) -> Path:
+        return self.release_dir / f"{self.name}.ipynb"
+
+    @property
+    def solution_notebook(self) -> Path:
+        return self.source_dir / f"{self.name}.ipynb"
+
+    @property
+    def has_solution(self) -> bool:
+        return (self.source_dir / "checks.py").is_file() and self.solution_notebook.is_file()
+
+    def checks(self) -> list[Check]:
+        """The instructor's check declarations (needs ``solutions/``)."""
+        path = self.source_dir / "checks.py"
+        if not path.is_file():
+            raise CourseError(f"{self.name}: no {path}; hidden checks need the course's solutions/ folder")
+        spec = importlib.util.spec_from_file_location(f"deepgrade_checks_{self.name}", path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return list(module.CHECKS)
+
+
+class Course:
+    def __init__(self, root: str | Path):
+        self.root = Path(root).resolve()
+        self.exercises_dir = self.root / "exercises"
+        self.solutions_dir = self.root / "solutions"
+
+    @cached_property
+    def exercise_names(self) -> list[str]:
+        names = {p.parent.name for p in self.exercises_dir.glob(f"*/{PUBLIC_CHECKS}")}
+        names |= {p.parent.name for p in self.solutions_dir.glob("*/checks.py")}
+        return sorted(names)
+
+    def exercise(self, name: str) -> Exercise:
+        if name not in self.exercise_names:
+            known = ", ".join(self.exercise_names) or "none"
+            raise CourseError(f"unknown exercise {name!r} (known: {known})")
+        return Exercise(name, self)
+
+
+def _looks_like_course(path: Path) -> bool:
+    return (path / "exercises").is_dir() or (path / "solutions").is_dir()
+
+
+def find_course(start: str | Path | None = None) -> Course:
+    """The course: ``$DEEPGRADE_COURSE``, else the nearest folder above ``start`` (or
+    the working directory) with ``exercises/`` or ``solutions/``, else the one this
+    package was installed from."""
+    if os.environ.get("DEEPGRADE_COURSE"):
+        return Course(os.environ["DEEPGRADE_COURSE"])
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if _looks_like_course(folder) and (folder / "exercises").is_dir():
+            return Course(folder)
+    package_root = Path(__file__).resolve().parents[1]
+    if _looks_like_course(package_root):
+        return Course(package_root)
+    raise CourseError("no course found: run inside a course folder (one with exercises/) "
+                      "or set DEEPGRADE_COURSE")

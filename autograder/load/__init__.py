@@ -1,0 +1,5 @@
+"""Stage 1 of grading: read a submission into a :class:`Program`."""
+
+from .program import CodeCell, Program, SubmissionError, load_program, program_from_sources
+
+__all__ = ["CodeCell", "Program", "SubmissionError", "load_program", "program_from_sources"]

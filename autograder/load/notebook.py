@@ -1,0 +1,75 @@
+"""Reading notebooks without trusting them: any nbformat, damaged metadata, magics.
+
+Only the JSON is read (no nbformat validation, which rejects notebooks a
+student's editor wrote slightly wrong). Grading-only cells are left out: the
+nbgrader test cells, deepgrade check cells and cells tagged as demos.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .program import CodeCell, SubmissionError
+
+#: Cells with one of these tags are not run when grading (heavy plots, extra training).
+SKIP_TAGS = {"demo", "deepgrade:skip", "deepgrade:check"}
+_CHECK_CALL = re.compile(r"^\s*(from\s+autograder\b|import\s+autograder\b|check\s*\()", re.M)
+_MAGIC = re.compile(r"^(\s*)([%!].*)$")
+
+
+def _source(cell: dict[str, Any]) -> str:
+    src = cell.get("source", cell.get("input", ""))
+    if isinstance(src, list):
+        src = "".join(str(s) for s in src)
+    return src if isinstance(src, str) else ""
+
+
+def _is_grading_cell(cell: dict[str, Any], source: str) -> bool:
+    meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
+    nbgrader = meta.get("nbgrader") if isinstance(meta.get("nbgrader"), dict) else {}
+    if nbgrader.get("grade") and not nbgrader.get("solution"):
+        return True
+    tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
+    if SKIP_TAGS.intersection(str(t) for t in tags):
+        return True
+    return bool(_CHECK_CALL.search(source)) and "check(" in source
+
+
+def prepare_cell(source: str, cell: dict[str, Any]) -> str | None:
+    """The runnable Python of one cell, or None when it is not to be run."""
+    if _is_grading_cell(cell, source):
+        return None
+    if source.lstrip().startswith("%%"):
+        return None  # a cell magic (%%time, %%bash...): not Python
+    return _MAGIC.sub(lambda m: f"{m.group(1)}pass  # {m.group(2)[:60]}", source)
+
+
+def _cells(nb: Any) -> list[dict[str, Any]]:
+    if not isinstance(nb, dict):
+        raise SubmissionError("not a notebook: the JSON is not an object")
+    if isinstance(nb.get("cells"), list):  # nbformat 4
+        return [c for c in nb["cells"] if isinstance(c, dict)]
+    worksheets = nb.get("worksheets")  # nbformat 3
+    if isinstance(worksheets, list) and worksheets and isinstance(worksheets[0], dict):
+        return [c for c in worksheets[0].get("cells", []) if isinstance(c, dict)]
+    raise SubmissionError("not a notebook: no cells found")
+
+
+def read_notebook_cells(text: str, name: str) -> tuple[list[CodeCell], list[str]]:
+    """Code cells to run, in order, and notes about what was left out."""
+    try:
+        nb = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SubmissionError(f"{name} is not valid notebook JSON (line {exc.lineno}: {exc.msg})") from None
+    cells: list[CodeCell] = []
+    notes: list[str] = []
+    for number, cell in enumerate(_cells(nb), start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        prepared = prepare_cell(_source(cell), cell)
+        if prepared is None:
+            continue
+        cells.append(CodeCell(prepared, f"cell {number}"))
+    return cells, notes

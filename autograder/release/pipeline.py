@@ -1,0 +1,80 @@
+"""Generating an exercise's student release from the instructor's source.
+
+The student notebook flows through nbgrader's own preprocessors, in the order
+``nbgrader generate_assignment`` uses (less the gradebook and header steps),
+so the release is what nbgrader itself would hand out. The public checks'
+expectations are recorded by running the reference solution.
+
+``release_exercise(..., write=False)`` builds everything in memory and reports
+which files would change: the staleness test uses it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..course import Course, Exercise
+from ..grade import plan_from_reference
+from ..plan import PlannedCheck
+
+#: The nbgrader preprocessors, by name, in the order generate_assignment runs them.
+STUDENT_NOTEBOOK_STEPS = (
+    "LockCells", "ClearSolutions", "ClearOutput", "CheckCellMetadata", "ComputeChecksums",
+    "ClearHiddenTests", "ClearMarkScheme", "ComputeChecksums", "CheckCellMetadata",
+)
+
+
+@dataclass
+class ReleaseReport:
+    written: list[Path] = field(default_factory=list)
+    stale: list[Path] = field(default_factory=list)
+
+
+def student_notebook_text(solution_notebook: Path) -> str:
+    """The student notebook, as the text to write: solutions replaced by stubs,
+    hidden tests and outputs removed, checksums computed."""
+    import nbformat
+    from nbgrader import preprocessors
+
+    nb = nbformat.read(str(solution_notebook), as_version=4)
+    resources: dict = {}
+    for name in STUDENT_NOTEBOOK_STEPS:
+        nb, resources = getattr(preprocessors, name)().preprocess(nb, resources)
+    return nbformat.writes(nb) + "\n"
+
+
+def public_checks_text(exercise: Exercise, plans: list[PlannedCheck]) -> str:
+    data = {"exercise": exercise.name, "format": 1,
+            "generated_from": f"solutions/{exercise.name}",
+            "checks": [p.to_json() for p in plans]}
+    return json.dumps(data, indent=1) + "\n"
+
+
+def release_exercise(exercise: Exercise, *, write: bool = True) -> ReleaseReport:
+    """Build (and, with ``write``, save) one exercise's release files."""
+    plans = plan_from_reference(exercise, hidden=False)
+    files = {
+        exercise.student_notebook: student_notebook_text(exercise.solution_notebook),
+        exercise.public_checks_path: public_checks_text(exercise, plans),
+    }
+    report = ReleaseReport()
+    for path, text in files.items():
+        if path.is_file() and path.read_text() == text:
+            continue
+        report.stale.append(path)
+        if write:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            report.written.append(path)
+    return report
+
+
+def release_course(course: Course, names: list[str] | None = None, *, write: bool = True) -> ReleaseReport:
+    total = ReleaseReport()
+    for name in names or [n for n in course.exercise_names if course.exercise(n).has_solution]:
+        part = release_exercise(course.exercise(name), write=write)
+        total.written += part.written
+        total.stale += part.stale
+    return total

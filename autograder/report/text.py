@@ -1,0 +1,50 @@
+"""Plain-text feedback: one line per check, the message and hint only where something is wrong."""
+
+from __future__ import annotations
+
+import textwrap
+
+from ..score import CheckResult, ExerciseResult
+
+MARKS = {"passed": "pass", "failed": "FAIL", "not_attempted": "todo", "error": "FAIL", "timeout": "TIME"}
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def format_check(check: CheckResult, width: int = 100) -> str:
+    head = f"  [{MARKS.get(check.status, '????')}] {check.name} ({_points(check.points)}/{_points(check.max_points)})"
+    if check.hidden:
+        head += " hidden"
+    lines = [head]
+    if check.passed:
+        return head
+    wrap = lambda text, prefix: textwrap.fill(text, width, initial_indent=prefix,  # noqa: E731
+                                              subsequent_indent=" " * len(prefix))
+    if check.message:
+        lines.append(wrap(check.message, "         "))
+    if check.hint and check.status != "not_attempted":
+        lines.append(wrap(check.hint, "   hint: "))
+    return "\n".join(lines)
+
+
+def format_result(result: ExerciseResult, width: int = 100) -> str:
+    status = " (not attempted)" if result.not_attempted else ""
+    lines = [f"{result.exercise}: {_points(result.score)}/{_points(result.max_score)} points{status}"]
+    lines += [format_check(c, width) for c in result.checks]
+    lines += [f"  note: {n}" for n in result.notes]
+    return "\n".join(lines)
+
+
+def format_summary_table(rows: list[tuple[str, ExerciseResult]], title: str = "submission") -> str:
+    """A table of points: one row per (label, result)."""
+    w = max([len(title)] + [len(label) for label, _ in rows]) + 2
+    ew = max([8] + [len(r.exercise) for _, r in rows]) + 2
+    lines = [f"{title:<{w}}{'exercise':<{ew}}{'points':>12}  status", "-" * (w + ew + 24)]
+    for label, r in rows:
+        status = ("not attempted" if r.not_attempted else
+                  "all passed" if r.all_passed else
+                  f"{sum(not c.passed for c in r.checks)} check(s) failed")
+        lines.append(f"{label:<{w}}{r.exercise:<{ew}}{_points(r.score) + '/' + _points(r.max_score):>12}  {status}")
+    return "\n".join(lines)

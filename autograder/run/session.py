@@ -1,0 +1,217 @@
+"""The grader's side of the boundary: a student's process it can call, time out and restart.
+
+Every request has a wall-clock deadline. When the process hangs, crashes or
+exits, the request gets a verdict (``timeout`` or ``crashed``) and the next
+request starts a fresh process, so one broken function never costs the
+points of the others.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..load import Program
+from ..quiet import QUIET_ENV
+from .protocol import Closed, FrameReader, ProtocolError, Timeout, write_frame
+
+#: How much of the student's printed output is kept for messages.
+OUTPUT_KEEP = 4096
+
+
+@dataclass
+class Outcome:
+    """What one request to the student's process came to."""
+
+    status: str  # ok | raised | missing | not_callable | timeout | crashed | protocol
+    value: Any = None
+    error: dict[str, Any] = field(default_factory=dict)
+    detail: str = ""
+
+    @property
+    def not_implemented(self) -> bool:
+        return self.status == "raised" and "NotImplementedError" in self.error.get("types", [])
+
+
+class OutputTail:
+    """Drains a pipe so the child never blocks, keeping only the first few KiB."""
+
+    def __init__(self, stream, keep: int = OUTPUT_KEEP):
+        self.keep, self.total, self._chunks = keep, 0, []
+        self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _drain(self, stream) -> None:
+        kept = 0
+        for chunk in iter(lambda: stream.read1(65536), b""):
+            self.total += len(chunk)
+            if kept < self.keep:
+                self._chunks.append(chunk[: self.keep - kept])
+                kept += len(self._chunks[-1])
+        stream.close()
+
+    def text(self) -> str:
+        body = b"".join(self._chunks).decode("utf-8", "replace")
+        if self.total > self.keep:
+            body += f"\n... ({self.total - self.keep} more bytes not shown)"
+        return body
+
+
+@dataclass
+class Limits:
+    """Resource limits applied to the student's process."""
+
+    load_timeout: float = 60.0
+    call_timeout: float = 10.0
+    memory_bytes: int | None = None  # address space; None = no limit
+
+    def apply(self) -> None:  # runs in the child between fork and exec
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if self.memory_bytes:
+            resource.setrlimit(resource.RLIMIT_AS, (self.memory_bytes, self.memory_bytes))
+        os.setsid()
+
+
+def worker_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a student's process: quiet TensorFlow, no display, marked as grading."""
+    env = dict(os.environ)
+    env.update(QUIET_ENV)
+    env.update({"DEEPGRADE_WORKER": "1", "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0",
+                "PYTHONUNBUFFERED": "1"})
+    package_root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    env.update(extra or {})
+    return env
+
+
+class StudentProcess:
+    """A submission loaded in its own process, answering calls with plain data."""
+
+    def __init__(self, program: Program, *, limits: Limits | None = None,
+                 cwd: str | None = None, env: dict[str, str] | None = None,
+                 preload: tuple[str, ...] = (), command: list[str] | None = None):
+        self.program = program
+        self.limits = limits or Limits()
+        if cwd is None and Path(program.path).is_file():
+            cwd = str(Path(program.path).resolve().parent)
+        self.cwd = cwd
+        self.env = worker_env(env)
+        self.preload = preload
+        self.command = command  # a sandbox wrapper (bwrap ...) may prefix the interpreter
+        self.cell_errors: list[dict[str, Any]] = []
+        self.load_failure: Outcome | None = None
+        self.starts = 0
+        self._proc: subprocess.Popen | None = None
+        self._out: OutputTail | None = None
+        self._err: OutputTail | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def _spawn(self) -> Outcome | None:
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        argv = [*(self.command or []), sys.executable, "-m", "autograder.run.worker",
+                str(to_child_r), str(from_child_w)]
+        self._proc = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            pass_fds=(to_child_r, from_child_w), cwd=self.cwd, env=self.env,
+            preexec_fn=self.limits.apply)
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self._to, self._reader = to_child_w, FrameReader(from_child_r)
+        self._out, self._err = OutputTail(self._proc.stdout), OutputTail(self._proc.stderr)
+        self.starts += 1
+        message = {**self.program.as_message(), "preload": list(self.preload),
+                   "module": "submission" if self.program.path.endswith(".py") else "__main__"}
+        outcome = self._exchange(message, self.limits.load_timeout, during="loading your code")
+        if outcome.status != "loaded":
+            self.load_failure = outcome
+            return outcome
+        self.cell_errors = outcome.value.get("cell_errors", [])
+        return None
+
+    def _ensure(self) -> Outcome | None:
+        if self._proc is not None and self._proc.poll() is None:
+            return None
+        if self.load_failure is not None:
+            return self.load_failure  # loading kills the process every time: do not retry
+        return self._spawn()
+
+    def close(self) -> None:
+        if self._proc is None:
+            return
+        try:
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self._proc.wait()
+        for fd in (self._to, self._reader.fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._proc = None
+
+    def __enter__(self) -> "StudentProcess":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- requests ----------------------------------------------------------------------
+    def _exchange(self, message: dict[str, Any], timeout: float, during: str) -> Outcome:
+        try:
+            write_frame(self._to, message)
+            reply = self._reader.read(timeout=timeout)
+        except Timeout:
+            self.close()
+            return Outcome("timeout", detail=f"did not finish within {timeout:g} s while {during}")
+        except (Closed, BrokenPipeError):
+            return Outcome("crashed", detail=f"the process ended while {during} ({self._exit_reason()})")
+        except ProtocolError as exc:
+            self.close()
+            return Outcome("protocol", detail=str(exc))
+        status = str(reply.get("status"))
+        if status == "loaded":
+            return Outcome("loaded", value=reply)
+        return Outcome(status, value=reply.get("value"), error=reply.get("error") or {},
+                       detail=str(reply.get("message") or reply.get("type") or ""))
+
+    def _exit_reason(self) -> str:
+        assert self._proc is not None
+        try:
+            code = self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.close()
+            return "stopped answering"
+        self.close()
+        if code < 0:
+            try:
+                return f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"killed by signal {-code}"
+        return f"exit code {code}"
+
+    def request(self, message: dict[str, Any], timeout: float | None = None) -> Outcome:
+        failure = self._ensure()
+        if failure is not None:
+            return failure
+        what = message.get("target", message.get("op"))
+        return self._exchange(message, timeout or self.limits.call_timeout, during=f"running {what}")
+
+    def call(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Outcome:
+        return self.request({"op": "call", "target": target, "args": list(args), "kwargs": kwargs}, timeout)
+
+    def get(self, target: str, timeout: float | None = None) -> Outcome:
+        return self.request({"op": "get", "target": target}, timeout)
+
+    def output(self) -> str:
+        """What the student's code printed (stdout then stderr), cut to a few KiB."""
+        parts = [t.text() for t in (self._out, self._err) if t is not None and t.total]
+        return "\n".join(parts)
