@@ -56,7 +56,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import grade_examples
 
-    return grade_examples(_course(args), Path(args.examples))
+    return grade_examples(_course(args), Path(args.examples), verbose=args.verbose)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="grade the example class and print a table of points")
     demo.add_argument("--examples", default="examples/class", help="folder of example submissions")
+    demo.add_argument("--verbose", "-v", action="store_true", help="print every check's feedback")
     demo.set_defaults(run=cmd_demo)
     return parser
 

@@ -105,12 +105,16 @@ def judge_case(check: PlannedCheck, case: PlannedCase, outcome: Outcome,
         return None
     hint = next((h for h, wrong in case.variants if matches(got, wrong, check.tolerance)), "")
     hint = hint or verdict.hint
+    answer = f"{shows} = {show_value(got)}" if check.kind == "value" else f"{shows} returned {show_value(got)}"
     if check.hidden:
         far = verdict.distance(coarse=True)
-        far = f" ({far})" if far else ""
-        return fail(f"{shows} {verdict.problem}{far}", hint)
-    message = f"{shows} returned {show_value(got)}"
-    if verdict.problem not in ("returned wrong values", ""):
+        if verdict.about_form:
+            return fail(f"{shows} {verdict.problem}", hint)
+        if check.kind == "value":
+            return fail(f"{answer} is wrong ({far})", hint)
+        return fail(f"{shows} returned wrong values ({far})", hint)
+    message = answer
+    if verdict.about_form:
         message += f": {verdict.problem.removeprefix('returned ')}"
     message += f"; expected {show_value(case.expected)}"
     return fail(message, hint)

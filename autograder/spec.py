@@ -101,8 +101,8 @@ def describe_arg(value: Any) -> str:
     """A short, readable description of an argument, for messages."""
     if isinstance(value, np.ndarray):
         if value.size <= 8:
-            body = np.array2string(value, precision=4, separator=", ", threshold=8)
-            dtype = "" if value.dtype == np.float64 else f", dtype={value.dtype}"
+            body = " ".join(np.array2string(value, precision=4, separator=", ", threshold=8).split())
+            dtype = "" if value.dtype in (np.float64, np.int64) else f", dtype={value.dtype}"
             return f"np.array({body}{dtype})"
         lo, hi = (value.min(), value.max()) if value.size else (0, 0)
         return f"<{value.dtype} array of shape {value.shape}, values in [{lo:.3g}, {hi:.3g}]>"

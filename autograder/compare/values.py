@@ -29,6 +29,11 @@ class Verdict:
     max_error: float | None = None
     differ: tuple[int, int] = (0, 0)  # (values that differ, values compared)
 
+    @property
+    def about_form(self) -> bool:
+        """The answer has the wrong form (type, shape, NaN), not just wrong values."""
+        return not self.ok and self.max_error is None
+
     def distance(self, coarse: bool) -> str:
         """How far off, e.g. "largest difference 0.25; 3 of 10 values differ".
 
@@ -71,7 +76,8 @@ def show_value(value: Any) -> str:
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return repr(value.item())
-        return np.array2string(value, precision=6, separator=", ", threshold=12, edgeitems=3)
+        text = np.array2string(value, precision=6, separator=", ", threshold=12, edgeitems=3)
+        return " ".join(text.split())
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, tuple):
@@ -164,7 +170,8 @@ def compare_values(got: Any, expected: Any, tol: Tolerance) -> Verdict:
         for i, (g, e) in enumerate(zip(got, expected)):
             verdict = compare_values(g, e, tol)
             if not verdict.ok:
-                return Verdict(False, f"value {i + 1} of {len(expected)}: {verdict.problem}",
+                problem = verdict.problem if verdict.about_form else "is wrong"
+                return Verdict(False, f"value {i + 1} of {len(expected)} {problem}",
                                verdict.hint, verdict.max_error, verdict.differ)
         return Verdict(True)
     if expected is None or isinstance(expected, str):

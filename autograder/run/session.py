@@ -69,7 +69,7 @@ class Limits:
     """Resource limits applied to the student's process."""
 
     load_timeout: float = 60.0
-    call_timeout: float = 10.0
+    call_timeout: float | None = None  # caps every check's own timeout when set
     memory_bytes: int | None = None  # address space; None = no limit
 
     def apply(self) -> None:  # runs in the child between fork and exec
@@ -129,7 +129,7 @@ class StudentProcess:
         self.starts += 1
         message = {**self.program.as_message(), "preload": list(self.preload),
                    "module": "submission" if self.program.path.endswith(".py") else "__main__"}
-        outcome = self._exchange(message, self.limits.load_timeout, during="loading your code")
+        outcome = self._exchange(message, self.limits.load_timeout, during=" while loading your code")
         if outcome.status != "loaded":
             self.load_failure = outcome
             return outcome
@@ -171,9 +171,9 @@ class StudentProcess:
             reply = self._reader.read(timeout=timeout)
         except Timeout:
             self.close()
-            return Outcome("timeout", detail=f"did not finish within {timeout:g} s while {during}")
+            return Outcome("timeout", detail=f"did not finish within {timeout:g} s{during}")
         except (Closed, BrokenPipeError):
-            return Outcome("crashed", detail=f"the process ended while {during} ({self._exit_reason()})")
+            return Outcome("crashed", detail=f"the process ended{during} ({self._exit_reason()})")
         except ProtocolError as exc:
             self.close()
             return Outcome("protocol", detail=str(exc))
@@ -202,8 +202,10 @@ class StudentProcess:
         failure = self._ensure()
         if failure is not None:
             return failure
-        what = message.get("target", message.get("op"))
-        return self._exchange(message, timeout or self.limits.call_timeout, during=f"running {what}")
+        timeout = timeout or 10.0
+        if self.limits.call_timeout:
+            timeout = min(timeout, self.limits.call_timeout)
+        return self._exchange(message, timeout, during="")
 
     def call(self, target: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Outcome:
         return self.request({"op": "call", "target": target, "args": list(args), "kwargs": kwargs}, timeout)

@@ -1,0 +1,13 @@
+"""Wrong: p_fake forgets the bias b = 1.0."""
+import numpy as np
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def predict_no_hidden(X, W, b):
+    return sigmoid(X @ W + b)
+
+
+p_fake = sigmoid(0.3 * 1 + 0.1 * 2.2)

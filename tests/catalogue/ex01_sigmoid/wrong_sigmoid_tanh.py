@@ -1,0 +1,13 @@
+"""Wrong: tanh used as the sigmoid."""
+import numpy as np
+
+
+def sigmoid(z):
+    return np.tanh(z)
+
+
+def predict_no_hidden(X, W, b):
+    return 1 / (1 + np.exp(-(X @ W + b)))
+
+
+p_fake = 1 / (1 + np.exp(-(0.3 * 1 + 0.1 * 2.2 + 1.0)))
