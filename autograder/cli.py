@@ -60,23 +60,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--course", help="course folder (default: found from the working directory)")
     parser = argparse.ArgumentParser(prog="deepgrade", description="Grade deep-learning exercises.")
-    parser.add_argument("--course", help="course folder (default: found from the working directory)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    check = sub.add_parser("check", help="grade one submission on one exercise")
+    check = sub.add_parser("check", parents=[common], help="grade one submission on one exercise")
     check.add_argument("submission", help="a notebook (.ipynb) or a Python module (.py)")
     check.add_argument("--exercise", "-e", required=True, help="exercise name, e.g. ex01_sigmoid")
     check.add_argument("--hidden", action="store_true", help="run the hidden checks too (needs solutions/)")
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.set_defaults(run=cmd_check)
 
-    release = sub.add_parser("release", help="regenerate exercises/ from solutions/")
+    release = sub.add_parser("release", parents=[common], help="regenerate exercises/ from solutions/")
     release.add_argument("exercise", nargs="*", help="only these exercises")
     release.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
     release.set_defaults(run=cmd_release)
 
-    demo = sub.add_parser("demo", help="grade the example class and print a table of points")
+    demo = sub.add_parser("demo", parents=[common], help="grade the example class and print a table of points")
     demo.add_argument("--examples", default="examples/class", help="folder of example submissions")
     demo.add_argument("--verbose", "-v", action="store_true", help="print every check's feedback")
     demo.set_defaults(run=cmd_demo)

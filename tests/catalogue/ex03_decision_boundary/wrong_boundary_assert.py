@@ -1,0 +1,12 @@
+"""Wrong: decision_boundary uses assert b2 != 0 (AssertionError) instead of raising ValueError."""
+import numpy as np
+
+
+def decision_boundary(b0, b1, b2):
+    assert b2 != 0, "b2 must not be 0"
+    return -b0 / b2, -b1 / b2
+
+
+def predict_class(X, b0, b1, b2):
+    log_odds = b0 + b1 * X[:, 0] + b2 * X[:, 1]
+    return (log_odds >= 0).astype(int)

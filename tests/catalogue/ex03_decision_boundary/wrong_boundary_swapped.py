@@ -1,0 +1,15 @@
+"""Wrong: decision_boundary returns (slope, intercept) instead of (intercept, slope)."""
+import numpy as np
+
+
+def decision_boundary(b0, b1, b2):
+    if b2 == 0:
+        raise ValueError("b2 = 0: the boundary is vertical")
+    intercept = -b0 / b2
+    slope = -b1 / b2
+    return slope, intercept
+
+
+def predict_class(X, b0, b1, b2):
+    log_odds = b0 + b1 * X[:, 0] + b2 * X[:, 1]
+    return (log_odds >= 0).astype(int)

@@ -1,0 +1,84 @@
+"""The same verdicts three ways: ``pytest exercises/``, a check cell in the notebook,
+and ``deepgrade check``, on a student's copy of the release (no solutions/)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.course import Course
+from autograder.grade import grade_submission
+from autograder.release.fill import fill_notebook, write_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+EXERCISES = Course(ROOT).exercise_names
+PUBLIC_POINTS = {name: sum(c["points"] for c in json.loads(
+    (ROOT / "exercises" / name / "public_checks.json").read_text())["checks"]) for name in EXERCISES}
+
+
+@pytest.fixture
+def filled_copy(student_copy: Path) -> Path:
+    """The student's copy with every answer cell filled in with the reference solution."""
+    course = Course(ROOT)
+    for name in EXERCISES:
+        ex = course.exercise(name)
+        target = student_copy / "exercises" / name / f"{name}.ipynb"
+        write_notebook(fill_notebook(target, ex.solution_notebook), target)
+    return student_copy
+
+
+def run_pytest(where: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", *args], cwd=where, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+
+
+def test_pytest_on_the_untouched_release_reports_every_exercise_not_attempted(student_copy):
+    proc = run_pytest(student_copy, "exercises/")
+    assert proc.returncode == 1, proc.stdout[-3000:]
+    summary = proc.stdout.split("deepgrade points", 1)[1]
+    for name in EXERCISES:
+        line = next(l for l in summary.splitlines() if l.strip().startswith(name))
+        assert f"0/{PUBLIC_POINTS[name]:g}" in line and "not attempted" in line, line
+    assert "Traceback" not in proc.stdout
+    assert "NotImplementedError" in proc.stdout
+
+
+def test_pytest_on_the_filled_release_gives_full_marks(filled_copy):
+    proc = run_pytest(filled_copy, "exercises/")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    total = sum(PUBLIC_POINTS.values())
+    assert f"total: {total:g}/{total:g} points" in proc.stdout
+
+
+def test_pytest_on_one_exercise_folder(filled_copy):
+    proc = run_pytest(filled_copy, "exercises/ex01_sigmoid")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert f"total: {PUBLIC_POINTS['ex01_sigmoid']:g}/{PUBLIC_POINTS['ex01_sigmoid']:g}" in proc.stdout
+
+
+def test_deepgrade_check_on_the_filled_release_gives_full_marks(filled_copy):
+    course = Course(filled_copy)
+    for name in EXERCISES:
+        nb = filled_copy / "exercises" / name / f"{name}.ipynb"
+        result = grade_submission(nb, name, course=course)
+        assert result.all_passed and result.score == PUBLIC_POINTS[name], result.to_json()
+
+
+def test_check_cells_in_the_notebook_show_the_same_verdicts(filled_copy):
+    import nbclient
+    import nbformat
+
+    for name in ("ex01_sigmoid", "ex04_nll"):
+        path = filled_copy / "exercises" / name / f"{name}.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}}).execute()
+        last = nb.cells[-1]
+        text = "".join(o.get("text", "") for o in last.outputs if o.output_type == "stream")
+        full = PUBLIC_POINTS[name]
+        assert f"{name}: {full:g}/{full:g} points" in text, text
