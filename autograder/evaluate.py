@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 from .compare import compare_values, matches, show_value
-from .compare.values import as_number
+from .compare.values import NONFINITE_HINT, as_number
 from .plan import PlannedCase, PlannedCheck
 from .run.session import Outcome, StudentProcess
 from .score import CheckResult
@@ -104,6 +104,8 @@ def judge_case(check: PlannedCheck, case: PlannedCase, outcome: Outcome,
     if verdict.ok:
         return None
     hint = next((h for h, wrong in case.variants if matches(got, wrong, check.tolerance)), "")
+    if not hint and verdict.hint == NONFINITE_HINT and check.hint:
+        hint = check.hint  # the instructor's hint for this check knows what overflows here
     hint = hint or verdict.hint
     answer = f"{shows} = {show_value(got)}" if check.kind == "value" else f"{shows} returned {show_value(got)}"
     if check.hidden:

@@ -85,6 +85,11 @@ def show_value(value: Any) -> str:
     return repr(value)
 
 
+#: The generic hint for NaN or infinite answers; a check's own hint, when it has one, says more.
+NONFINITE_HINT = ("Some values overflowed or were undefined (log(0), 0/0, exp of a large number). "
+                  "Keep intermediate values in range.")
+
+
 def _wrong_values(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> Verdict:
     err = np.abs(got - expected)
     close = np.isclose(got, expected, rtol=tol.rtol, atol=tol.atol, equal_nan=True)
@@ -116,9 +121,7 @@ def compare_arrays(got: Any, expected: np.ndarray, tol: Tolerance) -> Verdict:
     got64 = got.astype(np.float64)
     if not np.all(np.isfinite(got64) | ~np.isfinite(exp64)):
         n = int(np.count_nonzero(~np.isfinite(got64)))
-        return Verdict(False, f"returned {n} NaN or infinite value(s)",
-                       hint="Some values overflowed or were undefined (log(0), 0/0, exp of a "
-                            "large number). Keep intermediate values in range.")
+        return Verdict(False, f"returned {n} NaN or infinite value(s)", hint=NONFINITE_HINT)
     if tol.exact:
         ok = np.array_equal(got64, exp64)
     else:

@@ -63,7 +63,7 @@ NO_HIDDEN_MISTAKES = [
 CHECKS = [
     Check("sigmoid_values", target="sigmoid", points=2,
           about="sigmoid(z) = 1 / (1 + exp(-z)) for a number and elementwise for an array",
-          cases=[Case(0.0), Case(np.array([-2.0, -1.0, 0.0, 1.0, 2.0]))],
+          cases=[Case(np.array([-2.0, -1.0, 0.0, 1.0, 2.0])), Case(0.0)],
           mistakes=SIGMOID_MISTAKES,
           hint="The sigmoid maps 0 to 0.5, large positive z towards 1 and large negative z towards 0."),
     Check("sigmoid_extremes", target="sigmoid", points=1,

@@ -61,6 +61,9 @@ TWO_HIDDEN_MISTAKES = [
             variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_sig(_sig(X @ W1) @ W2) @ W3)),
     Mistake("This exercise uses the sigmoid in the hidden layers, not ReLU.",
             variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_relu(_relu(X @ W1 + b1) @ W2 + b2) @ W3 + b3)),
+    Mistake("W2 is (h1, h2): multiply hidden1 @ W2 without transposing it (with 8 x 8 "
+            "weights both orders fit, but only one is the network).",
+            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_sig(_sig(X @ W1 + b1) @ W2.T + b2) @ W3 + b3)),
     Mistake("The shapes do not fit: X @ W1 is (n, h1), then @ W2 (h1, h2), then @ W3 (h2, 1).",
             raised="ValueError", message="mismatch"),
 ]
@@ -117,12 +120,15 @@ CHECKS = [
           hint="hidden = sigmoid(X @ W1 + b1); p = sigmoid(hidden @ W2 + b2); p has shape (n, 1)."),
     Check("predict_hidden_random", target="predict_hidden", points=2, hidden=True,
           about="one hidden layer: batches of 1 to 3000 rows, 1 to 64 hidden units, float32 and integers",
-          cases=_one_hidden_random, mistakes=ONE_HIDDEN_MISTAKES),
+          cases=_one_hidden_random, mistakes=ONE_HIDDEN_MISTAKES,
+          hint="hidden = sigmoid(X @ W1 + b1); p = sigmoid(hidden @ W2 + b2), for any number of "
+               "rows and hidden units."),
     Check("predict_two_hidden_course", target="predict_two_hidden", points=3,
           about="two hidden layers of 8 sigmoid units on the course's weights (p = 0.64217449 for x = (1, 2.2))",
           cases=_course_two_hidden, mistakes=TWO_HIDDEN_MISTAKES,
           hint="Apply sigmoid(input @ W + b) three times: two hidden layers and the output."),
     Check("predict_two_hidden_random", target="predict_two_hidden", points=2, hidden=True,
           about="two hidden layers: batches of 1 to 2000 rows, layers of 1 to 32 units, float32",
-          cases=_two_hidden_random, mistakes=TWO_HIDDEN_MISTAKES),
+          cases=_two_hidden_random, mistakes=TWO_HIDDEN_MISTAKES,
+          hint="Apply sigmoid(input @ W + b) three times, for any layer sizes."),
 ]

@@ -48,6 +48,7 @@ def _class_random():
         X = rng.normal(0, 3, size=(n, 2))
         yield Case(X, *(float(v) for v in rng.normal(0, 2, size=3)))
     grid = np.array([[x1, x2] for x1 in range(-3, 4) for x2 in range(-3, 4)])
+    yield Case(grid, 0.5, 1, 0.25)  # log-odds 0 and 0.25 on the grid: >= 0.5 and > 0 differ
     yield Case(grid, 1, 2, 0.5)
     yield Case(rng.normal(size=(30, 2)).astype(np.float32), 0.5, -1.0, 2.0)
     yield Case(grid, 1, 2, 0)
@@ -74,14 +75,18 @@ CHECKS = [
           cases=[Case(0, 1, 0, raises="ValueError"),
                  Case(np.float32(2), np.float32(-1), np.float32(0), raises="ValueError")],
           mistakes=[Mistake("Test `if b2 == 0:` and raise ValueError before dividing.",
-                            raised="ZeroDivisionError")]),
+                            raised="ZeroDivisionError")],
+          hint="Test `if b2 == 0:` before dividing and `raise ValueError(...)`: NumPy numbers such as "
+               "np.float32(0) divide to inf or nan without raising ZeroDivisionError."),
     Check("predict_class_course", target="predict_class", points=2,
           about="predict_class(X, b0, b1, b2) gives label 1 where p >= 0.5 and 0 elsewhere, shape (n,)",
           cases=[Case(np.array([[0.0, 0.0], [-1.0, 0.0], [-0.5, 0.0], [-0.5, 1.0], [2.0, -10.0],
-                                [-0.6, 0.0]]), 1, 2, 0.5)],
+                                [-0.6, 0.0], [-0.4, 0.0]]), 1, 2, 0.5)],
           tolerance=Tolerance(exact=True, squeeze=True), mistakes=CLASS_MISTAKES,
           hint="label = 1 where b0 + b1*x1 + b2*x2 >= 0 (then p >= 0.5), else 0."),
     Check("predict_class_random", target="predict_class", points=2, hidden=True,
           about="predict_class on 1 to 4000 points, float32, and a model with b2 == 0",
-          cases=_class_random, tolerance=Tolerance(exact=True, squeeze=True), mistakes=CLASS_MISTAKES),
+          cases=_class_random, tolerance=Tolerance(exact=True, squeeze=True), mistakes=CLASS_MISTAKES,
+          hint="label = 1 where b0 + b1*x1 + b2*x2 >= 0, else 0; this needs no division, "
+               "so it works when b2 == 0 too."),
 ]

@@ -26,6 +26,10 @@ BINARY_MISTAKES = [
             variant=lambda y, p: -np.mean(_ll_terms(y, p)) / np.log(10)),
     Mistake("The (1 - y) * log(1 - p) term is missing: examples with y = 0 count too.",
             variant=lambda y, p: -np.mean(np.asarray(y) * np.log(_clip(p)))),
+    Mistake("A product of thousands of probabilities underflows to 0 and its log is -inf: "
+            "take the mean of the logs instead.",
+            variant=lambda y, p: -np.log(np.prod(np.where(np.asarray(y) == 1, _clip(p), 1 - _clip(p))))
+            / len(y)),
     Mistake("Keras clips p to [1e-7, 1 - 1e-7]; that answer used a different epsilon.",
             variant=lambda y, p: -np.mean(np.asarray(y) * np.log(np.clip(p, 1e-15, 1 - 1e-15))
                                           + (1 - np.asarray(y)) * np.log(np.clip(1 - np.asarray(p), 1e-15, 1)))),
@@ -97,7 +101,7 @@ CHECKS = [
                "take the mean of the logs instead."),
     Check("nll_categorical_values", target="nll_categorical", points=2,
           about="nll_categorical(y, P): -mean(log P[i, y_i]); an untrained 10-class model gives -ln(0.1)",
-          cases=[Case(np.array([0, 2, 1]), np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.25, 0.5, 0.25]])),
+          cases=[Case(np.array([0, 2, 2]), np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.25, 0.5, 0.25]])),
                  Case(np.array([3, 7, 0, 9]), np.full((4, 10), 0.1),
                       shows="nll_categorical(y of 4 labels, P uniform over 10 classes)")],
           mistakes=CATEGORICAL_MISTAKES,
@@ -105,7 +109,7 @@ CHECKS = [
                "then NLL = -mean(log of those)."),
     Check("nll_categorical_clipping", target="nll_categorical", points=1,
           about="nll_categorical clips probabilities like Keras, so P = 0 for the true class stays finite",
-          cases=[Case(np.array([0, 1]), np.array([[0.0, 1.0], [1.0, 0.0]]))],
+          cases=[Case(np.array([0, 1]), np.array([[0.0, 0.5, 0.5], [0.5, 0.0, 0.5]]))],
           tolerance=Tolerance(rtol=0.02, atol=1e-6), mistakes=CATEGORICAL_MISTAKES, hint=NONFINITE_HINT),
     Check("nll_categorical_random", target="nll_categorical", points=2, hidden=True,
           about="nll_categorical on 1 to 4000 examples with 2 to 10 classes, float32, zeros in P",

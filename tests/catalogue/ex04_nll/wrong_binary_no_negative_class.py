@@ -1,0 +1,12 @@
+"""Wrong: nll_binary forgets the (1 - y) * log(1 - p) term."""
+import numpy as np
+
+
+def nll_binary(y, p):
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return -np.mean(y * np.log(p))
+
+
+def nll_categorical(y, P):
+    P = np.clip(P, 1e-7, 1 - 1e-7)
+    return -np.mean(np.log(P[np.arange(len(y)), y]))
