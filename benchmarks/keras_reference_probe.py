@@ -114,12 +114,13 @@ def child(kind: str, variant: str, seed: int) -> dict:
         model = build_model(kind, keras)
     model.compile(optimizer=keras.optimizers.Adam(settings["lr"]), loss=loss, metrics=["accuracy"])
 
-    t4 = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    c4, t4 = time.process_time(), time.perf_counter()
     history = model.fit(
         x_tr, y_tr, validation_data=(x_va, y_va),
         epochs=settings["epochs"], batch_size=settings["batch_size"], verbose=0,
     )
-    fit_s = time.perf_counter() - t4
+    fit_s, fit_cpu_s = time.perf_counter() - t4, time.process_time() - c4
 
     t5 = time.perf_counter()
     proba = model.predict(x_te, verbose=0)
@@ -129,7 +130,8 @@ def child(kind: str, variant: str, seed: int) -> dict:
         "model": kind, "variant": variant, "seed": seed, **settings,
         "params": int(model.count_params()),
         "import_tf_s": t1 - t0, "import_keras_s": t2 - t1, "load_data_s": load_s,
-        "fit_s": fit_s, "predict_s": predict_s,
+        "fit_s": fit_s, "fit_cpu_s": fit_cpu_s, "predict_s": predict_s,
+        "loadavg_1min": load_before,
         "val_acc": float(history.history["val_accuracy"][-1]),
         "test_acc": float(np.mean(pred == y_te)),
         "pred_sha": hashlib.sha256(np.ascontiguousarray(proba).tobytes()).hexdigest()[:12],
@@ -173,14 +175,15 @@ def main() -> None:
             for s in args.seeds.split(",")]
     if args.repeat:
         plan += [(m, "reference", 0) for m in args.models.split(",")]
-    header = f"{'model':5} {'variant':9} {'seed':>4} {'ep':>3} {'lr':>7} {'import':>7} {'fit_s':>7} {'pred_s':>6} {'val':>6} {'test':>6} pred_sha"
+    header = f"{'model':5} {'variant':9} {'seed':>4} {'ep':>3} {'lr':>7} {'import':>7} {'fit_s':>7} {'cpu_s':>6} {'pred_s':>6} {'load':>5} {'val':>6} {'test':>6} pred_sha"
     print(header, flush=True)
     for kind, variant, seed in plan:
         row, leaked = run_one(kind, variant, seed)
         leaks.update(leaked)
         rows.append(row)
         print(f"{kind:5} {variant:9} {seed:4d} {row['epochs']:3d} {row['lr']:7.0e} {row['import_tf_s']:7.2f} "
-              f"{row['fit_s']:7.2f} {row['predict_s']:6.2f} {row['val_acc']:6.3f} {row['test_acc']:6.3f} "
+              f"{row['fit_s']:7.2f} {row['fit_cpu_s']:6.1f} {row['predict_s']:6.2f} {row['loadavg_1min']:5.1f} "
+              f"{row['val_acc']:6.3f} {row['test_acc']:6.3f} "
               f"{row['pred_sha']}", flush=True)
     print("\nstderr lines seen (count x line):")
     for line, count in leaks.most_common():

@@ -27,10 +27,10 @@ from .text import build_vocabulary, decode, encode, tokenize
 NAME = "imdb_reviews"
 _VERSION = 1  # bump when tokenizing/splitting changes (invalidates caches)
 DEFAULT_NUM_WORDS = 5000
-DEFAULT_MAXLEN = 200
+DEFAULT_MAXLEN = 150
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TextSplits(Splits):
     """Splits plus the vocabulary: ``vocabulary[i]`` is the word with index ``i``."""
 
@@ -109,7 +109,7 @@ def _build(path: Path, num_words: int, maxlen: int) -> Arrays:
 def load_movie_reviews(num_words: int = DEFAULT_NUM_WORDS, maxlen: int = DEFAULT_MAXLEN) -> TextSplits:
     """Return fixed IMDB splits as int32 ``(n, maxlen)`` sequences and int64 0/1 labels.
 
-    Sizes (balanced, see ``manifest.json``): 4000 train / 1000 validation /
+    Sizes (balanced, see ``manifest.json``): 6000 train / 1000 validation /
     2000 test.  ``num_words`` counts all indices (0 = padding, 1 = unknown
     word, 2.. = the ``num_words - 2`` most frequent training words); every
     value in ``x`` is ``< num_words``.  Each review keeps its last ``maxlen``

@@ -16,12 +16,13 @@ import numpy as np
 SPLIT_NAMES = ("train", "validation", "test")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Split:
     """One split. Unpacks like Keras data: ``x, y = data.train``.
 
     ``index`` holds each example's row number in the source file, which makes
-    disjointness of splits checkable.
+    disjointness of splits checkable.  ``eq=False``: comparing arrays with
+    ``==`` is ambiguous, compare fields with ``np.array_equal`` instead.
     """
 
     x: np.ndarray
@@ -35,7 +36,7 @@ class Split:
         return int(self.y.shape[0])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Splits:
     """Train / validation / held-out test. Unpacks as ``(train, validation, test)``."""
 
