@@ -256,6 +256,20 @@ def test_mnist_second_load_uses_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(dd.load_mnist().train) == 3500
 
 
+def test_changed_split_sizes_do_not_reuse_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(dd.load_mnist().train) == 3500  # cached now
+    original = mnist.entry
+
+    def smaller_train(name: str) -> dict:
+        spec = original(name)
+        spec["split_sizes"]["train"] = 3000
+        return spec
+
+    monkeypatch.setattr(mnist, "entry", smaller_train)
+    data = dd.load_mnist()
+    assert len(data.train) == 3000 and len(data.test) == 1000
+
+
 def test_unwritable_cache_still_loads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")

