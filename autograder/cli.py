@@ -17,15 +17,15 @@ from .load import SubmissionError
 USAGE_ERROR = 2
 
 
-def _course(args: argparse.Namespace) -> Course:
-    return Course(args.course) if args.course else find_course()
+def _course(args: argparse.Namespace, start: Path | None = None) -> Course:
+    return Course(args.course) if args.course else find_course(start)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .grade import grade_submission
     from .report import format_result
 
-    course = Course(args.course) if args.course else find_course(Path(args.submission).resolve().parent)
+    course = _course(args, Path(args.submission).resolve().parent)
     result = grade_submission(args.submission, args.exercise, hidden=args.hidden, course=course)
     if args.format == "json":
         print(json.dumps(result.to_json(), indent=2))

@@ -21,7 +21,7 @@ from .run.session import StudentProcess
 from .spec import Check, Tolerance, describe_call
 
 
-class ReferenceError(Exception):
+class ReferenceSolutionError(Exception):
     """The reference solution failed on a case: the exercise itself needs fixing."""
 
 
@@ -99,13 +99,13 @@ def plan_check(check: Check, reference: StudentProcess) -> PlannedCheck:
             outcome = reference.call(check.target, *args, timeout=max(check.timeout, 60), **kwargs)
         if case.raises:
             if outcome.status != "raised" or case.raises not in outcome.error.get("types", []):
-                raise ReferenceError(f"{check.name}: reference {shows} should raise {case.raises}, "
+                raise ReferenceSolutionError(f"{check.name}: reference {shows} should raise {case.raises}, "
                                      f"got {outcome.status} {outcome.error or outcome.detail}")
             expected = None
         elif check.bounds is not None:
             expected = None  # only the form is checked: the value itself must not be revealed
         elif outcome.status != "ok":
-            raise ReferenceError(f"{check.name}: reference {shows} gave {outcome.status}: "
+            raise ReferenceSolutionError(f"{check.name}: reference {shows} gave {outcome.status}: "
                                  f"{outcome.error or outcome.detail}")
         else:
             expected = outcome.value
@@ -120,11 +120,6 @@ def plan_check(check: Check, reference: StudentProcess) -> PlannedCheck:
     return PlannedCheck(check.name, check.target, float(check.points), check.about, check.kind,
                         check.hidden, check.tolerance, check.hint, check.timeout, check.bounds, raised,
                         planned_cases)
-
-
-def save_plans(path: Path, exercise: str, plans: list[PlannedCheck]) -> None:
-    data = {"exercise": exercise, "format": 1, "checks": [p.to_json() for p in plans]}
-    path.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n")
 
 
 def load_plans(path: Path) -> list[PlannedCheck]:
