@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Statuses of a check. Only "passed" earns points.
-STATUSES = ("passed", "failed", "not_attempted", "error", "timeout")
+#: Statuses of a check. "passed" earns all its points, "partial" a share of them
+#: (a trained model between the lower and the pass mark), the others none.
+STATUSES = ("passed", "partial", "failed", "not_attempted", "error", "timeout")
 
 
 @dataclass
@@ -24,6 +25,10 @@ class CheckResult:
     message: str = ""
     hint: str = ""
     hidden: bool = False
+    earned: float | None = None  # points of a "partial" verdict
+    #: Plain data for reports that draw rather than say (accuracy, confusion matrix,
+    #: training curves); never holds a hidden check's reference values.
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -31,18 +36,27 @@ class CheckResult:
 
     @property
     def points(self) -> float:
-        return self.max_points if self.passed else 0.0
+        if self.passed:
+            return self.max_points
+        if self.status == "partial" and self.earned is not None:
+            return round(min(max(self.earned, 0.0), self.max_points), 2)
+        return 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "target": self.target, "points": self.points,
+        data = {"name": self.name, "target": self.target, "points": self.points,
                 "max_points": self.max_points, "passed": self.passed, "message": self.message,
                 "hint": self.hint, "status": self.status, "hidden": self.hidden}
+        if self.details:
+            data["details"] = self.details
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "CheckResult":
         status = data.get("status") or ("passed" if data.get("passed") else "failed")
+        earned = float(data["points"]) if status == "partial" else None
         return cls(data["name"], data["target"], float(data["max_points"]), status,
-                   data.get("message", ""), data.get("hint", ""), bool(data.get("hidden", False)))
+                   data.get("message", ""), data.get("hint", ""), bool(data.get("hidden", False)),
+                   earned, dict(data.get("details") or {}))
 
 
 @dataclass

@@ -6,7 +6,7 @@ import textwrap
 
 from ..score import CheckResult, ExerciseResult
 
-MARKS = {"passed": "pass", "failed": "FAIL", "not_attempted": "todo", "error": "FAIL", "timeout": "TIME"}
+MARKS = {"passed": "pass", "partial": "PART", "failed": "FAIL", "not_attempted": "todo", "error": "FAIL", "timeout": "TIME"}
 
 
 def _points(value: float) -> str:
