@@ -43,9 +43,41 @@ def _missing(check: PlannedCheck, student: StudentProcess) -> CheckResult:
         message += f"; {first['cell']} raised {first['types'][0]}: {first['message']}"
         if first.get("where"):
             message += f" ({first['where']})"
-        hint = "Fix the error above: the cells after it may define the name, but this one stopped."
+        hint = (_known_mistake(check, first) or
+                "Fix the error above: the cells after it may define the name, but this one stopped.")
     return CheckResult(check.name, check.target, check.points, "failed", message, hint,
                        check.hidden)
+
+
+def failed_outcome(check: Any, shows: str, outcome: Outcome, student: StudentProcess) -> CheckResult:
+    """The verdict for an answer that never came: missing, stub, timeout, crash, exception."""
+    def fail(message: str, hint: str = "", status: str = "failed") -> CheckResult:
+        return CheckResult(check.name, check.target, check.points, status, message,
+                           hint or check.hint, check.hidden)
+
+    if outcome.status == "missing":
+        return _missing(check, student)
+    if outcome.not_implemented:
+        return fail(f"not attempted: `{check.target}` still raises NotImplementedError",
+                    status="not_attempted")
+    if outcome.status == "timeout":
+        return fail(f"{shows} {outcome.detail}", TIMEOUT_HINT, "timeout")
+    if outcome.status == "crashed":
+        return fail(f"{shows}: {outcome.detail}", CRASH_HINT, "error")
+    if outcome.status == "not_callable":
+        return fail(f"`{check.target}` is a {outcome.detail}, not a function",
+                    f"Define `{check.target}` with `def {check.target}(...):`.")
+    if outcome.status == "raised":
+        return fail(f"{shows} {_raised_text(outcome)}", _known_mistake(check, outcome.error))
+    return fail(f"{shows}: the answer could not be read ({outcome.detail})", status="error")
+
+
+def _known_mistake(check: Any, error: dict[str, Any]) -> str:
+    """The hint of a declared mistake that raises this exception, if any."""
+    for hint, name, part in check.raised_mistakes:
+        if name in error.get("types", []) and part.lower() in error.get("message", "").lower():
+            return hint
+    return ""
 
 
 def _call(student: StudentProcess, check: PlannedCheck, case: PlannedCase) -> Outcome:
@@ -54,8 +86,12 @@ def _call(student: StudentProcess, check: PlannedCheck, case: PlannedCase) -> Ou
     return student.call(check.target, *case.args, timeout=check.timeout, **case.kwargs)
 
 
-def run_check(check: PlannedCheck, student: StudentProcess) -> CheckResult:
+def run_check(check: Any, student: StudentProcess) -> CheckResult:
     """All cases of one check; the first failing case decides the message."""
+    if check.kind in ("model", "build"):
+        from .evaluate_models import run_build_check, run_model_check
+
+        return (run_model_check if check.kind == "model" else run_build_check)(check, student)
     for case in check.cases:
         outcome = _call(student, check, case)
         failure = judge_case(check, case, outcome, student)
@@ -73,28 +109,10 @@ def judge_case(check: PlannedCheck, case: PlannedCase, outcome: Outcome,
                            hint or check.hint, check.hidden)
 
     shows = case.shows
-    if outcome.status == "missing":
-        return _missing(check, student)
-    if outcome.not_implemented:
-        return fail(f"not attempted: `{check.target}` still raises NotImplementedError",
-                    status="not_attempted")
-    if outcome.status == "timeout":
-        return fail(f"{shows} {outcome.detail}", TIMEOUT_HINT, "timeout")
-    if outcome.status == "crashed":
-        return fail(f"{shows}: {outcome.detail}", CRASH_HINT, "error")
-    if outcome.status == "not_callable":
-        return fail(f"`{check.target}` is a {outcome.detail}, not a function",
-                    f"Define `{check.target}` with `def {check.target}(...):`.")
-    if outcome.status == "protocol":
-        return fail(f"{shows}: the answer could not be read ({outcome.detail})", status="error")
-    if outcome.status == "raised":
-        types = outcome.error.get("types", [])
-        if case.raises and case.raises in types:
-            return None
-        for hint, name, part in check.raised_mistakes:
-            if name in types and part.lower() in outcome.error.get("message", "").lower():
-                return fail(f"{shows} {_raised_text(outcome)}", hint)
-        return fail(f"{shows} {_raised_text(outcome)}")
+    if outcome.status == "raised" and case.raises and case.raises in outcome.error.get("types", []):
+        return None
+    if outcome.status != "ok":
+        return failed_outcome(check, shows, outcome, student)
     got = outcome.value
     if case.raises:
         return fail(f"{shows} returned {show_value(got)} instead of raising {case.raises}")

@@ -12,12 +12,36 @@ from pathlib import Path
 from .course import Course, Exercise, find_course
 from .evaluate import run_check
 from .load import Program, load_program
-from .plan import PlannedCheck, load_plans, plan_check
+from .load.program import SKIPPED_MARK
+from .plan import AnyPlan, load_plans, needs_keras, plan_any
 from .run.session import Limits, StudentProcess
 from .score import ExerciseResult
 
 
-def public_plans(exercise: Exercise) -> list[PlannedCheck]:
+#: Requests the student's process needs for model checks (imports TensorFlow).
+KERAS_OPS = "autograder.run.keras_ops"
+#: Loading a notebook that imports TensorFlow takes seconds, not milliseconds.
+KERAS_LOAD_TIMEOUT = 180.0
+
+
+def open_student(program: Program, plans: list[AnyPlan], *, limits: Limits | None = None,
+                 **options) -> StudentProcess:
+    """The student's process, prepared for these checks.
+
+    For model checks it preloads the Keras requests and leaves out the
+    notebook's own calls of the training functions (the grader calls them with
+    its seed and budget); for the NumPy exercises TensorFlow is never imported.
+    """
+    if not needs_keras(plans):
+        return StudentProcess(program, limits=limits, **options)
+    trained = {p.target for p in plans if p.kind in ("model", "build")}
+    limits = limits or Limits()
+    if limits.load_timeout < KERAS_LOAD_TIMEOUT:
+        limits = Limits(KERAS_LOAD_TIMEOUT, limits.call_timeout, limits.memory_bytes)
+    return StudentProcess(program.without_calls(trained), limits=limits, preload=(KERAS_OPS,), **options)
+
+
+def public_plans(exercise: Exercise) -> list[AnyPlan]:
     """The public checks recorded in the student release."""
     if not exercise.public_checks_path.is_file():
         raise FileNotFoundError(f"{exercise.public_checks_path} is missing: regenerate the "
@@ -29,19 +53,21 @@ def reference_program(exercise: Exercise) -> Program:
     return load_program(exercise.solution_notebook)
 
 
-def plan_from_reference(exercise: Exercise, *, hidden: bool) -> list[PlannedCheck]:
+def plan_from_reference(exercise: Exercise, *, hidden: bool) -> list[AnyPlan]:
     """Plan the exercise's public or hidden checks by running the reference solution."""
     checks = [c for c in exercise.checks() if c.hidden == hidden]
-    with StudentProcess(reference_program(exercise)) as reference:
-        return [plan_check(c, reference) for c in checks]
+    if all(c.kind == "model" for c in checks):
+        return [plan_any(c, None) for c in checks]  # marks are declared: nothing to run
+    with open_student(reference_program(exercise), checks) as reference:
+        return [plan_any(c, reference) for c in checks]
 
 
 @lru_cache(maxsize=32)
-def _hidden_plans_cached(exercise: Exercise, stamp: tuple[float, float]) -> tuple[PlannedCheck, ...]:
+def _hidden_plans_cached(exercise: Exercise, stamp: tuple[float, float]) -> tuple[AnyPlan, ...]:
     return tuple(plan_from_reference(exercise, hidden=True))
 
 
-def hidden_plans(exercise: Exercise) -> list[PlannedCheck]:
+def hidden_plans(exercise: Exercise) -> list[AnyPlan]:
     """Hidden checks, planned once per process for each version of the solution."""
     stamp = (exercise.solution_notebook.stat().st_mtime, (exercise.source_dir / "checks.py").stat().st_mtime)
     return list(_hidden_plans_cached(exercise, stamp))
@@ -53,11 +79,14 @@ def grade_program(program: Program, exercise: Exercise, *, hidden: bool = False,
     if targets:
         plans = [p for p in plans if p.target in targets]
     result = ExerciseResult(exercise.name, notes=list(program.notes))
-    with StudentProcess(program, limits=limits) as student:
+    with open_student(program, plans, limits=limits) as student:
         result.checks = [run_check(plan, student) for plan in plans]
         for err in student.cell_errors:
-            if "NotImplementedError" not in err.get("types", []):
-                result.notes.append(f"{err['cell']} raised {err['types'][0]}: {err['message'][:200]}")
+            types = err.get("types", [])
+            if "NotImplementedError" in types or (SKIPPED_MARK in err["cell"] and "NameError" in types):
+                continue
+            result.notes.append(f"{err['cell'].removesuffix(SKIPPED_MARK)} raised {types[0]}: "
+                                f"{err['message'][:200]}")
     return result
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from .run.codec import from_json, normalize, to_json
 from .run.session import StudentProcess
-from .spec import Check, Tolerance, describe_call
+from .spec import BuiltModelCheck, Check, Marks, ModelCheck, Tolerance, describe_call
 
 
 class ReferenceSolutionError(Exception):
@@ -122,6 +122,123 @@ def plan_check(check: Check, reference: StudentProcess) -> PlannedCheck:
                         planned_cases)
 
 
-def load_plans(path: Path) -> list[PlannedCheck]:
+@dataclass
+class PlannedModelCheck:
+    """A trained-model check: what to train and how to score it. Nothing is
+    recorded from the reference: the marks are declared, with their measurement."""
+
+    name: str
+    target: str
+    points: float
+    about: str
+    hidden: bool
+    hint: str
+    training: dict[str, Any]  # Training.as_dict()
+    marks: Marks | None
+    split: str
+    raised_mistakes: list[tuple[str, str, str]]
+    kind: str = "model"
+
+    @property
+    def timeout(self) -> float:
+        return float(self.training["budget"])
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "target": self.target, "points": self.points, "about": self.about,
+                "kind": self.kind, "hidden": self.hidden, "hint": self.hint, "training": self.training,
+                "marks": vars(self.marks) if self.marks else None, "split": self.split,
+                "raised_mistakes": [list(m) for m in self.raised_mistakes]}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "PlannedModelCheck":
+        return cls(d["name"], d["target"], float(d["points"]), d.get("about", ""), bool(d.get("hidden")),
+                   d.get("hint", ""), d["training"], Marks(**d["marks"]) if d.get("marks") else None,
+                   d.get("split", "test"), [tuple(m) for m in d.get("raised_mistakes", [])])
+
+
+@dataclass
+class PlannedBuildCheck:
+    """A model-building check with the reference's summary and predictions recorded."""
+
+    name: str
+    target: str
+    points: float
+    about: str
+    hidden: bool
+    hint: str
+    timeout: float
+    tolerance: Tolerance
+    raised_mistakes: list[tuple[str, str, str]]
+    shows: str
+    request: dict[str, Any]  # args, kwargs, weights, x: what the "build" request sends
+    expected: dict[str, Any]  # {"summary": ..., "predictions": ...} from the reference
+    kind: str = "build"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "target": self.target, "points": self.points, "about": self.about,
+                "kind": self.kind, "hidden": self.hidden, "hint": self.hint, "timeout": self.timeout,
+                "tolerance": self.tolerance.as_dict(),
+                "raised_mistakes": [list(m) for m in self.raised_mistakes], "shows": self.shows,
+                "request": to_json(self.request), "expected": to_json(self.expected)}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "PlannedBuildCheck":
+        return cls(d["name"], d["target"], float(d["points"]), d.get("about", ""), bool(d.get("hidden")),
+                   d.get("hint", ""), float(d.get("timeout", 60)), Tolerance(**d["tolerance"]),
+                   [tuple(m) for m in d.get("raised_mistakes", [])], d.get("shows", ""),
+                   from_json(d["request"]), from_json(d["expected"]))
+
+
+AnyPlan = PlannedCheck | PlannedModelCheck | PlannedBuildCheck
+_KINDS = {"model": PlannedModelCheck, "build": PlannedBuildCheck}
+
+
+def plan_from_json(d: dict[str, Any]) -> AnyPlan:
+    return _KINDS.get(d.get("kind", ""), PlannedCheck).from_json(d)
+
+
+def _raised(mistakes) -> list[tuple[str, str, str]]:
+    return [(m.hint, m.raised, m.message) for m in mistakes if m.raised]
+
+
+def plan_model_check(check: ModelCheck) -> PlannedModelCheck:
+    return PlannedModelCheck(check.name, check.target, float(check.points), check.about, check.hidden,
+                             check.hint, check.training.as_dict(), check.marks, check.split,
+                             _raised(check.mistakes))
+
+
+def plan_build_check(check: BuiltModelCheck, reference: StudentProcess) -> PlannedBuildCheck:
+    weights = check.weights() if callable(check.weights) else check.weights
+    request = {"args": [normalize(a) for a in check.args],
+               "kwargs": {k: normalize(v) for k, v in check.kwargs.items()},
+               "weights": None if weights is None else [normalize(w) for w in weights],
+               "x": None if check.x is None else normalize(check.x)}
+    outcome = reference.request({"op": "build", "target": check.target, **request},
+                                timeout=max(check.timeout, 120))
+    if outcome.status != "ok" or not (outcome.value or {}).get("model"):
+        raise ReferenceSolutionError(f"{check.name}: reference {check.target} gave {outcome.status}: "
+                                     f"{outcome.error or outcome.detail or outcome.value}")
+    shows = check.shows or f"{check.target}()"
+    return PlannedBuildCheck(check.name, check.target, float(check.points), check.about, check.hidden,
+                             check.hint, check.timeout, check.tolerance, _raised(check.mistakes), shows,
+                             request, outcome.value)
+
+
+def plan_any(check: Check | ModelCheck | BuiltModelCheck, reference: StudentProcess | None) -> AnyPlan:
+    """Plan any kind of check (the reference process is needed for calls and builds)."""
+    if isinstance(check, ModelCheck):
+        return plan_model_check(check)
+    assert reference is not None, f"{check.name} needs the reference solution's process"
+    if isinstance(check, BuiltModelCheck):
+        return plan_build_check(check, reference)
+    return plan_check(check, reference)
+
+
+def needs_keras(plans_or_checks) -> bool:
+    """Whether the student's process must preload the Keras requests."""
+    return any(getattr(p, "kind", "") in ("model", "build") for p in plans_or_checks)
+
+
+def load_plans(path: Path) -> list[AnyPlan]:
     data = json.loads(Path(path).read_text())
-    return [PlannedCheck.from_json(d) for d in data["checks"]]
+    return [plan_from_json(d) for d in data["checks"]]

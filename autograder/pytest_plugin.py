@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from .course import PUBLIC_CHECKS, Course, Exercise
-from .plan import PlannedCheck, load_plans
+from .plan import AnyPlan, load_plans
 from .score import CheckResult, ExerciseResult
 
 RESULTS = pytest.StashKey[dict]()
@@ -24,10 +24,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("deepgrade")
     group.addoption("--deepgrade-hidden", action="store_true",
                     help="also run the hidden checks (instructors: needs solutions/)")
+    group.addoption("--deepgrade-device", choices=("cpu", "gpu", "auto"), default=None,
+                    help="where models train (default: $DEEPGRADE_DEVICE, else auto)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[RESULTS] = {}
+    device = config.getoption("deepgrade_device", None)
+    if device:
+        import os
+
+        from .run.device import device_env
+        os.environ.update(device_env(device))
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
@@ -56,6 +64,7 @@ class ExerciseFile(pytest.File):
         if self.config.getoption("deepgrade_hidden"):
             from .grade import hidden_plans
             plans += hidden_plans(self.exercise)
+        self.plans = plans
         for plan in plans:
             yield CheckItem.from_parent(self, name=plan.name, plan=plan)
 
@@ -63,12 +72,12 @@ class ExerciseFile(pytest.File):
         return self.path.parent / f"{self.path.parent.name}.ipynb"
 
     def setup(self) -> None:
+        from .grade import open_student
         from .load import SubmissionError, load_program
-        from .run.session import StudentProcess
 
         self.load_error = ""
         try:
-            self.student = StudentProcess(load_program(self.submission()))
+            self.student = open_student(load_program(self.submission()), getattr(self, "plans", []))
         except SubmissionError as exc:
             self.load_error = str(exc)
 
@@ -78,7 +87,7 @@ class ExerciseFile(pytest.File):
 
 
 class CheckItem(pytest.Item):
-    def __init__(self, *, plan: PlannedCheck, **kwargs):
+    def __init__(self, *, plan: AnyPlan, **kwargs):
         super().__init__(**kwargs)
         self.plan = plan
 

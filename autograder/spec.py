@@ -120,3 +120,137 @@ def describe_call(target: str, case: Case, kind: str = "call") -> str:
     parts = [describe_arg(a) for a in case.args]
     parts += [f"{k}={describe_arg(v)}" for k, v in case.kwargs.items()]
     return f"{target}({', '.join(parts)})"
+
+
+# -- trained models ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Architecture:
+    """What a trained model must look like, judged on its layer summary.
+
+    ``required`` maps a description ("a convolution layer") to the layer classes
+    that satisfy it (any one of them, also inside a wrapper such as
+    Bidirectional). ``allowed``, when given, lists the only layer classes the
+    model may have. ``hints`` says, for a layer class, what to tell a student
+    whose model has it where it does not belong, or lacks a required one.
+    """
+
+    required: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    allowed: tuple[str, ...] = ()
+    hints: dict[str, str] = field(default_factory=dict)
+    missing_hint: str = ""
+    outputs: int = 10  # the output is (n, outputs); with 1, (n,) is accepted too
+    output_activation: str = "softmax"  # "softmax": rows are probabilities; "sigmoid": values in [0, 1]
+    max_params: int = 5_000_000
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"required": {k: list(v) for k, v in self.required.items()},
+                "allowed": list(self.allowed), "hints": dict(self.hints),
+                "missing_hint": self.missing_hint, "outputs": self.outputs,
+                "output_activation": self.output_activation, "max_params": self.max_params}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Architecture":
+        return cls({k: tuple(v) for k, v in d.get("required", {}).items()}, tuple(d.get("allowed", ())),
+                   dict(d.get("hints", {})), d.get("missing_hint", ""), int(d.get("outputs", 10)),
+                   d.get("output_activation", "softmax"), int(d.get("max_params", 5_000_000)))
+
+
+@dataclass(frozen=True)
+class Training:
+    """How the student's training function is run: once per grading, shared by its checks.
+
+    ``task`` names the data (see :mod:`autograder.tasks`); the function gets the
+    training and validation splits only. ``budget`` is the wall-clock limit of
+    the training call, in seconds. ``reference`` records what the reference
+    solution measured, for instructors and messages.
+    """
+
+    target: str
+    task: str
+    architecture: Architecture
+    budget: float = 120.0
+    seed: int = 0
+    reference: str = ""
+    mistakes: Sequence[Mistake] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"target": self.target, "task": self.task, "architecture": self.architecture.as_dict(),
+                "budget": self.budget, "seed": self.seed, "reference": self.reference}
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Accuracy marks: full points at ``pass_at``, none at or below ``zero_at``, linear between.
+
+    ``measured`` says where the marks come from (the reference's accuracy over
+    seeds); it is kept next to the numbers on purpose.
+    """
+
+    pass_at: float
+    zero_at: float
+    measured: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.zero_at < self.pass_at <= 1.0:
+            raise ValueError(f"Marks need 0 <= zero_at < pass_at <= 1, got {self.zero_at}, {self.pass_at}")
+
+    def points(self, accuracy: float, points: float) -> float:
+        if accuracy >= self.pass_at:
+            return points
+        if accuracy <= self.zero_at:
+            return 0.0
+        return points * (accuracy - self.zero_at) / (self.pass_at - self.zero_at)
+
+
+@dataclass(frozen=True)
+class ModelCheck:
+    """A graded claim about a trained model: its architecture, or its accuracy on a split.
+
+    With ``marks`` it scores accuracy on ``split`` ("validation", which the
+    student has, for public checks; "test", held out, for hidden ones); without,
+    it checks the architecture, the output and the parameter budget.
+    """
+
+    name: str
+    training: Training
+    points: float
+    marks: Marks | None = None
+    split: str = "test"
+    hidden: bool = False
+    about: str = ""
+    hint: str = ""
+    kind: str = "model"
+
+    @property
+    def target(self) -> str:
+        return self.training.target
+
+    @property
+    def mistakes(self) -> Sequence[Mistake]:
+        return self.training.mistakes
+
+
+@dataclass(frozen=True)
+class BuiltModelCheck:
+    """A model-building function checked without training: build it, set known weights, predict.
+
+    The reference solution is run on the same ``args``/``weights``/``x`` to
+    record the expected layer structure, parameter count and predictions.
+    """
+
+    name: str
+    target: str
+    points: float
+    weights: Sequence[Any] | Callable[[], Sequence[Any]] | None = None
+    x: Any = None
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    shows: str = ""
+    hidden: bool = False
+    about: str = ""
+    hint: str = ""
+    tolerance: Tolerance = Tolerance(rtol=0.0, atol=1e-5)
+    mistakes: Sequence[Mistake] = ()
+    timeout: float = 60.0
+    kind: str = "build"

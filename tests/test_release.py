@@ -35,6 +35,8 @@ def test_release_holds_no_solution_code(exercises):
         for line in solution_lines(ex):
             if line.startswith("#") and "YOUR CODE" in line:
                 continue
+            if sum(ch.isalnum() for ch in line) < 4:
+                continue  # punctuation such as "])" says nothing about the solution
             assert json.dumps(line)[1:-1] not in released, f"{ex.name}: solution line {line!r} released"
 
 

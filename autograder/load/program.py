@@ -6,12 +6,39 @@ downstream (the isolated runner, the checks) is the same for both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import ast
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
 class SubmissionError(Exception):
     """The submission cannot be read at all (missing, unreadable, not a notebook)."""
+
+
+SKIPPED_MARK = " (training call skipped)"
+
+
+def _calls(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in names
+               for n in ast.walk(node))
+
+
+def _blank_calls(source: str, names: set[str]) -> str:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    lines = source.splitlines(keepends=True)
+    hit = False
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or not _calls(stmt, names):
+            continue
+        hit = True
+        first, last = stmt.lineno - 1, (stmt.end_lineno or stmt.lineno) - 1
+        lines[first] = "pass\n"
+        for i in range(first + 1, last + 1):
+            lines[i] = "\n"
+    return "".join(lines) if hit else source
 
 
 @dataclass(frozen=True)
@@ -29,6 +56,21 @@ class Program:
     path: str
     cells: tuple[CodeCell, ...]
     notes: tuple[str, ...] = field(default=())
+
+    def without_calls(self, names: set[str]) -> "Program":
+        """The program with every top-level statement that calls one of ``names`` blanked.
+
+        A notebook trains its model in a demo cell (``model = train_mlp(...)``);
+        the grader calls the function itself, with its own seed and budget, so
+        those statements would only double the time. Definitions stay. A cell
+        that lost a statement is labelled, so that its later NameErrors are
+        recognised as the consequence, not reported.
+        """
+        cells = []
+        for cell in self.cells:
+            source = _blank_calls(cell.source, names)
+            cells.append(cell if source == cell.source else CodeCell(source, cell.label + SKIPPED_MARK))
+        return replace(self, cells=tuple(cells))
 
     def as_message(self) -> dict:
         """The form sent to the student's process."""

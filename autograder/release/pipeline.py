@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..course import Course, Exercise
 from ..grade import plan_from_reference
-from ..plan import PlannedCheck
+from ..plan import AnyPlan
 
 #: The nbgrader preprocessors, by name, in the order generate_assignment runs them.
 STUDENT_NOTEBOOK_STEPS = (
@@ -45,7 +45,7 @@ def student_notebook_text(solution_notebook: Path) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def public_checks_text(exercise: Exercise, plans: list[PlannedCheck]) -> str:
+def public_checks_text(exercise: Exercise, plans: list[AnyPlan]) -> str:
     data = {"exercise": exercise.name, "format": 1,
             "generated_from": f"solutions/{exercise.name}",
             "checks": [p.to_json() for p in plans]}

@@ -19,7 +19,7 @@ def format_check(check: CheckResult, width: int = 100) -> str:
         head += " hidden"
     lines = [head]
     if check.passed:
-        return head
+        return f"{head}: {check.message}" if check.details and check.message else head
     wrap = lambda text, prefix: textwrap.fill(text, width, initial_indent=prefix,  # noqa: E731
                                               subsequent_indent=" " * len(prefix))
     if check.message:

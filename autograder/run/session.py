@@ -108,6 +108,7 @@ class StudentProcess:
         self.cell_errors: list[dict[str, Any]] = []
         self.load_failure: Outcome | None = None
         self.starts = 0
+        self.memo: dict[Any, Any] = {}  # results shared by checks, such as a trained model's
         self._proc: subprocess.Popen | None = None
         self._out: OutputTail | None = None
         self._err: OutputTail | None = None

@@ -19,9 +19,10 @@ from typing import Any, Callable
 from .codec import normalize
 from .protocol import Closed, FrameReader, write_frame
 
-#: Extra request handlers (``op`` -> function(namespace, request) -> reply), added by
-#: exercise kinds that need more than calls, such as model training.
-HANDLERS: dict[str, Callable[[dict, dict], dict]] = {}
+#: Extra request handlers (``op`` -> function(submission, request) -> reply), added by
+#: exercise kinds that need more than calls, such as model training
+#: (:mod:`autograder.run.keras_ops`).
+HANDLERS: dict[str, Callable[["Submission", dict], dict]] = {}
 
 
 def describe_exception(exc: BaseException, filenames: set[str]) -> dict[str, Any]:
@@ -74,7 +75,7 @@ class Submission:
 def handle(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
     op = request.get("op")
     if op in HANDLERS:
-        return HANDLERS[op](sub.namespace, request)
+        return HANDLERS[op](sub, request)
     status, obj = sub.lookup(str(request.get("target")))
     if status != "ok":
         return {"status": status}
@@ -100,6 +101,9 @@ def main(argv: list[str]) -> int:
         first = reader.read()
     except Closed:
         return 0
+    # Run as ``python -m``, this module is ``__main__``: preloaded modules must
+    # register their handlers here, not in a second copy imported by name.
+    sys.modules.setdefault("autograder.run.worker", sys.modules[__name__])
     for module in first.get("preload", []):
         __import__(str(module))  # handlers for extra ops register themselves on import
     sys.path.insert(0, os.getcwd())

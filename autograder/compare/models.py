@@ -1,0 +1,133 @@
+"""Judging a trained model from plain data: its layer summary and its predictions.
+
+Everything here runs in the grader. The student's process sent a summary
+(layer classes, activations, parameter count, loss name) and an array of
+predictions; the labels they are scored against never left the grader.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..spec import Architecture
+
+IGNORED_LAYERS = {"InputLayer"}
+PROBABILITY_TOLERANCE = 1e-3
+
+#: Losses that do not fit the task's labels, and what to use instead.
+LOSS_HINTS = {
+    10: {"binary_crossentropy": "binary_crossentropy is for two classes: ten digits with integer labels "
+                                "need loss='sparse_categorical_crossentropy'.",
+         "mse": "Mean squared error on digit labels treats 7 as 'closer' to 8 than to 1: use "
+                "loss='sparse_categorical_crossentropy'.",
+         "mean_squared_error": "Mean squared error on digit labels treats 7 as 'closer' to 8 than to 1: "
+                               "use loss='sparse_categorical_crossentropy'."},
+    2: {"mse": "Use loss='binary_crossentropy' for a yes/no label with a sigmoid output.",
+        "mean_squared_error": "Use loss='binary_crossentropy' for a yes/no label with a sigmoid output.",
+        "sparse_categorical_crossentropy": "A single sigmoid output goes with "
+                                           "loss='binary_crossentropy', not a categorical loss.",
+        "categorical_crossentropy": "A single sigmoid output goes with loss='binary_crossentropy', "
+                                    "not a categorical loss."},
+}
+
+
+def layer_classes(summary: dict[str, Any]) -> list[str]:
+    """Each layer's class, and the classes it wraps (``Bidirectional`` wraps ``LSTM``)."""
+    out = []
+    for layer in summary.get("layers", []):
+        if layer.get("class") in IGNORED_LAYERS:
+            continue
+        out.append(str(layer.get("class")))
+        out.extend(str(w) for w in layer.get("wraps", []))
+    return out
+
+
+def architecture_problem(summary: dict[str, Any], arch: Architecture) -> tuple[str, str] | None:
+    """``(message, hint)`` when the layers break the exercise's rules, else None."""
+    classes = layer_classes(summary)
+    if not classes:
+        return "the model has no layers", "Build the model from layers, e.g. keras.Sequential([...])."
+    if arch.allowed:
+        extra = [c for c in dict.fromkeys(classes) if c not in arch.allowed]
+        if extra:
+            hint = next((arch.hints[c] for c in extra if c in arch.hints), "")
+            return (f"the model has {', '.join(extra)} layer(s); this exercise allows only "
+                    f"{', '.join(arch.allowed)}", hint or arch.missing_hint)
+    for description, options in arch.required.items():
+        if not any(c in options for c in classes):
+            present = next((arch.hints[c] for c in classes if c in arch.hints), "")
+            return (f"the model has no {description} (its layers: {', '.join(classes)})",
+                    present or arch.missing_hint)
+    return None
+
+
+def params_problem(summary: dict[str, Any], arch: Architecture) -> tuple[str, str] | None:
+    params = int(summary.get("params", -1))
+    if params > arch.max_params:
+        return (f"the model has {params:,} parameters, over this exercise's budget of {arch.max_params:,}",
+                "A model this large is not needed here and trains slowly: use fewer or smaller layers.")
+    return None
+
+
+def output_problem(predictions: Any, n: int, arch: Architecture) -> tuple[str, str] | None:
+    """The predictions' shape and range: (n, outputs) probabilities."""
+    if not isinstance(predictions, np.ndarray) or predictions.dtype.kind not in "fiu":
+        return (f"predict returned {type(predictions).__name__}, not an array of numbers",
+                "Return the Keras model itself from your function, not its predictions or history.")
+    p = predictions
+    if arch.outputs == 1 and p.ndim == 1:
+        p = p[:, None]
+    if p.ndim != 2 or p.shape != (n, arch.outputs):
+        want = f"({n}, {arch.outputs})" + (f" or ({n},)" if arch.outputs == 1 else "")
+        return (f"the model's output has shape {predictions.shape}; expected {want}",
+                f"The last layer needs {arch.outputs} unit(s): "
+                + ("Dense(10, activation='softmax'), one probability per digit." if arch.outputs > 1
+                   else "Dense(1, activation='sigmoid'), the probability of a positive review."))
+    if not np.all(np.isfinite(p)):
+        return ("the model predicts NaN or infinity",
+                "Training diverged: lower the learning rate, and check the inputs are scaled to [0, 1].")
+    in_range = (p >= -PROBABILITY_TOLERANCE).all() and (p <= 1 + PROBABILITY_TOLERANCE).all()
+    if arch.output_activation == "softmax" and not (
+            in_range and np.allclose(p.sum(axis=1), 1.0, atol=PROBABILITY_TOLERANCE * arch.outputs)):
+        return ("the model's outputs are not probabilities (rows do not sum to 1)",
+                "End with activation='softmax' so that each row holds the 10 class probabilities.")
+    if arch.output_activation == "sigmoid" and not in_range:
+        return ("the model's outputs are not probabilities (values outside [0, 1])",
+                "End with Dense(1, activation='sigmoid').")
+    return None
+
+
+def predicted_labels(predictions: np.ndarray, classes: int) -> np.ndarray:
+    if classes == 2:
+        return (np.asarray(predictions, dtype=np.float64).reshape(len(predictions), -1)[:, -1] > 0.5).astype(int)
+    return np.asarray(predictions).argmax(axis=1)
+
+
+def accuracy(predictions: np.ndarray, labels: np.ndarray, classes: int) -> float:
+    return float(np.mean(predicted_labels(predictions, classes) == np.asarray(labels)))
+
+
+def confusion_matrix(predictions: np.ndarray, labels: np.ndarray, classes: int) -> list[list[int]]:
+    """Rows: true class; columns: predicted class."""
+    pred = predicted_labels(predictions, classes)
+    counts = np.bincount(np.asarray(labels) * classes + pred, minlength=classes * classes)
+    return counts.reshape(classes, classes).astype(int).tolist()
+
+
+def accuracy_hint(acc: float, chance: float, classes: int, summary: dict[str, Any],
+                  history: dict[str, list[float]]) -> str:
+    """Why a model scores low, from what the grader can see."""
+    loss = str(summary.get("loss", "")).lower()
+    if loss in LOSS_HINTS.get(classes, {}):
+        return LOSS_HINTS[classes][loss]
+    if not history:
+        return ("The model looks untrained: call model.fit(x_train, y_train, epochs=..., "
+                "validation_data=(x_val, y_val)) before returning it.")
+    if acc < chance + 0.1:
+        return (f"Accuracy near chance ({chance:.0%}): the model did not learn. Check that the loss fits "
+                "the labels, that the output layer has the right activation, and the learning rate.")
+    epochs = len(next(iter(history.values()), []))
+    return (f"The model is under-trained ({epochs} epoch(s) seen): train for more epochs, check the "
+            "learning rate, or compare training and validation accuracy for over-fitting.")

@@ -1,0 +1,36 @@
+"""Hints for code copied from Keras 1 (the course's slides) or with mismatched labels and loss.
+
+Shared by the model exercises' ``checks.py``: each is a :class:`~autograder.spec.Mistake`
+recognised by the exception the student's code raised.
+"""
+
+from __future__ import annotations
+
+from .spec import Mistake
+
+KERAS1_MISTAKES = (
+    Mistake("`output_dim` is the Keras 1 spelling: Keras 3 calls it `units`, the first argument, "
+            "e.g. layers.Dense(500, activation='sigmoid').",
+            raised="TypeError", message="argument: 'units'"),
+    Mistake("`nb_epoch` is the Keras 1 spelling: use model.fit(..., epochs=20).",
+            raised="TypeError", message="nb_epoch"),
+    Mistake("`init=` is the Keras 1 spelling: use kernel_initializer='uniform'.",
+            raised="ValueError", message="{'init'"),
+    Mistake("`border_mode` is the Keras 1 spelling: use padding='same'.",
+            raised="ValueError", message="border_mode"),
+    Mistake("Dropout's rate is its first argument in Keras 3: layers.Dropout(0.5), not p=0.5.",
+            raised="TypeError", message="argument: 'rate'"),
+    Mistake("`keras.layers.core` is Keras 1: import the layers with `from keras import layers` "
+            "and write layers.Dense(...).", raised="ModuleNotFoundError", message="keras.layers.core"),
+    Mistake("`np_utils` is Keras 1: use keras.utils.to_categorical(y, 10), or keep integer labels "
+            "with loss='sparse_categorical_crossentropy'.", raised="ImportError", message="np_utils"),
+)
+
+DIGIT_LABEL_MISTAKES = (
+    Mistake("The labels are integers (0-9), but loss='categorical_crossentropy' wants one-hot rows: "
+            "use loss='sparse_categorical_crossentropy' (or one-hot encode with keras.utils.to_categorical).",
+            raised="ValueError", message="must have the same rank"),
+    Mistake("The labels and the output do not match: integer labels need "
+            "loss='sparse_categorical_crossentropy' with a 10-unit softmax output.",
+            raised="ValueError", message="shapes"),
+)

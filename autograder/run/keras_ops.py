@@ -1,0 +1,208 @@
+"""The student's side of model grading: train, build, predict, describe, in plain data.
+
+Preloaded by the worker only for exercises with model checks, so the NumPy
+exercises never import TensorFlow. It registers three requests:
+
+``train``
+    call the student's training function on the data the grader sends (training
+    and validation only) with fixed seeds and op determinism; keep the model in
+    this process and answer with its summary and training history.
+``build``
+    call a model-building function, optionally ``set_weights``, and answer with
+    the summary and the predictions on the inputs sent.
+``predict``
+    answer with the kept model's predictions on inputs the grader sends (the
+    held-out images or reviews, never their labels).
+
+The model object itself never leaves this process: the grader does every
+comparison on the numbers it gets back.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import numpy as np
+
+from .codec import normalize
+from .device import DeviceError, configure_tensorflow
+from .worker import HANDLERS, Submission, describe_exception
+
+#: Models trained in this process, by the name of the function that trained them.
+MODELS: dict[str, Any] = {}
+_DEVICE: dict[str, Any] = {}
+
+
+def _keras():
+    """Import TensorFlow quietly and apply the device setting once."""
+    import absl.logging
+    import tensorflow as tf
+
+    import keras
+
+    absl.logging.set_verbosity(absl.logging.ERROR)
+    tf.get_logger().setLevel("ERROR")
+    if not _DEVICE:
+        _DEVICE.update(configure_tensorflow(tf))
+    return tf, keras
+
+
+def _layer_entry(layer: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {"class": type(layer).__name__, "name": str(layer.name)}
+    activation = getattr(layer, "activation", None)
+    if activation is not None:
+        entry["activation"] = getattr(activation, "__name__", type(activation).__name__)
+    for key in ("units", "filters", "rate"):
+        if isinstance(getattr(layer, key, None), (int, float)):
+            entry[key] = getattr(layer, key)
+    wrapped = [getattr(layer, k, None) for k in ("forward_layer", "layer")]
+    entry["wraps"] = sorted({type(w).__name__ for w in wrapped if w is not None})
+    try:
+        entry["params"] = int(layer.count_params())
+    except Exception:  # an unbuilt layer
+        entry["params"] = 0
+    return entry
+
+
+def _layers(model: Any) -> list[dict[str, Any]]:
+    """Every layer, nested models flattened, wrappers (Bidirectional) kept with what they wrap."""
+    out = []
+    for layer in getattr(model, "layers", []):
+        if hasattr(layer, "layers") and not getattr(layer, "forward_layer", None):
+            out.extend(_layers(layer))
+        else:
+            out.append(_layer_entry(layer))
+    return out
+
+
+def _loss_name(model: Any) -> str:
+    loss = getattr(model, "loss", None)
+    if loss is None:
+        return ""
+    if isinstance(loss, str):
+        return loss
+    return str(getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__)
+
+
+def describe_model(model: Any) -> dict[str, Any]:
+    """The plain-data summary the grader judges: layer classes, parameters, loss."""
+    try:
+        params = int(model.count_params())
+    except Exception:
+        params = -1
+    optimizer = getattr(model, "optimizer", None)
+    return {"class": type(model).__name__, "layers": _layers(model), "params": params,
+            "loss": _loss_name(model),
+            "optimizer": type(optimizer).__name__ if optimizer is not None else ""}
+
+
+def _history(model: Any) -> dict[str, list[float]]:
+    history = getattr(getattr(model, "history", None), "history", None)
+    if not isinstance(history, dict):
+        return {}
+    out = {}
+    for key, values in list(history.items())[:8]:
+        try:
+            out[str(key)] = [float(v) for v in list(values)[:500]]
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def _is_model(obj: Any, keras: Any) -> bool:
+    return isinstance(obj, keras.Model)
+
+
+def _failure(exc: BaseException, sub: Submission) -> dict[str, Any]:
+    if isinstance(exc, DeviceError):
+        return {"status": "protocol", "message": str(exc)}
+    return {"status": "raised", "error": describe_exception(exc, sub.filenames)}
+
+
+def _function(sub: Submission, target: str) -> tuple[dict[str, Any] | None, Any]:
+    status, fn = sub.lookup(target)
+    if status != "ok":
+        return {"status": status}, None
+    if not callable(fn):
+        return {"status": "not_callable", "type": type(fn).__name__}, None
+    return None, fn
+
+
+def _not_a_model(obj: Any) -> dict[str, Any]:
+    return {"status": "ok", "value": {"model": False, "type": type(obj).__name__}}
+
+
+def train(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
+    target = str(request["target"])
+    problem, fn = _function(sub, target)
+    if problem:
+        return problem
+    try:
+        tf, keras = _keras()
+        keras.utils.set_random_seed(int(request.get("seed", 0)))
+        tf.config.experimental.enable_op_determinism()
+        started = time.perf_counter()
+        model = fn(*request.get("args", []), **request.get("kwargs", {}))
+        seconds = time.perf_counter() - started
+    except BaseException as exc:  # noqa: BLE001 - the student's error, reported as data
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return _failure(exc, sub)
+    if not _is_model(model, keras):
+        return _not_a_model(model)
+    MODELS[target] = model
+    return {"status": "ok", "value": {"model": True, "summary": describe_model(model),
+                                      "history": _history(model), "seconds": round(seconds, 3),
+                                      "device": dict(_DEVICE)}}
+
+
+def _predict(model: Any, x: np.ndarray) -> np.ndarray:
+    out = model.predict(x, batch_size=256, verbose=0)
+    if isinstance(out, (list, tuple)) and len(out) == 1:
+        out = out[0]
+    return np.asarray(out)
+
+
+def build(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
+    target = str(request["target"])
+    problem, fn = _function(sub, target)
+    if problem:
+        return problem
+    try:
+        _, keras = _keras()
+        model = fn(*request.get("args", []), **request.get("kwargs", {}))
+    except BaseException as exc:  # noqa: BLE001
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return _failure(exc, sub)
+    if not _is_model(model, keras):
+        return _not_a_model(model)
+    value: dict[str, Any] = {"model": True, "summary": describe_model(model)}
+    try:
+        if request.get("weights") is not None:
+            model.set_weights([np.asarray(w) for w in request["weights"]])
+        if request.get("x") is not None:
+            value["predictions"] = normalize(_predict(model, np.asarray(request["x"])))
+    except BaseException as exc:  # noqa: BLE001
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return _failure(exc, sub)
+    return {"status": "ok", "value": value}
+
+
+def predict(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
+    model = MODELS.get(str(request["target"]))
+    if model is None:
+        return {"status": "protocol", "message": "no trained model in this process"}
+    try:
+        return {"status": "ok", "value": normalize(_predict(model, np.asarray(request["x"])))}
+    except BaseException as exc:  # noqa: BLE001
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return _failure(exc, sub)
+
+
+HANDLERS.update({"train": train, "build": build, "predict": predict})
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -1,0 +1,38 @@
+"""Checks for ex06_cnn: a convolutional network on MNIST digits, graded by what it learned.
+
+Marks are set below the reference solution's worst measured seed, with a
+margin; measurements from ``benchmarks/keras_grading.py`` (docs/keras-grading.md).
+"""
+
+from autograder.keras_hints import DIGIT_LABEL_MISTAKES, KERAS1_MISTAKES
+from autograder.spec import Architecture, Marks, ModelCheck, Training
+
+POOLING = ("MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling2D")
+
+CONVOLUTIONAL = Architecture(
+    required={"convolution layer (Conv2D)": ("Conv2D", "SeparableConv2D", "DepthwiseConv2D"),
+              "pooling layer": POOLING},
+    missing_hint="A CNN needs at least one convolution and one pooling layer, e.g. "
+                 "layers.Conv2D(32, 3, activation='relu'), layers.MaxPooling2D(), before Flatten and Dense.",
+    outputs=10, output_activation="softmax", max_params=4_000_000)
+
+CNN = Training(
+    "train_cnn", task="mnist_images", architecture=CONVOLUTIONAL,
+    budget=90.0,  # reference: 9-15 s of training on 2 CPU cores, at most a third of the budget
+    reference="the reference trains in about 12 s on 2 CPU cores",
+    mistakes=KERAS1_MISTAKES + DIGIT_LABEL_MISTAKES)
+
+CHECKS = [
+    ModelCheck("cnn_architecture", CNN, points=2,
+               about="convolution and pooling layers with a 10-way softmax output"),
+    # reference, seeds 0/1/2: validation accuracy 0.962 / 0.966 / 0.968
+    ModelCheck("cnn_validation_accuracy", CNN, points=3, split="validation",
+               marks=Marks(pass_at=0.94, zero_at=0.75,
+                           measured="reference validation accuracy 0.962-0.968 over seeds 0, 1, 2"),
+               about="accuracy on the validation digits"),
+    # reference, seeds 0/1/2: held-out accuracy 0.970 / 0.972 / 0.971
+    ModelCheck("cnn_test_accuracy", CNN, points=5, split="test", hidden=True,
+               marks=Marks(pass_at=0.94, zero_at=0.75,
+                           measured="reference held-out accuracy 0.970-0.972 over seeds 0, 1, 2"),
+               about="accuracy on 1000 held-out digits"),
+]
