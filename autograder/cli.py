@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from .course import Course, CourseError, find_course
 from .load import SubmissionError
+from .run.device import DEVICES, device_env
 
 USAGE_ERROR = 2
 
@@ -25,6 +27,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .grade import grade_submission
     from .report import format_result
 
+    if args.device:
+        os.environ.update(device_env(args.device))
     course = _course(args, Path(args.submission).resolve().parent)
     result = grade_submission(args.submission, args.exercise, hidden=args.hidden, course=course)
     if args.format == "json":
@@ -70,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exercise", "-e", required=True, help="exercise name, e.g. ex01_sigmoid")
     check.add_argument("--hidden", action="store_true", help="run the hidden checks too (needs solutions/)")
     check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--device", choices=DEVICES, default=None,
+                       help="where models train: cpu, gpu, or auto (a GPU when TensorFlow sees one; "
+                            "default: $DEEPGRADE_DEVICE, else auto)")
     check.set_defaults(run=cmd_check)
 
     release = sub.add_parser("release", parents=[common], help="regenerate exercises/ from solutions/")

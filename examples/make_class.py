@@ -30,6 +30,12 @@ BEN = {
             "    hidden1 = sigmoid(X @ W1 + b1)\n"
             "    hidden2 = hidden1 @ W2 + b2  # no activation\n"
             "    return sigmoid(hidden2 @ W3 + b3)\n"),
+        "build-keras": (  # the output layer without its sigmoid
+            "def build_keras_no_hidden():\n"
+            "    return keras.Sequential([keras.Input(shape=(2,)), layers.Dense(1, activation='sigmoid')])\n\n\n"
+            "def build_keras_hidden(n_hidden=8):\n"
+            "    return keras.Sequential([keras.Input(shape=(2,)), layers.Dense(n_hidden, activation='sigmoid'),\n"
+            "                             layers.Dense(1)])\n"),
     },
     "ex03_decision_boundary": {
         "decision-boundary": "def decision_boundary(b0, b1, b2):\n    return (-b1 / b2, -b0 / b2)\n",
@@ -42,6 +48,36 @@ BEN = {
             "def nll_binary(y, p):\n"
             "    p = np.clip(p, EPSILON, 1 - EPSILON)\n"
             "    return -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))\n"),
+    },
+    "ex05_mlp": {  # one epoch of plain SGD: under-trained
+        "train-mlp": (
+            "def train_mlp(x_train, y_train, x_val, y_val):\n"
+            "    model = keras.Sequential([keras.Input(shape=(784,)),\n"
+            "                              layers.Dense(64, activation='relu'),\n"
+            "                              layers.Dense(10, activation='softmax')])\n"
+            "    model.compile(loss='sparse_categorical_crossentropy', optimizer='sgd', metrics=['accuracy'])\n"
+            "    model.fit(x_train, y_train, epochs=1, verbose=0)\n"
+            "    return model\n"),
+    },
+    "ex06_cnn": {  # a "CNN" without a convolution
+        "train-cnn": (
+            "def train_cnn(x_train, y_train, x_val, y_val):\n"
+            "    model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Flatten(),\n"
+            "                              layers.Dense(128, activation='relu'),\n"
+            "                              layers.Dense(10, activation='softmax')])\n"
+            "    model.compile(loss='sparse_categorical_crossentropy', optimizer='adam', metrics=['accuracy'])\n"
+            "    model.fit(x_train, y_train, epochs=5, verbose=0)\n"
+            "    return model\n"),
+    },
+    "ex07_lstm": {  # Keras 1 spelling copied from the slides
+        "train-lstm": (
+            "def train_lstm(x_train, y_train, x_val, y_val):\n"
+            "    model = keras.Sequential([keras.Input(shape=(MAXLEN,), dtype='int32'),\n"
+            "                              layers.Embedding(NUM_WORDS, 32), layers.LSTM(32),\n"
+            "                              layers.Dense(1, activation='sigmoid')])\n"
+            "    model.compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])\n"
+            "    model.fit(x_train, y_train, batch_size=64, nb_epoch=4)\n"
+            "    return model\n"),
     },
 }
 

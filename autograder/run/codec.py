@@ -168,6 +168,8 @@ def to_json(value: Any) -> Any:
                 "data": [_json_scalar(x) for x in value.ravel().tolist()]}
     if isinstance(value, np.generic):
         return to_json(np.asarray(value))
+    if isinstance(value, dict):
+        return {"t": "dict", "items": {str(k): to_json(v) for k, v in value.items()}}
     return to_wire(value, []) if not isinstance(value, (tuple, list)) else {
         "t": "tuple" if isinstance(value, tuple) else "list", "items": [to_json(v) for v in value]}
 
@@ -186,4 +188,6 @@ def from_json(data: Any) -> Any:
     if isinstance(data, dict) and data.get("t") in ("tuple", "list"):
         items = [from_json(v) for v in data["items"]]
         return tuple(items) if data["t"] == "tuple" else items
+    if isinstance(data, dict) and data.get("t") == "dict":
+        return {str(k): from_json(v) for k, v in data["items"].items()}
     return from_wire(data, [])

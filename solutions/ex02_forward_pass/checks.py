@@ -132,3 +132,48 @@ CHECKS = [
           cases=_two_hidden_random, mistakes=TWO_HIDDEN_MISTAKES,
           hint="Apply sigmoid(input @ W + b) three times, for any layer sizes."),
 ]
+
+
+# -- Task 3: the same networks in Keras ---------------------------------------------------
+
+from autograder.keras_hints import KERAS1_MISTAKES  # noqa: E402
+from autograder.spec import BuiltModelCheck  # noqa: E402
+
+KERAS_MISTAKES = KERAS1_MISTAKES + (
+    Mistake("set_weights failed: the layers' shapes differ from the task's. Use keras.Input(shape=(2,)), "
+            "then Dense(n_hidden, activation='sigmoid') and Dense(1, activation='sigmoid').",
+            raised="ValueError", message="not compatible"),
+    Mistake("set_weights got a different number of arrays than the model has: the model needs exactly "
+            "one kernel and one bias per Dense layer.", raised="ValueError", message="weight"),
+)
+TWO_POINTS = np.array([[1.0, 2.2], [-3.0, 0.5]])
+
+
+def _random_hidden_weights(n_hidden=3):
+    rng = np.random.default_rng(23)
+    return [rng.normal(size=(2, n_hidden)), rng.normal(size=n_hidden), rng.normal(size=(n_hidden, 1)),
+            rng.normal(size=1)]
+
+
+CHECKS += [
+    BuiltModelCheck("keras_no_hidden_course", target="build_keras_no_hidden", points=2,
+                    weights=[np.array([[0.3], [0.1]]), np.array([1.0])], x=TWO_POINTS,
+                    shows="build_keras_no_hidden() with w = (0.3, 0.1), b = 1",
+                    about="2 inputs -> 1 sigmoid output, 3 parameters; p = 0.8205 for x = (1, 2.2)",
+                    hint="One layer: keras.Sequential([keras.Input(shape=(2,)), "
+                         "layers.Dense(1, activation='sigmoid')]).",
+                    mistakes=KERAS_MISTAKES),
+    BuiltModelCheck("keras_hidden_course", target="build_keras_hidden", points=3,
+                    weights=lambda: list(course_weights()[:4]), x=TWO_POINTS,
+                    shows="build_keras_hidden() with the course's W1, b1, W2, b2",
+                    about="2 -> 8 sigmoid -> 1 sigmoid, 33 parameters; p = 0.44860787 for x = (1, 2.2)",
+                    hint="Two Dense layers, both with activation='sigmoid': Dense(n_hidden), then Dense(1).",
+                    mistakes=KERAS_MISTAKES),
+    BuiltModelCheck("keras_hidden_sizes", target="build_keras_hidden", points=1, hidden=True,
+                    kwargs={"n_hidden": 3}, weights=_random_hidden_weights,
+                    x=np.random.default_rng(24).normal(size=(6, 2)),
+                    shows="build_keras_hidden(n_hidden=3) with random weights",
+                    about="the hidden layer's size follows n_hidden",
+                    hint="Use the argument: layers.Dense(n_hidden, activation='sigmoid').",
+                    mistakes=KERAS_MISTAKES),
+]

@@ -1,0 +1,323 @@
+"""Trained-model grading: the references pass, typical wrong models fail with the right hint,
+an overrun times out without stopping the grading, and held-out labels stay in the grader."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.course import Course
+from autograder.evaluate import run_check
+from autograder.grade import grade_submission, hidden_plans, open_student, public_plans
+from autograder.load import load_program
+from autograder.run.device import device_env, requested_device, DeviceError
+from autograder.spec import Marks
+from autograder.tasks import task
+
+ROOT = Path(__file__).resolve().parents[1]
+KERAS_EXERCISES = ("ex02_forward_pass", "ex05_mlp", "ex06_cnn", "ex07_lstm")
+NOISE = ("tensorflow", "oneDNN", "absl", "cuda", "I0000", "W0000", "E0000", "cpu_feature_guard")
+
+MLP_HEADER = """
+import keras
+from keras import layers
+"""
+
+
+def by_name(result):
+    return {c.name: c for c in result.checks}
+
+
+def grade_plans(program, exercise, *, budget: float | None = None, hidden: bool = True):
+    """Grade like grade_program, with the training budget overridden (tests of overruns)."""
+    plans = public_plans(exercise) + (hidden_plans(exercise) if hidden else [])
+    for plan in plans:
+        if plan.kind == "model" and budget is not None:
+            plan.training = {**plan.training, "budget": budget}
+    student = open_student(program, plans)  # left open: the caller may ask it more, then closes it
+    return {r.name: r for r in (run_check(p, student) for p in plans)}, student
+
+
+# -- the references --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def reference_reports() -> dict[str, subprocess.CompletedProcess]:
+    """``deepgrade check --hidden --format json`` on each reference, as an instructor runs it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "ABSL", "GLOG"))}
+    reports = {}
+    for name in KERAS_EXERCISES:
+        nb = ROOT / "solutions" / name / f"{name}.ipynb"
+        reports[name] = subprocess.run([sys.executable, "-m", "autograder.cli", "check", str(nb), "-e", name,
+                                        "--hidden", "--format", "json"], capture_output=True, text=True,
+                                       timeout=600, env=env, cwd=ROOT)
+    return reports
+
+
+@pytest.mark.parametrize("name", KERAS_EXERCISES)
+def test_reference_passes_every_check_hidden_included(reference_reports, name):
+    proc = reference_reports[name]
+    result = json.loads(proc.stdout)
+    assert proc.returncode == 0 and result["score"] == result["max_score"] > 0, proc.stdout[-3000:]
+    for check in result["checks"]:
+        if "accuracy" in check.get("details", {}):
+            assert check["details"]["accuracy"] >= check["details"]["pass_at"], check
+
+
+@pytest.mark.parametrize("name", KERAS_EXERCISES)
+def test_no_tensorflow_log_line_reaches_stderr_or_the_report(reference_reports, name):
+    proc = reference_reports[name]
+    assert proc.stderr == "", proc.stderr[-2000:]
+    assert not [w for w in NOISE if w in proc.stdout.replace('"tensorflow"', "")], proc.stdout[-2000:]
+
+
+def test_model_checks_report_accuracy_history_and_confusion_matrix(reference_reports):
+    result = json.loads(reference_reports["ex05_mlp"].stdout)
+    test_check = next(c for c in result["checks"] if c["name"] == "mlp_test_accuracy")
+    matrix = np.array(test_check["details"]["confusion_matrix"])
+    assert matrix.shape == (10, 10) and matrix.sum() == 1000
+    assert np.trace(matrix) / 1000 == pytest.approx(test_check["details"]["accuracy"])
+    assert len(test_check["details"]["history"]["val_accuracy"]) == 15
+
+
+# -- wrong models, with the right hint --------------------------------------------------------
+
+def test_an_under_trained_mlp_fails_with_the_under_trained_hint(course):
+    ben = ROOT / "examples" / "class" / "ben" / "ex05_mlp" / "ex05_mlp.ipynb"
+    checks = by_name(grade_submission(ben, "ex05_mlp", hidden=True, course=course))
+    assert checks["mlp_architecture"].passed
+    for name in ("mlp_validation_accuracy", "mlp_test_accuracy"):
+        assert checks[name].status in ("failed", "partial") and checks[name].points < checks[name].max_points
+        assert "under-trained" in checks[name].hint and "1 epoch" in checks[name].hint
+
+
+def test_a_dense_only_cnn_fails_the_architecture_check_and_is_not_scored(course):
+    ben = ROOT / "examples" / "class" / "ben" / "ex06_cnn" / "ex06_cnn.ipynb"
+    result = grade_submission(ben, "ex06_cnn", hidden=True, course=course)
+    checks = by_name(result)
+    assert checks["cnn_architecture"].status == "failed"
+    assert "no convolution layer" in checks["cnn_architecture"].message
+    assert "Conv2D" in checks["cnn_architecture"].hint
+    assert checks["cnn_test_accuracy"].message.startswith("not scored") and result.score == 0
+
+
+def test_a_gru_in_place_of_the_lstm_fails_with_the_gru_hint(course, submission):
+    path = submission(MLP_HEADER + """
+def train_lstm(x_train, y_train, x_val, y_val):
+    model = keras.Sequential([keras.Input(shape=(150,), dtype="int32"), layers.Embedding(5000, 8),
+                              layers.GRU(8), layers.Dense(1, activation="sigmoid")])
+    model.compile(loss="binary_crossentropy", optimizer="adam")
+    model.fit(x_train[:500], y_train[:500], epochs=1, verbose=0)
+    return model
+""")
+    checks = by_name(grade_submission(path, "ex07_lstm", course=course))
+    assert checks["lstm_architecture"].status == "failed"
+    assert "GRU is a different recurrent layer" in checks["lstm_architecture"].hint
+
+
+def test_a_lstm_inside_bidirectional_counts_and_a_wrong_output_shape_is_named(course, submission):
+    path = submission(MLP_HEADER + """
+def train_lstm(x_train, y_train, x_val, y_val):
+    model = keras.Sequential([keras.Input(shape=(150,), dtype="int32"), layers.Embedding(5000, 8),
+                              layers.Bidirectional(layers.LSTM(4)), layers.Dense(2, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+    model.fit(x_train[:300], y_train[:300], epochs=1, verbose=0)
+    return model
+""")
+    check = by_name(grade_submission(path, "ex07_lstm", course=course))["lstm_architecture"]
+    assert "output has shape (1000, 2)" in check.message and "Dense(1, activation='sigmoid')" in check.hint
+
+
+@pytest.mark.parametrize("body, hint_part", [
+    ("model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(output_dim=10)])", "`units`"),
+    ("model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(10, activation='softmax')])\n"
+     "    model.compile(loss='sparse_categorical_crossentropy', optimizer='adam')\n"
+     "    model.fit(x_train, y_train, nb_epoch=1, verbose=0)", "epochs="),
+    ("model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(10, activation='softmax')])\n"
+     "    model.compile(loss='sparse_categorical_crossentropy', optimizer='adam')\n"
+     "    return model.fit(x_train, y_train, epochs=1, verbose=0)", "return the model itself"),
+    ("model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(10, activation='softmax')])\n"
+     "    model.compile(loss='categorical_crossentropy', optimizer='adam')\n"
+     "    model.fit(x_train, y_train, epochs=1, verbose=0)", "sparse_categorical_crossentropy"),
+])
+def test_keras1_spellings_and_common_slips_get_a_targeted_hint(course, submission, body, hint_part):
+    path = submission(MLP_HEADER + f"""
+def train_mlp(x_train, y_train, x_val, y_val):
+    {body}
+    return model
+""")
+    check = by_name(grade_submission(path, "ex05_mlp", course=course))["mlp_architecture"]
+    assert not check.passed and hint_part in check.hint, check
+
+
+def test_a_missing_softmax_fails_the_architecture_but_accuracy_is_still_scored(course, submission):
+    path = submission(MLP_HEADER + """
+def train_mlp(x_train, y_train, x_val, y_val):
+    model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(64, activation="relu"), layers.Dense(10)])
+    model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), optimizer="adam")
+    model.fit(x_train, y_train, epochs=5, verbose=0)
+    return model
+""")
+    checks = by_name(grade_submission(path, "ex05_mlp", course=course))
+    assert "not probabilities" in checks["mlp_architecture"].message
+    assert "softmax" in checks["mlp_architecture"].hint
+    assert checks["mlp_validation_accuracy"].points > 0
+
+
+def test_a_convolution_in_the_mlp_exercise_is_named(course, submission):
+    path = submission(MLP_HEADER + """
+def train_mlp(x_train, y_train, x_val, y_val):
+    model = keras.Sequential([keras.Input(shape=(784,)), layers.Reshape((28, 28, 1)),
+                              layers.Conv2D(4, 3), layers.Flatten(), layers.Dense(10, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+    return model
+""")
+    check = by_name(grade_submission(path, "ex05_mlp", course=course))["mlp_architecture"]
+    assert "Conv2D" in check.message and "ex06_cnn" in check.hint
+
+
+def test_an_absurdly_large_model_fails_the_parameter_budget(course, submission):
+    path = submission(MLP_HEADER + """
+def train_mlp(x_train, y_train, x_val, y_val):
+    model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(8000, activation="relu"),
+                              layers.Dense(10, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+    return model
+""")
+    check = by_name(grade_submission(path, "ex05_mlp", course=course))["mlp_architecture"]
+    assert "over this exercise's budget of 4,000,000" in check.message
+
+
+def test_the_keras_forward_pass_part_of_ex02_names_the_wrong_activation(course):
+    ben = ROOT / "examples" / "class" / "ben" / "ex02_forward_pass" / "ex02_forward_pass.ipynb"
+    checks = by_name(grade_submission(ben, "ex02_forward_pass", course=course))
+    assert checks["keras_no_hidden_course"].passed
+    assert "uses activation 'linear'; expected 'sigmoid'" in checks["keras_hidden_course"].message
+
+
+# -- budgets, isolation, labels ----------------------------------------------------------------
+
+def test_an_overrun_gets_a_timeout_verdict_once_and_grading_goes_on(course, submission):
+    path = submission(MLP_HEADER + """
+import time
+
+def train_mlp(x_train, y_train, x_val, y_val):
+    time.sleep(600)
+""")
+    started = time.monotonic()
+    results, student = grade_plans(load_program(path), course.exercise("ex05_mlp"), budget=3)
+    elapsed = time.monotonic() - started
+    student.close()
+    assert {r.status for r in results.values()} == {"timeout"}
+    assert "within its budget of 3 s" in results["mlp_architecture"].message
+    assert student.starts == 1  # the overrun was not retried for the other checks
+    assert elapsed < 60
+    after = grade_submission(ROOT / "solutions" / "ex01_sigmoid" / "ex01_sigmoid.ipynb", "ex01_sigmoid",
+                             course=course)
+    assert after.all_passed  # the next submission is graded as usual
+
+
+def _label_fingerprint(labels: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(labels, dtype=np.int64).tobytes()).hexdigest()
+
+
+def test_held_out_labels_never_reach_the_students_process(course, submission, monkeypatch):
+    """Spy on every request, and let the student's code fingerprint every array it receives."""
+    path = submission(MLP_HEADER + """
+import hashlib
+import numpy as np
+
+RECEIVED = []
+_load = np.load
+
+def _spy(*args, **kwargs):  # the worker decodes every array it is sent with np.load
+    arr = _load(*args, **kwargs)
+    if isinstance(arr, np.ndarray) and arr.dtype.kind in "iu":
+        RECEIVED.append(hashlib.sha256(np.ascontiguousarray(arr, dtype=np.int64).tobytes()).hexdigest())
+    return arr
+
+np.load = _spy
+
+def train_mlp(x_train, y_train, x_val, y_val):
+    model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(10, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+    model.fit(x_train, y_train, epochs=1, verbose=0)
+    return model
+
+def label_fingerprints():
+    return list(RECEIVED)
+""")
+    from autograder.run.session import StudentProcess
+
+    sent = []
+    original = StudentProcess.request
+    monkeypatch.setattr(StudentProcess, "request",
+                        lambda self, message, timeout=None: (sent.append(message), original(self, message, timeout))[1])
+    results, student = grade_plans(load_program(path), course.exercise("ex05_mlp"))
+    assert results["mlp_test_accuracy"].details["accuracy"] > 0.5  # it was trained and scored
+    fingerprints = student.call("label_fingerprints").value
+    student.close()
+
+    _, y_test = task("mnist_flat").split("test")
+    _, y_val = task("mnist_flat").split("validation")
+    assert _label_fingerprint(y_val) in fingerprints  # the search works: validation labels were sent
+    assert _label_fingerprint(y_test) not in fingerprints
+
+    def arrays(value):
+        if isinstance(value, np.ndarray):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from arrays(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                yield from arrays(v)
+
+    assert not any(a.shape == y_test.shape and np.array_equal(a, y_test) for m in sent for a in arrays(m))
+    predict = [m for m in sent if m.get("op") == "predict"]
+    assert predict and all(set(m) == {"op", "target", "x"} for m in predict)
+
+
+# -- marks and device --------------------------------------------------------------------------
+
+def test_marks_give_full_partial_and_no_points():
+    marks = Marks(pass_at=0.9, zero_at=0.7)
+    assert marks.points(0.95, 5) == 5 and marks.points(0.7, 5) == 0 and marks.points(0.5, 5) == 0
+    assert marks.points(0.8, 5) == pytest.approx(2.5)
+    with pytest.raises(ValueError):
+        Marks(pass_at=0.6, zero_at=0.7)
+
+
+def test_marks_sit_below_the_reference_measurements_they_cite(course):
+    """Each accuracy mark names the reference's measurement; the pass mark is below its worst seed."""
+    import re
+
+    for name in ("ex05_mlp", "ex06_cnn", "ex07_lstm"):
+        for check in course.exercise(name).checks():
+            if getattr(check, "marks", None) is None:
+                continue
+            worst = float(re.search(r"accuracy (0\.\d+)-", check.marks.measured).group(1))
+            assert check.marks.pass_at <= worst - 0.02, (name, check.name, check.marks)
+
+
+def test_device_setting_cpu_hides_gpus_and_unknown_values_say_what_to_use(monkeypatch):
+    assert device_env("cpu") == {"DEEPGRADE_DEVICE": "cpu", "CUDA_VISIBLE_DEVICES": "-1"}
+    monkeypatch.setenv("DEEPGRADE_DEVICE", "gpu")
+    assert requested_device() == "gpu"
+    with pytest.raises(DeviceError, match="cpu, gpu, auto"):
+        requested_device("tpu")
+
+
+def test_device_gpu_without_a_gpu_is_a_clear_error(course, monkeypatch):
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "-1")
+    monkeypatch.setenv("DEEPGRADE_DEVICE", "gpu")
+    ref = ROOT / "solutions" / "ex05_mlp" / "ex05_mlp.ipynb"
+    check = by_name(grade_submission(ref, "ex05_mlp", course=course))["mlp_architecture"]
+    assert check.status == "error" and "TensorFlow sees no GPU" in check.message
