@@ -32,7 +32,7 @@ from ..load.notebook import SKIP_TAGS
 #: a real warning or error printed in the same output is kept.
 _TF_LOG_LINE = "|".join([
     r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] \S+:\d+\]",      # 2025-01-01 12:00:00.123: I tensorflow/...:113]
-    r"[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+ +\d+ \S+:\d+\]",              # E0000 00:00:1730000000.1   123 cuda_dnn.cc:8310]
+    r"[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ \S+:\d+\]",               # E0000 00:00:1730000000.1   123 cuda_dnn.cc:8310]
     r"WARNING: All log messages before absl::InitializeLog\(\) is called",
     r"WARNING:absl:",
     r"To enable the following instructions:",
