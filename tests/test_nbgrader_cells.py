@@ -266,13 +266,21 @@ def test_ignore_pattern_drops_tensorflow_log_lines_only(config):
         assert determine_grade(cell) == (0, 2.0), text
 
 
-def test_the_kernel_inherits_quiet_tensorflow_from_the_config(config):
+def test_the_kernel_inherits_quiet_tensorflow_from_the_config():
+    """Loading nbgrader_config.py sets QUIET_ENV in nbgrader's process; kernels inherit it."""
+    import json
     import os
+    import subprocess
+    import sys
 
     from autograder.quiet import QUIET_ENV
 
-    for key in QUIET_ENV:
-        assert key in os.environ  # loading nbgrader_config.py set them (existing values win)
+    env = {k: v for k, v in os.environ.items() if k not in QUIET_ENV}
+    code = ("import json, os\nfrom traitlets.config.loader import PyFileConfigLoader\n"
+            f"PyFileConfigLoader('nbgrader_config.py', path={str(ROOT)!r}).load_config()\n"
+            f"print(json.dumps({{k: os.environ.get(k) for k in {sorted(QUIET_ENV)!r}}}))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == QUIET_ENV
 
 
 def test_demo_cells_are_skipped_by_nbgrader_execute(tmp_path, config):
