@@ -9,7 +9,7 @@ STAMP   = $(VENV)/.installed
 export DEEPGRADE_DATA ?= $(abspath ../shared/data)
 export DEEPGRADE_OFFLINE ?= 1
 
-.PHONY: install demo test release examples clean
+.PHONY: install demo test release examples clean nbgrader-demo
 
 install: $(STAMP)
 
@@ -29,6 +29,11 @@ test: install
 release: install
 	$(VENV)/bin/deepgrade release
 	$(PY) examples/make_class.py
+
+# The nbgrader round trip on the example class, in a temporary copy of the course:
+# generate_assignment, autograde, export (the grades are printed), generate_feedback.
+nbgrader-demo: install
+	$(PY) -m autograder.nbgrader.roundtrip --examples examples/class
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,15 +1,40 @@
 """This repository is an nbgrader course.
 
 solutions/<exercise>/ is nbgrader's source folder and exercises/<exercise>/ its
-release folder, so `nbgrader generate_assignment ex01_sigmoid` writes the same
-student notebook as `deepgrade release` (which runs nbgrader's preprocessors).
+release folder: `nbgrader generate_assignment ex01_sigmoid` writes the same
+exercises/ex01_sigmoid/ as `deepgrade release` (the student notebook and
+public_checks.json; a test compares them byte for byte). The gradebook is
+nbgrader's default, gradebook.db (SQLite) in this folder. docs/instructor-guide.md
+walks through the whole round trip.
 """
+
+from autograder.nbgrader.preprocessors import (TF_LOG_PATTERN, autograde_preprocessors,
+                                               generate_assignment_preprocessors)
+from autograder.quiet import quiet_tensorflow
 
 c = get_config()  # noqa: F821 - provided by nbgrader
 
-c.CourseDirectory.root = "."
+# CourseDirectory.root is the working directory (nbgrader's default): run nbgrader here.
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 # checks.py holds the hidden checks: it must never be copied into a release.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "checks.py", "feedback"]
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Release: test cells in line with checks.py, and public_checks.json written beside the notebook.
+c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
+
+# Autograde: demo and self-check cells are not run (cells tagged demo, deepgrade:skip, deepgrade:check).
+c.Autograde.autograde_preprocessors = autograde_preprocessors()
+# A test cell a student deleted is put back (its grade_id is in the gradebook) and graded.
+c.OverwriteCells.add_missing_cells = True
+
+# TensorFlow stays quiet at the source: kernels inherit these variables from nbgrader...
+quiet_tensorflow()
+# ...and a stderr output made only of TF/absl/oneDNN/CUDA log lines is dropped before scoring.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = TF_LOG_PATTERN
+
+# A cell (a training check included) may take minutes; an endless loop is interrupted after 5.
+c.Execute.timeout = 300
+c.Execute.interrupt_on_timeout = True

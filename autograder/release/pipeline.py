@@ -5,6 +5,10 @@ The student notebook flows through nbgrader's own preprocessors, in the order
 so the release is what nbgrader itself would hand out. The public checks'
 expectations are recorded by running the reference solution.
 
+The nbgrader test cells in the source notebook are generated from
+``checks.py`` first (:mod:`autograder.nbgrader.cells`), so the source
+notebook is written too when a check was added, removed or changed.
+
 ``release_exercise(..., write=False)`` builds everything in memory and reports
 which files would change: the staleness test uses it.
 """
@@ -32,13 +36,17 @@ class ReleaseReport:
     stale: list[Path] = field(default_factory=list)
 
 
-def student_notebook_text(solution_notebook: Path) -> str:
+def student_notebook_text(solution_notebook: Path | str) -> str:
     """The student notebook, as the text to write: solutions replaced by stubs,
-    hidden tests and outputs removed, checksums computed."""
+    hidden tests and outputs removed, checksums computed. ``solution_notebook``
+    is the source notebook's path or its text."""
     import nbformat
     from nbgrader import preprocessors
 
-    nb = nbformat.read(str(solution_notebook), as_version=4)
+    if isinstance(solution_notebook, Path):
+        nb = nbformat.read(str(solution_notebook), as_version=4)
+    else:
+        nb = nbformat.reads(solution_notebook, as_version=4)
     resources: dict = {}
     for name in STUDENT_NOTEBOOK_STEPS:
         nb, resources = getattr(preprocessors, name)().preprocess(nb, resources)
@@ -54,9 +62,13 @@ def public_checks_text(exercise: Exercise, plans: list[AnyPlan]) -> str:
 
 def release_exercise(exercise: Exercise, *, write: bool = True) -> ReleaseReport:
     """Build (and, with ``write``, save) one exercise's release files."""
+    from ..nbgrader.cells import synced_notebook_text
+
+    source = synced_notebook_text(exercise.solution_notebook, exercise.name, exercise.checks())
     plans = plan_from_reference(exercise, hidden=False)
     files = {
-        exercise.student_notebook: student_notebook_text(exercise.solution_notebook),
+        exercise.solution_notebook: source,
+        exercise.student_notebook: student_notebook_text(source),
         exercise.public_checks_path: public_checks_text(exercise, plans),
     }
     report = ReleaseReport()

@@ -1,0 +1,159 @@
+"""``grade("ex01_sigmoid", "sigmoid_values")``: what an nbgrader test cell runs in the kernel.
+
+The cells this kernel has run (IPython's raw input history, less the test
+cells) are replayed in a separate worker process, exactly as ``deepgrade
+check`` runs a saved notebook, and graded with the same checks. The cell
+prints its check's verdict on stdout (one line, plus the message and hint when
+something is wrong; never a traceback) and its last expression is the points
+earned, which nbgrader 0.9.6 takes as the cell's score: ``determine_grade``
+gives an ``execute_result`` that is a number between 0 and the cell's points
+exactly that many points (0 included); an error or anything on stderr gives 0.
+
+Caching: a grading covers every check of one target (the test cells after one
+answer cell) and is kept in the kernel per (exercise, replayed sources, hidden
+checks available), so the cells of one answer share one worker, a model is
+trained once, and re-running a test cell with nothing changed costs nothing.
+
+Hidden checks: their messages never show a hidden case's input (it is replaced
+by ``<hidden input>``) and, by :mod:`autograder.evaluate`'s rule, never a
+reference value; the code that knows the cases is in ``solutions/``, which only
+the instructor's machine has.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import warnings
+from pathlib import Path
+
+from ..score import CheckResult
+from .cells import TEST_CELL_PATTERN
+
+#: (exercise, replayed sources, hidden available) -> {check name: result}
+_CACHE: dict[tuple, dict[str, CheckResult]] = {}
+HIDDEN_INPUT = "<hidden input>"
+
+
+class GradingError(Exception):
+    """The test cell cannot be graded (unknown check, release out of date)."""
+
+
+def _kernel_history() -> list[str] | None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    if shell is None:
+        return None
+    raw = list(getattr(shell.history_manager, "input_hist_raw", None) or shell.user_ns.get("In", []))
+    return [src for src in raw[1:-1] if isinstance(src, str)]  # [0] is empty, [-1] is this cell
+
+
+def replayed_sources(history: list[str]) -> tuple[str, ...]:
+    """The history less nbgrader test cells (grading cells never grade each other)."""
+    return tuple(src for src in history if not TEST_CELL_PATTERN.search(src))
+
+
+def _hidden_inputs(exercise) -> list[tuple[str, str]]:
+    """(shown call, replacement) for every hidden case whose call shows its arguments."""
+    from ..grade import hidden_plans
+
+    pairs = []
+    for plan in hidden_plans(exercise):
+        if plan.kind == "value":
+            continue
+        for case in getattr(plan, "cases", ()):  # model checks have no cases
+            if case.shows and case.shows != plan.target:
+                pairs.append((case.shows, f"{plan.target}({HIDDEN_INPUT})"))
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def redact(result: CheckResult, exercise) -> CheckResult:
+    """A hidden check's verdict without the inputs of its cases."""
+    if not result.hidden:
+        return result
+    message, hint = result.message, result.hint
+    for shows, replacement in _hidden_inputs(exercise):
+        message, hint = message.replace(shows, replacement), hint.replace(shows, replacement)
+    return CheckResult(result.name, result.target, result.max_points, result.status, message, hint,
+                       True, result.earned, {})
+
+
+def _grade_target(sources: tuple[str, ...], exercise, target: str, hidden: bool) -> list[CheckResult]:
+    from ..grade import grade_program
+    from ..load import program_from_sources
+
+    program = program_from_sources(list(sources))
+    # Nothing the grader does may reach stderr: nbgrader gives 0 points to a cell that writes there.
+    with contextlib.redirect_stderr(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import numpy as np
+        with np.errstate(all="ignore"):
+            result = grade_program(program, exercise, hidden=hidden, targets=(target,))
+    return result.checks
+
+
+def _target_of(exercise, name: str, hidden: bool) -> tuple[str, bool]:
+    from ..grade import public_plans
+
+    if hidden:
+        for check in exercise.checks():
+            if check.name == name:
+                return check.target, check.hidden
+    else:
+        for plan in public_plans(exercise):
+            if plan.name == name:
+                return plan.target, False
+    raise GradingError(f"{exercise.name} has no check {name!r}: the test cells are out of date "
+                       "(run `deepgrade release`)")
+
+
+def grade_check(exercise_name: str, name: str, *, hidden: bool = False,
+                history: list[str] | None = None, course=None) -> CheckResult | None:
+    """The verdict of one check on what the kernel has run (or on ``history``)."""
+    from ..course import find_course
+
+    course = course or find_course(Path.cwd())
+    exercise = course.exercise(exercise_name)
+    available = exercise.has_solution
+    if hidden and not available:
+        return None
+    target, is_hidden = _target_of(exercise, name, available)
+    if is_hidden != hidden:
+        raise GradingError(f"{exercise_name}: check {name!r} is {'hidden' if is_hidden else 'public'} "
+                           "but its test cell says otherwise (run `deepgrade release`)")
+    if history is None:
+        history = _kernel_history() or []
+    sources = replayed_sources(history)
+    results = _CACHE.setdefault((exercise_name, sources, available, str(course.root)), {})
+    if name not in results:
+        for result in _grade_target(sources, exercise, target, available):
+            results[result.name] = redact(result, exercise)
+    if name not in results:
+        raise GradingError(f"{exercise_name}: check {name!r} was not graded (is the release up to date?)")
+    return results[name]
+
+
+def grade(exercise: str, check: str, *, hidden: bool = False) -> float | None:
+    """Grade one check in an nbgrader test cell: print the verdict, return the points.
+
+    Returns None (no points claimed) inside a grading worker and for a hidden
+    check where the course's solutions are not available (a student's copy).
+    """
+    if os.environ.get("DEEPGRADE_WORKER"):
+        return None
+    from ..report.text import format_check
+
+    result = grade_check(exercise, check, hidden=hidden)
+    if result is None:
+        print(f"{check}: hidden check, graded when your notebook is collected")
+        return None
+    print(format_check(result).strip())
+    return float(result.points)
+
+
+def clear_cache() -> None:
+    _CACHE.clear()

@@ -1,0 +1,115 @@
+"""nbgrader preprocessors and settings for this course, registered in ``nbgrader_config.py``.
+
+* :class:`ReleaseExercise` runs first in ``nbgrader generate_assignment``: it
+  brings the test cells in line with ``checks.py`` (as ``deepgrade release``
+  does) and has nbgrader's writer put ``public_checks.json`` beside the student
+  notebook. So ``nbgrader generate_assignment`` and ``deepgrade release`` write
+  the same ``exercises/<exercise>/`` folder, byte for byte, even though nbgrader
+  empties that folder before writing it (``--force``, or a newer source).
+* :class:`SkipGradingOnlyCells` runs before ``Execute`` in ``nbgrader
+  autograde``: cells tagged ``demo``, ``deepgrade:skip`` or ``deepgrade:check``
+  get nbclient's ``skip-execution`` tag and a one-line note as output, so heavy
+  demos and self-check cells cost no grading time and the kernel runs exactly
+  the cells ``deepgrade check`` runs.
+* :data:`TF_LOG_PATTERN` is ``IgnorePattern.pattern``: a stderr output made only
+  of TensorFlow, absl, oneDNN or CUDA log lines is dropped before nbgrader
+  scores the cell (a test cell with anything on stderr scores 0).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import List, Unicode
+
+from ..load.notebook import SKIP_TAGS
+
+#: Lines TensorFlow and its libraries write on stderr by themselves. nbgrader's
+#: IgnorePattern drops a whole stderr output when ``re.search`` finds the pattern in
+#: it, so the pattern matches only an output whose every line is such a log line:
+#: a real warning or error printed in the same output is kept.
+_TF_LOG_LINE = "|".join([
+    r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] \S+:\d+\]",      # 2025-01-01 12:00:00.123: I tensorflow/...:113]
+    r"[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ \S+:\d+\]",               # E0000 00:00:1730000000.1   123 cuda_dnn.cc:8310]
+    r"WARNING: All log messages before absl::InitializeLog\(\) is called",
+    r"WARNING:absl:",
+    r"To enable the following instructions:",
+    r"oneDNN custom operations are on",
+    r"This TensorFlow binary is optimized",
+    r"Could not find cuda drivers",
+])
+TF_LOG_PATTERN = rf"\A(?:(?:{_TF_LOG_LINE})[^\n]*(?:\n|\Z)|[ \t]*\n)+\Z"
+
+#: nbclient skips cells with this tag (``Execute.skip_cells_with_tag``'s default).
+SKIP_EXECUTION = "skip-execution"
+
+
+def _course_root(resources: dict) -> Path | None:
+    """The course folder: the notebook is in <root>/solutions/<exercise>/."""
+    path = (resources.get("metadata") or {}).get("path")
+    return Path(path).resolve().parents[1] if path else None
+
+
+class ReleaseExercise(NbGraderPreprocessor):
+    """Test cells from ``checks.py`` and ``public_checks.json``, during generate_assignment."""
+
+    def preprocess(self, nb, resources):
+        from ..course import PUBLIC_CHECKS, Course, CourseError
+        from ..grade import plan_from_reference
+        from ..release.pipeline import public_checks_text
+        from .cells import sync_test_cells
+
+        info = resources.get("nbgrader", {})
+        name, notebook, root = info.get("assignment"), info.get("notebook"), _course_root(resources)
+        if not name or notebook != name or root is None:
+            return nb, resources  # only <exercise>/<exercise>.ipynb has checks
+        try:
+            exercise = Course(root).exercise(name)
+        except CourseError:
+            return nb, resources
+        if not exercise.has_solution:
+            return nb, resources
+        synced = sync_test_cells(nb, name, exercise.checks())
+        if nbformat.writes(synced) != nbformat.writes(nb):
+            self.log.warning("%s: the test cells were out of date with checks.py; released the "
+                             "up-to-date ones (run `deepgrade release` to update the source)", name)
+        plans = plan_from_reference(exercise, hidden=False)
+        resources.setdefault("outputs", {})[PUBLIC_CHECKS] = public_checks_text(exercise, plans).encode()
+        return synced, resources
+
+
+class SkipGradingOnlyCells(NbGraderPreprocessor):
+    """Do not execute demo and self-check cells while autograding."""
+
+    tags = List(Unicode(), default_value=sorted(SKIP_TAGS),
+                help="Cells with one of these tags are not executed by nbgrader autograde").tag(config=True)
+    note = Unicode("(not run while grading: this cell is tagged {tag})\n",
+                   help="Output put in a skipped cell").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":
+            return cell, resources
+        tags = list(cell.metadata.get("tags", []))
+        skipped = [t for t in tags if t in self.tags]
+        if skipped:
+            if SKIP_EXECUTION not in tags:
+                cell.metadata["tags"] = tags + [SKIP_EXECUTION]
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                                   text=self.note.format(tag=skipped[0]))]
+        return cell, resources
+
+
+def generate_assignment_preprocessors() -> list:
+    """nbgrader's own generate_assignment steps, with :class:`ReleaseExercise` first."""
+    from nbgrader.converters import GenerateAssignment
+
+    return [ReleaseExercise, *GenerateAssignment.class_traits()["preprocessors"].default()]
+
+
+def autograde_preprocessors() -> list:
+    """nbgrader's own autograde steps, with :class:`SkipGradingOnlyCells` before Execute."""
+    from nbgrader.converters import Autograde
+
+    return [SkipGradingOnlyCells, *Autograde.class_traits()["autograde_preprocessors"].default()]
