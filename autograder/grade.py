@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from .course import Course, Exercise, find_course
 from .evaluate import run_check
@@ -48,12 +49,15 @@ def hidden_plans(exercise: Exercise) -> list[PlannedCheck]:
 
 
 def grade_program(program: Program, exercise: Exercise, *, hidden: bool = False,
-                  limits: Limits | None = None, targets: tuple[str, ...] = ()) -> ExerciseResult:
+                  limits: Limits | None = None, targets: tuple[str, ...] = (),
+                  process: Callable[..., StudentProcess] | None = None) -> ExerciseResult:
+    """Grade a loaded program. ``process`` makes the student's process (default
+    :class:`StudentProcess`; the class grader passes a sandboxed one)."""
     plans = public_plans(exercise) + (hidden_plans(exercise) if hidden else [])
     if targets:
         plans = [p for p in plans if p.target in targets]
     result = ExerciseResult(exercise.name, notes=list(program.notes))
-    with StudentProcess(program, limits=limits) as student:
+    with (process or StudentProcess)(program, limits=limits) as student:
         result.checks = [run_check(plan, student) for plan in plans]
         for err in student.cell_errors:
             if "NotImplementedError" not in err.get("types", []):
