@@ -12,7 +12,8 @@ from ..report.html import index_page, student_page
 from ..report.tables import grades_csv
 from .runner import write_atomic
 
-PUBLIC_KEYS = ("student", "exercise", "score", "max_score", "checks", "notes", "submission", "seconds")
+PUBLIC_KEYS = ("student", "exercise", "score", "max_score", "checks", "notes", "submission", "seconds",
+               "output")
 
 
 def safe_name(text: str) -> str:
