@@ -118,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--out", "-o", required=True, help="output folder (results, grades.csv, feedback, cache)")
     grade.add_argument("--workers", "-j", type=int, default=1, help="submissions graded at once (default 1)")
     grade.add_argument("--exercise", "-e", action="append", help="only this exercise (repeatable)")
-    grade.add_argument("--device", choices=["cpu", "gpu", "auto"], default="cpu")
+    grade.add_argument("--device", choices=["cpu", "gpu", "auto"], default=None,
+                       help="where student models train (default: $DEEPGRADE_DEVICE, else auto)")
     grade.add_argument("--sandbox", choices=["auto", "bwrap", "unshare", "rlimits"], default="auto",
                        help="sandbox backend (default: the best that works here)")
     grade.add_argument("--data", choices=["auto", "hidden", "visible"], default="auto",

@@ -88,7 +88,7 @@ def write_atomic(path: Path, text: str) -> None:
 class Options:
     workers: int = 1
     hidden: bool = True
-    device: str = "cpu"
+    device: str | None = None  # cpu | gpu | auto; None: $DEEPGRADE_DEVICE, else auto
     limits: SandboxLimits = field(default_factory=SandboxLimits)
     backend: str = "auto"
     show_data: str = "auto"  # auto | hidden | visible

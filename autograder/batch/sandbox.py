@@ -219,6 +219,10 @@ class Sandbox:
         if not self.show_data:
             for path in package_data_dirs():  # inside the (visible) site-packages
                 args += ["--tmpfs", str(path)]
+        if os.environ.get("DEEPGRADE_DEVICE", "auto") != "cpu":  # GPUs for Keras exercises
+            for dev in sorted(Path("/dev").glob("nvidia*")):
+                if dev.is_char_device():
+                    args += ["--dev-bind", str(dev), str(dev)]
         home = Path(SANDBOX_HOME)
         args += parents(home) + ["--bind", str(scratch), SANDBOX_HOME, "--chdir", SANDBOX_HOME]
         uid = self.uid(slot)
