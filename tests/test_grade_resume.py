@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = (ROOT / "tests" / "hostile" / "_good.py").read_text()
 SLOW = GOOD.replace("def sigmoid(z):\n", "def sigmoid(z):\n    import time; time.sleep(0.3)\n")
@@ -24,11 +26,11 @@ def make_class(folder: Path, n: int = 8) -> None:
         path.write_text(f"# student {i}\n" + text)  # distinct files, distinct cache keys
 
 
-def grade(klass: Path, out: Path, **kw) -> subprocess.Popen:
+def grade(klass: Path, out: Path, workers: int = 1) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "autograder.cli", "grade", str(klass), "--out", str(out),
-                             "--workers", "1", "--course", str(ROOT), "--public-only"],
+                             "--workers", str(workers), "--course", str(ROOT), "--public-only"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            start_new_session=True, **kw)
+                            start_new_session=True)
 
 
 def scores(out: Path) -> dict[tuple[str, str], float]:
@@ -36,17 +38,18 @@ def scores(out: Path) -> dict[tuple[str, str], float]:
     return {(r["student"], r["exercise"]): r["score"] for r in data["submissions"]}
 
 
-def test_sigkill_mid_batch_then_rerun_resumes(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigkill_mid_batch_then_rerun_resumes(tmp_path, workers):
     klass, out = tmp_path / "class", tmp_path / "out"
     make_class(klass)
-    proc = grade(klass, out)
+    proc = grade(klass, out, workers)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         done = list((out / "cache").glob("*.json")) if (out / "cache").is_dir() else []
         if len(done) >= 3:
             break
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)
+    os.kill(proc.pid, signal.SIGKILL)  # the grader only: its workers and sandboxes must follow
     proc.communicate()
     assert proc.returncode == -signal.SIGKILL
 
@@ -57,8 +60,10 @@ def test_sigkill_mid_batch_then_rerun_resumes(tmp_path):
     sandboxed = [p for p in Path("/proc").iterdir() if p.name.isdigit() and "autograder.run.worker" in _cmd(p)
                  and _is_child_of_dead(p)]
     assert sandboxed == [], "student processes outlived the killed grader"
+    graders = [p for p in Path("/proc").iterdir() if p.name.isdigit() and str(out) in _cmd(p)]
+    assert graders == [], "grading workers outlived the killed grader"
 
-    rerun = grade(klass, out)
+    rerun = grade(klass, out, workers)
     stdout, stderr = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, stderr
     assert f"{len(finished)} submission(s) unchanged since the last run" in stderr
