@@ -73,9 +73,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
     options = Options(workers=max(1, args.workers), hidden=not args.public_only, device=args.device,
                       limits=limits, backend=args.sandbox, show_data=args.data,
                       exercises=list(args.exercise or []), use_cache=not args.no_cache)
+    from .plan import ReferenceSolutionError
+
     try:
         batch = run_batch(course, submissions, Path(args.out), options)
-    except RuntimeError as exc:  # no sandbox backend, a broken reference solution
+    except (RuntimeError, ReferenceSolutionError) as exc:  # no sandbox backend, a broken reference
         print(f"deepgrade: error: {exc}", file=sys.stderr)
         return 3
     paths = write_outputs(batch.records, Path(args.out), batch.sandbox.describe())

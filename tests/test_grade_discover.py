@@ -57,3 +57,10 @@ def test_wrong_names_duplicates_and_strays(tmp_path):
     assert found[("ben", "ex01_sigmoid")].path.name == "ex01_sigmoid.py"  # the exact name wins
     assert "2 files" in found[("ben", "ex01_sigmoid")].notes[-1]
     assert "homework.ipynb, which name no exercise" in found[("cleo", "ex01_sigmoid")].problem
+
+
+def test_the_output_folder_inside_the_class_is_not_a_student(tmp_path):
+    touch(tmp_path / "ada" / "ex01_sigmoid.py")
+    touch(tmp_path / "out" / "unpacked" / "x" / "ex01_sigmoid.py")
+    found = discover(tmp_path, EXERCISES, tmp_path / "out" / "unpacked", exclude=(tmp_path / "out",))
+    assert {f.student for f in found} == {"ada"}

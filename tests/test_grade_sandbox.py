@@ -36,24 +36,28 @@ def test_a_backend_keeps_its_claims(backend, tmp_path):
         path = klass / name / "ex01_sigmoid" / "ex01_sigmoid.py"
         path.parent.mkdir(parents=True)
         path.write_text(text)
-    logged = []
-    batch = run_batch(Course(ROOT), klass, out, Options(backend=backend, hidden=False, limits=SandboxLimits(
-        call_timeout=5)), log=logged.append)
-    assert batch.sandbox.name == backend
-    claims = set(batch.sandbox.protections)
-    assert any(backend in line for line in logged)
-    if claims != set(PROTECTIONS):
-        assert any("MISSING" in line for line in logged)
-    records = {r["student"]: r for r in batch.records}
-    assert records["_good"]["score"] == records["_good"]["max_score"] == 6
-    if "hidden_files" in claims:
-        assert "leaked: []" in records["reader"]["output"]
-    if "network" in claims:
-        assert "no connection" in records["socket_client"]["output"]
-    if "private_tmp" in claims:
-        assert not (Path("/tmp") / marker).exists()
-    if "unprivileged_user" in claims or "readonly_system" in claims:
-        assert not (ROOT / marker).exists()
-    for leftover in (Path("/tmp") / marker, ROOT / marker, Path("/var/tmp") / marker):
-        if leftover.exists():
-            leftover.unlink()
+    try:
+        logged = []
+        batch = run_batch(Course(ROOT), klass, out, Options(backend=backend, hidden=False, limits=SandboxLimits(
+            call_timeout=5)), log=logged.append)
+        assert batch.sandbox.name == backend
+        claims = set(batch.sandbox.protections)
+        assert any(backend in line for line in logged)
+        if claims != set(PROTECTIONS):
+            assert any("MISSING" in line for line in logged)
+        records = {r["student"]: r for r in batch.records}
+        assert records["_good"]["score"] == records["_good"]["max_score"] == 6
+        if "hidden_files" in claims:
+            assert "leaked: []" in records["reader"]["output"]
+        if "network" in claims:
+            assert "no connection" in records["socket_client"]["output"]
+        if "private_tmp" in claims:
+            assert not (Path("/tmp") / marker).exists()
+        if "unprivileged_user" in claims or "readonly_system" in claims:
+            assert not (ROOT / marker).exists()
+            assert not (ROOT / "solutions" / "ex01_sigmoid" / marker).exists()
+    finally:
+        for leftover in (Path("/tmp") / marker, ROOT / marker, Path("/var/tmp") / marker,
+                         ROOT / "solutions" / "ex01_sigmoid" / marker):
+            if leftover.exists():
+                leftover.unlink()

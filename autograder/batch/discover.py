@@ -92,9 +92,11 @@ def _student_name(text: str) -> str:
 
 
 def discover(root: Path, exercises: list[str], unpack_dir: Path,
-             only: list[str] | None = None) -> list[Found]:
-    """Every (student, exercise) to grade under ``root``, in a stable order."""
+             only: list[str] | None = None, exclude: tuple[Path, ...] = ()) -> list[Found]:
+    """Every (student, exercise) to grade under ``root``, in a stable order. Folders in
+    ``exclude`` (the output folder, when it lies inside ``root``) are skipped."""
     root = root.resolve()
+    skip = {p.resolve() for p in exclude}
     if (root / "submitted").is_dir():
         root = root / "submitted"
     candidates: dict[tuple[str, str], list[tuple[Path, bool, list[str]]]] = {}
@@ -142,7 +144,7 @@ def discover(root: Path, exercises: list[str], unpack_dir: Path,
                 else:
                     scan_student(student, dest)
 
-    for entry in sorted(p for p in root.iterdir() if _visible(p)):
+    for entry in sorted(p for p in root.iterdir() if _visible(p) and p.resolve() not in skip):
         if entry.is_dir():
             scan_student(entry.name, entry)
         elif entry.suffix in SUFFIXES or entry.suffix == ".zip":

@@ -238,13 +238,26 @@ def run_batch(course: Course, submissions: Path, out: Path, options: Options,
     out.mkdir(parents=True, exist_ok=True)
     cache_dir = out / "cache"
     submissions = submissions.resolve()
-    os.environ.update(device_env(options.device))
+    saved_env = dict(os.environ)
+    os.environ.update(device_env(options.device))  # read by every student's process
+    try:
+        return _run(course, submissions, out, options, progress, log, started, cache_dir)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
+def _run(course: Course, submissions: Path, out: Path, options: Options, progress: Progress | None,
+         log, started: float, cache_dir: Path) -> Batch:
+    from .sandbox import detect
+
 
     hidden = options.hidden and all(course.exercise(n).has_solution for n in
                                     (options.exercises or course.exercise_names))
     if options.hidden and not hidden:
         log("deepgrade: no solutions/ for some exercise: grading the public checks only")
-    found = discover(submissions, course.exercise_names, out / "unpacked", options.exercises or None)
+    found = discover(submissions, course.exercise_names, out / "unpacked", options.exercises or None,
+                     exclude=(out,))
     names = sorted({f.exercise for f in found})
     for name in names:
         course.exercise(name)  # an unknown --exercise is a usage error
