@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
+import shutil
 import statistics
 import subprocess
 import sys
@@ -67,6 +67,7 @@ def startup() -> dict[str, list[float]]:
         sandbox.prepare_scratch(scratch, 0)
         results[backend] = time_start(lambda: SandboxedProcess(program, sandbox=sandbox, scratch=scratch,
                                                                limits=SandboxLimits()))
+    shutil.rmtree(scratch, ignore_errors=True)
     return results
 
 

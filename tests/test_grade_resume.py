@@ -63,9 +63,11 @@ def test_sigkill_mid_batch_then_rerun_resumes(tmp_path, workers):
     graders = [p for p in Path("/proc").iterdir() if p.name.isdigit() and str(out) in _cmd(p)]
     assert graders == [], "grading workers outlived the killed grader"
 
+    stale = list(Path("/var/tmp").glob(f"deepgrade-{proc.pid}-*"))
     rerun = grade(klass, out, workers)
     stdout, stderr = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, stderr
+    assert not any(p.exists() for p in stale), "the killed grader's scratch folder was not cleaned up"
     assert f"{len(finished)} submission(s) unchanged since the last run" in stderr
     assert f"{8 - len(finished)} graded, {len(finished)} from the cache" in stdout
     for name, record in finished.items():  # kept as they were

@@ -306,8 +306,10 @@ def _run(course: Course, submissions: Path, out: Path, options: Options, progres
 
     progress = progress or Progress(len(found), stream=sys.stderr)
     progress.start(done=len(found) - len(todo), cached=cached)
-    scratch_root = Path(tempfile.mkdtemp(prefix="deepgrade-", dir=os.environ.get("DEEPGRADE_SCRATCH")
-                                         or ("/var/tmp" if os.path.isdir("/var/tmp") else None)))
+    scratch_parent = Path(os.environ.get("DEEPGRADE_SCRATCH") or
+                          ("/var/tmp" if os.path.isdir("/var/tmp") else tempfile.gettempdir()))
+    remove_stale_scratch(scratch_parent)
+    scratch_root = Path(tempfile.mkdtemp(prefix=f"deepgrade-{os.getpid()}-", dir=scratch_parent))
     os.chmod(scratch_root, 0o711)
     _STATE.clear()
     _STATE.update(course=course, sandbox=sandboxes, limits=options.limits, hidden=hidden,
@@ -321,6 +323,14 @@ def _run(course: Course, submissions: Path, out: Path, options: Options, progres
         progress.finish()
         shutil.rmtree(scratch_root, ignore_errors=True)
     return Batch([r for r in records if r is not None], base, len(todo), cached, time.monotonic() - started)
+
+
+def remove_stale_scratch(parent: Path) -> None:
+    """Scratch folders of graders that were killed (their pid is gone) are removed."""
+    for folder in parent.glob("deepgrade-*-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _grade_all(tasks: list[Task], workers: int) -> Iterator[tuple[Task, dict[str, Any]]]:
