@@ -63,6 +63,39 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return grade_examples(_course(args), Path(args.examples), verbose=args.verbose)
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    from .batch import Options, run_batch
+    from .batch.outputs import write_outputs
+    from .batch.sandbox import SandboxLimits
+    from .report.tables import summary_table
+
+    submissions = Path(args.submissions)
+    if not submissions.is_dir():
+        raise FileNotFoundError(f"no submissions folder at {submissions}")
+    course = _course(args, submissions.resolve())
+    limits = SandboxLimits(call_timeout=args.timeout, memory_bytes=int(args.memory * (1 << 30)))
+    options = Options(workers=max(1, args.workers), hidden=not args.public_only, device=args.device,
+                      limits=limits, backend=args.sandbox, show_data=args.data,
+                      exercises=list(args.exercise or []), use_cache=not args.no_cache)
+    from .plan import ReferenceSolutionError
+
+    try:
+        batch = run_batch(course, submissions, Path(args.out), options)
+    except (RuntimeError, ReferenceSolutionError) as exc:  # no sandbox backend, a broken reference
+        print(f"deepgrade: error: {exc}", file=sys.stderr)
+        return 3
+    paths = write_outputs(batch.records, Path(args.out), batch.sandbox.describe())
+    print(summary_table(batch.records))
+    print(f"\n{len(batch.records)} submissions: {batch.graded} graded, {batch.cached} from the cache, "
+          f"in {batch.seconds:.1f} s ({batch.sandbox.name} sandbox)")
+    print(f"wrote {paths['results']}, {paths['grades']}, {paths['gradescope']}/, {paths['feedback']}/")
+    if batch.grader_errors:
+        print(f"deepgrade: the grader itself failed on {batch.grader_errors} submission(s); "
+              "see grader_error in results; they will be graded again next run", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--course", help="course folder (default: found from the working directory)")
@@ -88,6 +121,24 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--examples", default="examples/class", help="folder of example submissions")
     demo.add_argument("--verbose", "-v", action="store_true", help="print every check's feedback")
     demo.set_defaults(run=cmd_demo)
+
+    grade = sub.add_parser("grade", parents=[common], help="grade a whole class, sandboxed and in parallel")
+    grade.add_argument("submissions", help="nbgrader's submitted/ folder, a folder per student, or an LMS download")
+    grade.add_argument("--out", "-o", required=True, help="output folder (results, grades.csv, feedback, cache)")
+    grade.add_argument("--workers", "-j", type=int, default=1, help="submissions graded at once (default 1)")
+    grade.add_argument("--exercise", "-e", action="append", help="only this exercise (repeatable)")
+    grade.add_argument("--device", choices=["cpu", "gpu", "auto"], default=None,
+                       help="where student models train (default: $DEEPGRADE_DEVICE, else auto)")
+    grade.add_argument("--sandbox", choices=["auto", "bwrap", "unshare", "rlimits"], default="auto",
+                       help="sandbox backend (default: the best that works here)")
+    grade.add_argument("--data", choices=["auto", "hidden", "visible"], default="auto",
+                       help="may student code see the data files? auto and hidden: no (model checks "
+                            "send the data themselves and keep the held-out labels)")
+    grade.add_argument("--timeout", type=float, default=None, help="cap on every check's wall-clock seconds")
+    grade.add_argument("--memory", type=float, default=4.0, help="address space per student process, GiB")
+    grade.add_argument("--public-only", action="store_true", help="skip the hidden checks")
+    grade.add_argument("--no-cache", action="store_true", help="grade everything again")
+    grade.set_defaults(run=cmd_grade)
     return parser
 
 

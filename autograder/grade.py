@@ -6,8 +6,10 @@ and the notebook check cell all call :func:`grade_submission`.
 
 from __future__ import annotations
 
+import dataclasses
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from .course import Course, Exercise, find_course
 from .evaluate import run_check
@@ -25,20 +27,21 @@ KERAS_LOAD_TIMEOUT = 180.0
 
 
 def open_student(program: Program, plans: list[AnyPlan], *, limits: Limits | None = None,
-                 **options) -> StudentProcess:
+                 process: Callable[..., StudentProcess] | None = None) -> StudentProcess:
     """The student's process, prepared for these checks.
 
     For model checks it preloads the Keras requests and leaves out the
     notebook's own calls of the training functions (the grader calls them with
     its seed and budget); for the NumPy exercises TensorFlow is never imported.
     """
+    make = process or StudentProcess  # the class grader passes its sandboxed process
     if not needs_keras(plans):
-        return StudentProcess(program, limits=limits, **options)
+        return make(program, limits=limits)
     trained = {p.target for p in plans if p.kind in ("model", "build")}
     limits = limits or Limits()
     if limits.load_timeout < KERAS_LOAD_TIMEOUT:
-        limits = Limits(KERAS_LOAD_TIMEOUT, limits.call_timeout, limits.memory_bytes)
-    return StudentProcess(program.without_calls(trained), limits=limits, preload=(KERAS_OPS,), **options)
+        limits = dataclasses.replace(limits, load_timeout=KERAS_LOAD_TIMEOUT)  # keeps a sandbox's limits
+    return make(program.without_calls(trained), limits=limits, preload=(KERAS_OPS,))
 
 
 def public_plans(exercise: Exercise) -> list[AnyPlan]:
@@ -74,12 +77,15 @@ def hidden_plans(exercise: Exercise) -> list[AnyPlan]:
 
 
 def grade_program(program: Program, exercise: Exercise, *, hidden: bool = False,
-                  limits: Limits | None = None, targets: tuple[str, ...] = ()) -> ExerciseResult:
+                  limits: Limits | None = None, targets: tuple[str, ...] = (),
+                  process: Callable[..., StudentProcess] | None = None) -> ExerciseResult:
+    """Grade a loaded program. ``process`` makes the student's process (default
+    :class:`StudentProcess`; the class grader passes a sandboxed one)."""
     plans = public_plans(exercise) + (hidden_plans(exercise) if hidden else [])
     if targets:
         plans = [p for p in plans if p.target in targets]
     result = ExerciseResult(exercise.name, notes=list(program.notes))
-    with open_student(program, plans, limits=limits) as student:
+    with open_student(program, plans, limits=limits, process=process) as student:
         result.checks = [run_check(plan, student) for plan in plans]
         for err in student.cell_errors:
             types = err.get("types", [])

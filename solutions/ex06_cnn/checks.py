@@ -18,21 +18,21 @@ CONVOLUTIONAL = Architecture(
 
 CNN = Training(
     "train_cnn", task="mnist_images", architecture=CONVOLUTIONAL,
-    budget=90.0,  # reference: 9-15 s of training on 2 CPU cores, at most a third of the budget
-    reference="the reference trains in about 12 s on 2 CPU cores",
+    budget=90.0,  # reference: 19-21 s of training on 2 CPU cores (docs/keras-grading.md), under a third
+    reference="the reference trains in about 20 s on 2 CPU cores",
     mistakes=KERAS1_MISTAKES + DIGIT_LABEL_MISTAKES)
 
 CHECKS = [
     ModelCheck("cnn_architecture", CNN, points=2,
                about="convolution and pooling layers with a 10-way softmax output"),
-    # reference, seeds 0/1/2: validation accuracy 0.962 / 0.966 / 0.968
+    # reference, seeds 0/1/2: validation accuracy 0.966 / 0.960 / 0.976
     ModelCheck("cnn_validation_accuracy", CNN, points=3, split="validation",
                marks=Marks(pass_at=0.94, zero_at=0.75,
-                           measured="reference validation accuracy 0.962-0.968 over seeds 0, 1, 2"),
+                           measured="reference validation accuracy 0.960-0.976 over seeds 0, 1, 2"),
                about="accuracy on the validation digits"),
-    # reference, seeds 0/1/2: held-out accuracy 0.970 / 0.972 / 0.971
+    # reference, seeds 0/1/2: held-out accuracy 0.972 / 0.969 / 0.969
     ModelCheck("cnn_test_accuracy", CNN, points=5, split="test", hidden=True,
                marks=Marks(pass_at=0.94, zero_at=0.75,
-                           measured="reference held-out accuracy 0.970-0.972 over seeds 0, 1, 2"),
+                           measured="reference held-out accuracy 0.969-0.972 over seeds 0, 1, 2"),
                about="accuracy on 1000 held-out digits"),
 ]

@@ -1,0 +1,117 @@
+"""A student's process inside the sandbox: :class:`StudentProcess` with a command prefix.
+
+Also keeps what the student printed (across restarts, a few KiB) for the
+feedback page, and can ask the student's code for the extra plain data a
+picture needs (the decision boundary) before the process is closed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+from pathlib import Path
+from typing import Any, Callable
+
+from ..load import Program
+from ..quiet import QUIET_ENV
+from ..run.session import OUTPUT_KEEP, StudentProcess
+from .sandbox import SANDBOX_HOME, Sandbox, SandboxLimits
+
+#: Variables of the grader's environment a student's process may see; everything else
+#: (tokens, paths of the course and of the output) stays out.
+PASS_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OMP_NUM_THREADS", "DEEPGRADE_DEVICE",
+            "CUDA_VISIBLE_DEVICES", "DEEPGRADE_OFFLINE", "DEEPGRADE_DATA", "DEEPGRADE_CACHE")
+
+
+def sandbox_env(base: dict[str, str], sandbox: Sandbox, scratch: Path) -> dict[str, str]:
+    env = {k: v for k, v in base.items() if k in PASS_ENV or k in QUIET_ENV}
+    if not sandbox.show_data:
+        for key in ("DEEPGRADE_DATA", "DEEPGRADE_CACHE"):
+            env.pop(key, None)
+    home = SANDBOX_HOME if sandbox.name == "bwrap" else str(scratch)
+    env.update({k: base[k] for k in ("DEEPGRADE_WORKER", "MPLBACKEND", "PYTHONHASHSEED",
+                                      "PYTHONUNBUFFERED", "PYTHONPATH") if k in base})
+    env.update({"HOME": home, "TMPDIR": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib",
+                "PYTHONDONTWRITEBYTECODE": "1", "DEEPGRADE_SANDBOX": sandbox.name})
+    env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+    env.update(sandbox.extra_env)
+    return env
+
+
+_EXIT = re.compile(r"exit code (\d+)")
+
+
+class SandboxedProcess(StudentProcess):
+    """A :class:`StudentProcess` run through the sandbox's command prefix, in a scratch folder."""
+
+    def __init__(self, program: Program, *, sandbox: Sandbox, scratch: Path, slot: int = 0,
+                 limits: SandboxLimits | None = None, probes: list[Callable] | None = None,
+                 **kwargs: Any):
+        limits = limits if isinstance(limits, SandboxLimits) else _upgrade(limits)
+        command = sandbox.wrap(scratch, slot, limits)
+        super().__init__(program, limits=limits, cwd=str(scratch), command=command, **kwargs)
+        self.env = sandbox_env(self.env, sandbox, scratch)
+        self.sandbox = sandbox
+        self.probes = probes or []
+        self.probed: dict[str, Any] = {}
+        self._outputs: list[str] = []
+
+    # The sandbox (bwrap, unshare) reports a child killed by signal N as exit code 128 + N.
+    def _exit_reason(self) -> str:
+        reason = super()._exit_reason()
+        match = _EXIT.fullmatch(reason)
+        if match and self.command and 128 < int(match.group(1)) < 128 + 65:
+            number = int(match.group(1)) - 128
+            try:
+                return f"killed by {signal.Signals(number).name}"
+            except ValueError:
+                return f"killed by signal {number}"
+        return reason
+
+    def close(self) -> None:
+        if self._proc is not None:
+            text = self.output()
+            if text:
+                self._outputs.append(text)
+        super().close()
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None and self._proc is not None and self._proc.poll() is None:
+            for probe in self.probes:
+                try:
+                    self.probed.update(probe(self) or {})
+                except Exception:  # noqa: BLE001 - a picture is never worth a failed batch
+                    pass
+        super().__exit__(*exc)
+
+    def printed(self) -> str:
+        """What the student's code printed over all its processes, cut to a few KiB."""
+        text = "\n".join(self._outputs)
+        if len(text) > OUTPUT_KEEP:
+            text = text[:OUTPUT_KEEP] + f"\n... ({len(text) - OUTPUT_KEEP} more characters not shown)"
+        return text
+
+
+def _upgrade(limits: Any) -> SandboxLimits:
+    if limits is None:
+        return SandboxLimits()
+    return SandboxLimits(load_timeout=limits.load_timeout, call_timeout=limits.call_timeout,
+                         memory_bytes=limits.memory_bytes or SandboxLimits().memory_bytes)
+
+
+def make_scratch(root: Path, submission: Path, whole_folder: bool) -> Path:
+    """A fresh folder with a copy of the submission (and its folder's small files when the
+    folder belongs to this submission alone)."""
+    import shutil
+    import tempfile
+
+    scratch = Path(tempfile.mkdtemp(prefix="s-", dir=root))
+    os.chmod(scratch, 0o755)
+    if whole_folder:
+        for item in submission.parent.iterdir():
+            if item.is_file() and item.stat().st_size <= 50 << 20:
+                shutil.copy2(item, scratch / item.name)
+    else:
+        shutil.copy2(submission, scratch / submission.name)
+    return scratch

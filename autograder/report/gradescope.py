@@ -1,0 +1,35 @@
+"""Gradescope's autograder ``results.json``: one file per submission.
+
+Format (Gradescope's documented autograder output): a top-level ``score``,
+``output``, ``execution_time``, ``stdout_visibility`` and ``tests``, each test
+with ``name``, ``score``, ``max_score``, ``status`` (passed/failed), ``output``
+and ``visibility``. Hidden checks are shown only after the grades are published.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def gradescope_results(record: dict[str, Any]) -> dict[str, Any]:
+    tests = []
+    for check in record.get("checks", []):
+        text = check.get("message", "")
+        if check.get("hint") and not check.get("passed") and check.get("status") != "not_attempted":
+            text += ("\n" if text else "") + "Hint: " + check["hint"]
+        tests.append({
+            "name": f"{record['exercise']}: {check['name']}",
+            "score": check["points"],
+            "max_score": check["max_points"],
+            "status": "passed" if check.get("passed") else "failed",
+            "output": text,
+            "visibility": "after_published" if check.get("hidden") else "visible",
+        })
+    return {
+        "score": record["score"],
+        "execution_time": record.get("seconds", 0.0),
+        "output": "\n".join(record.get("notes", [])),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }

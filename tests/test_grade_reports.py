@@ -1,0 +1,59 @@
+"""The class grader's reports: CSV, Gradescope, HTML feedback with pictures."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from autograder.batch.outputs import write_outputs
+from autograder.report.gradescope import gradescope_results
+from autograder.report.html import figures
+from autograder.report.tables import grades_csv
+
+
+def record(student="ada", exercise="ex05_mlp", details=None, score=1.0):
+    check = {"name": "model_accuracy", "target": "model", "points": score, "max_points": 2.0,
+             "passed": False, "message": "accuracy 0.81 < 0.90 <b>", "hint": "train longer & check <lr>",
+             "status": "partial", "hidden": False}
+    if details:
+        check["details"] = details
+    return {"student": student, "exercise": exercise, "score": score, "max_score": 2.0,
+            "checks": [check], "notes": [], "submission": "/x/model.ipynb"}
+
+
+KERAS = {"accuracy": 0.81, "confusion_matrix": [[10 if i == j else 1 for j in range(10)] for i in range(10)],
+         "history": {"loss": [1.0, 0.6, 0.4], "val_loss": [1.1, 0.7, 0.6], "val_accuracy": [0.6, 0.7, 0.8]}}
+
+
+def test_keras_details_draw_curves_and_a_confusion_matrix():
+    captions = [c for c, _ in figures(KERAS)]
+    assert captions == ["Training curves", "Confusion matrix on the held-out digits"]
+    assert figures({"history": {"loss": [float("nan")]}, "confusion_matrix": "junk"}) == []
+
+
+def test_reports_are_written_and_escaped(tmp_path):
+    records = [record(details=KERAS), record("=cmd|' /C calc'!A0", "ex05_mlp", score=0.0)]
+    paths = write_outputs(records, tmp_path)
+    data = json.loads(paths["results"].read_text())
+    assert [r["student"] for r in data["submissions"]] == ["ada", "=cmd|' /C calc'!A0"]
+    rows = list(csv.reader(io.StringIO(paths["grades"].read_text())))
+    assert rows[0] == ["student", "ex05_mlp", "total", "max_total"]
+    assert rows[1][0].startswith("'=")  # no formula injection
+    page = (tmp_path / "feedback" / "ada.html").read_text()
+    assert page.count("data:image/png;base64,") == 2
+    assert "0.90 &lt;b&gt;" in page and "&lt;lr&gt;" in page and "0.90 <b>" not in page
+    gs = json.loads((tmp_path / "gradescope" / "ada" / "ex05_mlp" / "results.json").read_text())
+    assert gs["score"] == 1.0 and gs["tests"][0]["max_score"] == 2.0 and gs["tests"][0]["status"] == "failed"
+
+
+def test_gradescope_hides_hidden_checks_until_published():
+    r = record()
+    r["checks"][0]["hidden"] = True
+    assert gradescope_results(r)["tests"][0]["visibility"] == "after_published"
+    assert "Hint:" in gradescope_results(r)["tests"][0]["output"]
+
+
+def test_grades_csv_has_a_total_per_student():
+    text = grades_csv([record(score=1.0), record(exercise="ex06_cnn", score=2.0)])
+    assert text.splitlines()[1] == "ada,1,2,3,4"

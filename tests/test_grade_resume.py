@@ -1,0 +1,103 @@
+"""Killed with SIGKILL halfway, `deepgrade grade` resumes: finished results are kept and
+not graded again, none is lost or corrupted, and the end result equals a clean run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = (ROOT / "tests" / "hostile" / "_good.py").read_text()
+SLOW = GOOD.replace("def sigmoid(z):\n", "def sigmoid(z):\n    import time; time.sleep(0.3)\n")
+
+
+def make_class(folder: Path, n: int = 8) -> None:
+    for i in range(n):
+        text = SLOW if i % 2 == 0 else SLOW.replace("sigmoid(X @ W + b)", "sigmoid(X @ W)")
+        path = folder / f"s{i:02d}" / "ex01_sigmoid" / "ex01_sigmoid.py"
+        path.parent.mkdir(parents=True)
+        path.write_text(f"# student {i}\n" + text)  # distinct files, distinct cache keys
+
+
+def grade(klass: Path, out: Path, workers: int = 1) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "autograder.cli", "grade", str(klass), "--out", str(out),
+                             "--workers", str(workers), "--course", str(ROOT), "--public-only"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            start_new_session=True)
+
+
+def scores(out: Path) -> dict[tuple[str, str], float]:
+    data = json.loads((out / "results.json").read_text())
+    return {(r["student"], r["exercise"]): r["score"] for r in data["submissions"]}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigkill_mid_batch_then_rerun_resumes(tmp_path, workers):
+    klass, out = tmp_path / "class", tmp_path / "out"
+    make_class(klass)
+    proc = grade(klass, out, workers)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        done = list((out / "cache").glob("*.json")) if (out / "cache").is_dir() else []
+        if len(done) >= 3:
+            break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)  # the grader only: its workers and sandboxes must follow
+    proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+
+    finished = {p.name: json.loads(p.read_text()) for p in (out / "cache").glob("*.json")}  # all parse
+    assert 3 <= len(finished) < 8, "the kill did not land mid-batch"
+    assert not (out / "results.json").exists()
+    time.sleep(0.5)
+    sandboxed = [p for p in Path("/proc").iterdir() if p.name.isdigit() and "autograder.run.worker" in _cmd(p)
+                 and _is_child_of_dead(p)]
+    assert sandboxed == [], "student processes outlived the killed grader"
+    graders = [p for p in Path("/proc").iterdir() if p.name.isdigit() and str(out) in _cmd(p)]
+    assert graders == [], "grading workers outlived the killed grader"
+
+    stale = list(Path("/var/tmp").glob(f"deepgrade-{proc.pid}-*"))
+    rerun = grade(klass, out, workers)
+    stdout, stderr = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, stderr
+    assert not any(p.exists() for p in stale), "the killed grader's scratch folder was not cleaned up"
+    assert f"{len(finished)} submission(s) unchanged since the last run" in stderr
+    assert f"{8 - len(finished)} graded, {len(finished)} from the cache" in stdout
+    for name, record in finished.items():  # kept as they were
+        assert json.loads((out / "cache" / name).read_text()) == record
+
+    clean = grade(klass, tmp_path / "clean")
+    clean.communicate(timeout=300)
+    assert scores(out) == scores(tmp_path / "clean")
+    assert len(scores(out)) == 8
+
+    # an unchanged class is served from the cache entirely; a changed submission is graded again
+    (klass / "s01" / "ex01_sigmoid" / "ex01_sigmoid.py").write_text("# student 1, fixed\n" + SLOW)
+    again = grade(klass, out)
+    stdout, _ = again.communicate(timeout=300)
+    assert "1 graded, 7 from the cache" in stdout
+    assert scores(tmp_path / "clean")[("s01", "ex01_sigmoid")] == 4
+    assert scores(out)[("s01", "ex01_sigmoid")] == 6
+
+
+def _cmd(p: Path) -> str:
+    try:
+        return (p / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _is_child_of_dead(p: Path) -> bool:
+    """A worker whose grader is gone (re-parented to init or a subreaper)."""
+    try:
+        ppid = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return False
+    return ppid == 1
