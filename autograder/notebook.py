@@ -13,7 +13,8 @@ from pathlib import Path
 from .score import ExerciseResult
 
 
-def _kernel_sources() -> list[str] | None:
+def kernel_history() -> list[str] | None:
+    """The raw source of every cell this kernel ran before the current one (None outside IPython)."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -21,8 +22,8 @@ def _kernel_sources() -> list[str] | None:
     shell = get_ipython()
     if shell is None:
         return None
-    history = list(shell.user_ns.get("In", []))
-    return [src for src in history[1:-1] if isinstance(src, str)]  # the last one is this cell
+    raw = list(getattr(shell.history_manager, "input_hist_raw", None) or shell.user_ns.get("In", []))
+    return [src for src in raw[1:-1] if isinstance(src, str)]  # [0] is empty, [-1] is this cell
 
 
 def check(exercise: str, target: str | None = None, *, hidden: bool = False,
@@ -36,9 +37,11 @@ def check(exercise: str, target: str | None = None, *, hidden: bool = False,
     from .load import load_program, program_from_sources
     from .report import format_result
 
-    sources = _kernel_sources()
+    from .nbgrader.kernel import replayed_sources
+
+    sources = kernel_history()
     if sources is not None:
-        program = program_from_sources(sources)
+        program = program_from_sources(list(replayed_sources(sources)))  # without nbgrader test cells
     else:
         import __main__
         program = load_program(Path(__main__.__file__))

@@ -128,6 +128,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     rows = [(name, results[name]) for name in sorted(results)]
     for line in format_summary_table(rows, title="").splitlines():
         terminalreporter.write_line(line)
+    for name, result in rows:  # what a trained model scored, even when it passed
+        for check in result.checks:
+            if check.details and check.passed:
+                terminalreporter.write_line(f"{name} {check.name}: {check.message}")
     total = sum(r.score for _, r in rows)
     possible = sum(r.max_score for _, r in rows)
     terminalreporter.write_line(f"total: {total:g}/{possible:g} points")

@@ -28,6 +28,7 @@ import os
 import warnings
 from pathlib import Path
 
+from ..notebook import kernel_history
 from ..score import CheckResult
 from .cells import TEST_CELL_PATTERN
 
@@ -38,18 +39,6 @@ HIDDEN_INPUT = "<hidden input>"
 
 class GradingError(Exception):
     """The test cell cannot be graded (unknown check, release out of date)."""
-
-
-def _kernel_history() -> list[str] | None:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    shell = get_ipython()
-    if shell is None:
-        return None
-    raw = list(getattr(shell.history_manager, "input_hist_raw", None) or shell.user_ns.get("In", []))
-    return [src for src in raw[1:-1] if isinstance(src, str)]  # [0] is empty, [-1] is this cell
 
 
 def replayed_sources(history: list[str]) -> tuple[str, ...]:
@@ -126,7 +115,7 @@ def grade_check(exercise_name: str, name: str, *, hidden: bool = False,
         raise GradingError(f"{exercise_name}: check {name!r} is {'hidden' if is_hidden else 'public'} "
                            "but its test cell says otherwise (run `deepgrade release`)")
     if history is None:
-        history = _kernel_history() or []
+        history = kernel_history() or []
     sources = replayed_sources(history)
     results = _CACHE.setdefault((exercise_name, sources, available, str(course.root)), {})
     if name not in results:
