@@ -58,9 +58,19 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import grade_examples
+    """``deepgrade demo``: ``deepgrade grade`` on the bundled example class, reports in out/demo."""
+    from .report import format_result
+    from .score import ExerciseResult
 
-    return grade_examples(_course(args), Path(args.examples), verbose=args.verbose)
+    course = _course(args)
+    examples = Path(args.examples)
+    examples = examples if examples.is_absolute() else course.root / examples
+    out = course.root / "out" / "demo"
+    code = main(["grade", str(examples), "--out", str(out), "--workers", "2", "--course", str(course.root)])
+    if args.verbose and (out / "results.json").is_file():
+        for record in json.loads((out / "results.json").read_text())["submissions"]:
+            print(f"\n== {record['student']}\n{format_result(ExerciseResult.from_json(record))}")
+    return code
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
@@ -91,7 +101,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     print(f"wrote {paths['results']}, {paths['grades']}, {paths['gradescope']}/, {paths['feedback']}/")
     if batch.grader_errors:
         print(f"deepgrade: the grader itself failed on {batch.grader_errors} submission(s); "
-              "see grader_error in results; they will be graded again next run", file=sys.stderr)
+              "their message in results.json says so; they will be graded again next run", file=sys.stderr)
         return 1
     return 0
 
@@ -117,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
     release.set_defaults(run=cmd_release)
 
-    demo = sub.add_parser("demo", parents=[common], help="grade the example class and print a table of points")
+    demo = sub.add_parser("demo", parents=[common],
+                          help="grade the example class with `grade` (reports in out/demo) and print the points")
     demo.add_argument("--examples", default="examples/class", help="folder of example submissions")
     demo.add_argument("--verbose", "-v", action="store_true", help="print every check's feedback")
     demo.set_defaults(run=cmd_demo)

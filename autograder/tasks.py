@@ -12,8 +12,7 @@ from functools import lru_cache
 from typing import Callable
 
 import numpy as np
-
-SPLITS = ("train", "validation", "test")
+from deepgrade_datasets.splits import SPLIT_NAMES as SPLITS
 
 
 @dataclass(frozen=True)

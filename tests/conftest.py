@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import threading
 import textwrap
 from pathlib import Path
 from typing import Callable
@@ -34,3 +36,30 @@ def student_copy(tmp_path: Path) -> Path:
     """What a student has: the release only (exercises/), no solutions/."""
     shutil.copytree(ROOT / "exercises", tmp_path / "course" / "exercises")
     return tmp_path / "course"
+
+
+class LoopbackListener:
+    """A loopback port on the grader's machine that counts who connects."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(5)
+        self.sock.settimeout(0.2)
+        self.port, self.accepted, self._stop = self.sock.getsockname()[1], 0, False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+                self.accepted += 1
+                conn.close()
+            except OSError:
+                pass
+
+    def stop(self):
+        self._stop = True
+        self.thread.join()
+        self.sock.close()

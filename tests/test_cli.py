@@ -76,4 +76,4 @@ def test_student_process_does_not_import_tensorflow(tmp_path):
                     "def predict_no_hidden(X, W, b):\n    return sigmoid(X @ W + b)\n"
                     "p_fake = 2.0 if 'tensorflow' in sys.modules else 0.82\n")
     result = grade_submission(path, "ex01_sigmoid", course=Course(ROOT))
-    assert result.all_passed, result.to_json()
+    assert result.checks and result.score == result.max_score, result.to_json()

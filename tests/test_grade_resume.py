@@ -64,6 +64,7 @@ def test_sigkill_mid_batch_then_rerun_resumes(tmp_path, workers):
     assert graders == [], "grading workers outlived the killed grader"
 
     stale = list(Path("/var/tmp").glob(f"deepgrade-{proc.pid}-*"))
+    assert stale, "the killed grader left no scratch folder: the cleanup below would prove nothing"
     rerun = grade(klass, out, workers)
     stdout, stderr = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, stderr

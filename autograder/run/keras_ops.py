@@ -20,7 +20,6 @@ comparison on the numbers it gets back.
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
@@ -205,4 +204,3 @@ def predict(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
 
 
 HANDLERS.update({"train": train, "build": build, "predict": predict})
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
