@@ -14,7 +14,6 @@ from typing import Callable
 from .course import Course, Exercise, find_course
 from .evaluate import run_check
 from .load import Program, load_program
-from .load.program import SKIPPED_MARK
 from .plan import AnyPlan, load_plans, needs_keras, plan_any
 from .run.session import Limits, StudentProcess
 from .score import ExerciseResult
@@ -84,16 +83,31 @@ def grade_program(program: Program, exercise: Exercise, *, hidden: bool = False,
     plans = public_plans(exercise) + (hidden_plans(exercise) if hidden else [])
     if targets:
         plans = [p for p in plans if p.target in targets]
-    result = ExerciseResult(exercise.name, notes=list(program.notes))
+    result = ExerciseResult(exercise.name, notes=[*program.notes, *not_run_notes(program)])
     with open_student(program, plans, limits=limits, process=process) as student:
         result.checks = [run_check(plan, student) for plan in plans]
-        for err in student.cell_errors:
-            types = err.get("types", [])
-            if "NotImplementedError" in types or (SKIPPED_MARK in err["cell"] and "NameError" in types):
-                continue
-            result.notes.append(f"{err['cell'].removesuffix(SKIPPED_MARK)} raised {types[0]}: "
-                                f"{err['message'][:200]}")
+        result.notes += cell_error_notes(student)
     return result
+
+
+def not_run_notes(program: Program) -> list[str]:
+    """One note for each IPython line that grading did not run (shell escapes, ``%pip``...)."""
+    return [f"the `{line}` cell was not run while grading" if line.startswith("%%")
+            else f"`{line}` was not run while grading" for line in program.not_run]
+
+
+def cell_error_notes(student: StudentProcess) -> list[str]:
+    """A note for each cell that raised, less the stubs and the consequences of a skipped
+    training call (a NameError in the cell whose ``model = train_mlp(...)`` was blanked)."""
+    notes = []
+    for err in student.cell_errors:
+        types = err.get("types", [])
+        cell = student.program.cell(err["cell"])
+        if "NotImplementedError" in types or (cell is not None and cell.training_skipped
+                                              and "NameError" in types):
+            continue
+        notes.append(f"{err['cell']} raised {types[0]}: {err['message'][:200]}")
+    return notes
 
 
 def grade_submission(submission: str | Path, exercise: str, *, hidden: bool = False,

@@ -72,14 +72,18 @@ class ExerciseFile(pytest.File):
         return self.path.parent / f"{self.path.parent.name}.ipynb"
 
     def setup(self) -> None:
-        from .grade import open_student
+        from .grade import not_run_notes, open_student
         from .load import SubmissionError, load_program
 
         self.load_error = ""
         try:
-            self.student = open_student(load_program(self.submission()), getattr(self, "plans", []))
+            program = load_program(self.submission())
         except SubmissionError as exc:
             self.load_error = str(exc)
+            return
+        name = self.exercise.name
+        self.config.stash[RESULTS].setdefault(name, ExerciseResult(name)).notes.extend(not_run_notes(program))
+        self.student = open_student(program, getattr(self, "plans", []))
 
     def teardown(self) -> None:
         if self.student is not None:
@@ -132,6 +136,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         for check in result.checks:
             if check.details and check.passed:
                 terminalreporter.write_line(f"{name} {check.name}: {check.message}")
+    for name, result in rows:
+        for note in result.notes:
+            terminalreporter.write_line(f"{name} note: {note}")
     total = sum(r.score for _, r in rows)
     possible = sum(r.max_score for _, r in rows)
     terminalreporter.write_line(f"total: {total:g}/{possible:g} points")

@@ -1,8 +1,10 @@
-"""Reading notebooks without trusting them: any nbformat, damaged metadata, magics.
+"""Reading notebooks without trusting them: any nbformat, damaged metadata, IPython syntax.
 
 Only the JSON is read (no nbformat validation, which rejects notebooks a
 student's editor wrote slightly wrong). Grading-only cells are left out: the
-nbgrader test cells, deepgrade check cells and cells tagged as demos.
+nbgrader test cells, deepgrade check cells and cells tagged as demos. Every
+other code cell goes through IPython's input transformer
+(:func:`autograder.load.ipython.transform_cell`), as in a Jupyter kernel.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ import json
 import re
 from typing import Any
 
+from .ipython import transform_cell
 from .program import CodeCell, SubmissionError
 
 #: Cells with one of these tags are not run when grading (heavy plots, extra training).
 SKIP_TAGS = {"demo", "deepgrade:skip", "deepgrade:check"}
 _CHECK_CALL = re.compile(r"^\s*(from\s+autograder\b|import\s+autograder\b|check\s*\()", re.M)
-_MAGIC = re.compile(r"^(\s*)([%!].*)$")
 
 
 def _source(cell: dict[str, Any]) -> str:
@@ -37,13 +39,12 @@ def _is_grading_cell(cell: dict[str, Any], source: str) -> bool:
     return bool(_CHECK_CALL.search(source)) and "check(" in source
 
 
-def prepare_cell(source: str, cell: dict[str, Any]) -> str | None:
-    """The runnable Python of one cell, or None when it is not to be run."""
+def read_cell(source: str, cell: dict[str, Any], label: str) -> CodeCell | None:
+    """One cell as it will run, or None when it is not to be run while grading."""
     if _is_grading_cell(cell, source):
         return None
-    if source.lstrip().startswith("%%"):
-        return None  # a cell magic (%%time, %%bash...): not Python
-    return _MAGIC.sub(lambda m: f"{m.group(1)}pass  # {m.group(2)[:60]}", source)
+    transformed = transform_cell(source)
+    return CodeCell(transformed.source, label, original=source, not_run=transformed.not_run)
 
 
 def _cells(nb: Any) -> list[dict[str, Any]]:
@@ -57,19 +58,17 @@ def _cells(nb: Any) -> list[dict[str, Any]]:
     raise SubmissionError("not a notebook: no cells found")
 
 
-def read_notebook_cells(text: str, name: str) -> tuple[list[CodeCell], list[str]]:
-    """Code cells to run, in order, and notes about what was left out."""
+def read_notebook_cells(text: str, name: str) -> list[CodeCell]:
+    """The code cells to run, in order, labelled ``cell N`` (N counts every cell)."""
     try:
         nb = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SubmissionError(f"{name} is not valid notebook JSON (line {exc.lineno}: {exc.msg})") from None
     cells: list[CodeCell] = []
-    notes: list[str] = []
     for number, cell in enumerate(_cells(nb), start=1):
         if cell.get("cell_type") != "code":
             continue
-        prepared = prepare_cell(_source(cell), cell)
-        if prepared is None:
-            continue
-        cells.append(CodeCell(prepared, f"cell {number}"))
-    return cells, notes
+        read = read_cell(_source(cell), cell, f"cell {number}")
+        if read is not None:
+            cells.append(read)
+    return cells

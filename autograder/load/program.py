@@ -15,8 +15,6 @@ class SubmissionError(Exception):
     """The submission cannot be read at all (missing, unreadable, not a notebook)."""
 
 
-SKIPPED_MARK = " (training call skipped)"
-
 
 def _calls(node: ast.AST, names: set[str]) -> bool:
     return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in names
@@ -43,10 +41,20 @@ def _blank_calls(source: str, names: set[str]) -> str:
 
 @dataclass(frozen=True)
 class CodeCell:
-    """One unit of code, executed in order. ``label`` names it in messages."""
+    """One unit of code, executed in order. ``label`` names it in messages.
+
+    ``source`` is Python (IPython syntax already transformed); ``original`` is the
+    cell as the student wrote it, shown in tracebacks; ``not_run`` lists its IPython
+    lines that grading does not run (shell escapes, ``%pip``); ``training_skipped``
+    says that a top-level call of a training function was blanked, so a later
+    NameError in this cell is its consequence, not the student's mistake.
+    """
 
     source: str
     label: str
+    original: str = ""
+    not_run: tuple[str, ...] = ()
+    training_skipped: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,25 +65,35 @@ class Program:
     cells: tuple[CodeCell, ...]
     notes: tuple[str, ...] = field(default=())
 
+    @property
+    def not_run(self) -> tuple[str, ...]:
+        """Every IPython line that grading does not run, once, in the order of the cells."""
+        return tuple(dict.fromkeys(line for cell in self.cells for line in cell.not_run))
+
+    def cell(self, label: str) -> CodeCell | None:
+        return next((c for c in self.cells if c.label == label), None)
+
     def without_calls(self, names: set[str]) -> "Program":
         """The program with every top-level statement that calls one of ``names`` blanked.
 
         A notebook trains its model in a demo cell (``model = train_mlp(...)``);
         the grader calls the function itself, with its own seed and budget, so
         those statements would only double the time. Definitions stay. A cell
-        that lost a statement is labelled, so that its later NameErrors are
-        recognised as the consequence, not reported.
+        that lost a statement says so (``training_skipped``), so that its later
+        NameErrors are recognised as the consequence, not reported.
         """
         cells = []
         for cell in self.cells:
             source = _blank_calls(cell.source, names)
-            cells.append(cell if source == cell.source else CodeCell(source, cell.label + SKIPPED_MARK))
+            cells.append(cell if source == cell.source else
+                         replace(cell, source=source, training_skipped=True))
         return replace(self, cells=tuple(cells))
 
     def as_message(self) -> dict:
         """The form sent to the student's process."""
         return {"path": self.path,
-                "cells": [{"source": c.source, "label": c.label} for c in self.cells]}
+                "cells": [{"source": c.source, "label": c.label, "original": c.original or c.source}
+                          for c in self.cells]}
 
 
 def load_program(path: str | Path) -> Program:
@@ -94,18 +112,13 @@ def load_program(path: str | Path) -> Program:
     if path.suffix == ".py":
         return Program(str(path), (CodeCell(text, path.name),))
     if path.suffix == ".ipynb":
-        cells, notes = read_notebook_cells(text, path.name)
-        return Program(str(path), tuple(cells), tuple(notes))
+        return Program(str(path), tuple(read_notebook_cells(text, path.name)))
     raise SubmissionError(f"{path.name}: expected a .ipynb notebook or a .py module")
 
 
 def program_from_sources(sources: list[str], path: str = "<kernel history>") -> Program:
     """A Program from raw cell sources (the in-notebook check uses the kernel history)."""
-    from .notebook import prepare_cell
+    from .notebook import read_cell
 
-    cells = []
-    for i, src in enumerate(sources, start=1):
-        prepared = prepare_cell(src, {})
-        if prepared is not None:
-            cells.append(CodeCell(prepared, f"In [{i}]"))
-    return Program(path, tuple(cells))
+    cells = (read_cell(src, {}, f"In [{i}]") for i, src in enumerate(sources, start=1))
+    return Program(path, tuple(c for c in cells if c is not None))

@@ -106,6 +106,8 @@ class StudentProcess:
         self.preload = preload
         self.command = command  # a sandbox wrapper (bwrap ...) may prefix the interpreter
         self.cell_errors: list[dict[str, Any]] = []
+        #: What each cell printed, returned or raised on the first load (for feedback).
+        self.cell_outputs: list[dict[str, Any]] = []
         self.load_failure: Outcome | None = None
         self.starts = 0
         self.memo: dict[Any, Any] = {}  # results shared by checks, such as a trained model's
@@ -135,6 +137,8 @@ class StudentProcess:
             self.load_failure = outcome
             return outcome
         self.cell_errors = outcome.value.get("cell_errors", [])
+        if self.starts == 1:
+            self.cell_outputs = outcome.value.get("outputs", [])
         return None
 
     def _ensure(self) -> Outcome | None:
