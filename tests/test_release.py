@@ -1,6 +1,7 @@
 """The student release is generated from solutions/, is up to date, and gives nothing away."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -64,3 +65,18 @@ def test_the_by_hand_answer_is_not_handed_to_the_student(course):
 def test_solution_code_strips_only_the_markers():
     src = "def f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION\n"
     assert solution_code(src) == "def f(x):\n    return x\n"
+
+
+def test_a_release_made_on_another_machine_is_not_stale():
+    """The last digits of float64 results depend on the BLAS: 1 ulp apart is the same release."""
+    from autograder.release.pipeline import same_release
+
+    old = json.dumps({"checks": [{"data": [0.4714443238495749, 2.0], "about": "p = 0.5"}]})
+    same = json.dumps({"checks": [{"data": [0.4714443238495748, 2.0], "about": "p = 0.5"}]})
+    assert same_release(Path("public_checks.json"), old, same)
+    for changed in ({"checks": [{"data": [0.4714443, 2.0], "about": "p = 0.5"}]},
+                    {"checks": [{"data": [0.4714443238495749, 2.0], "about": "p = 0.6"}]},
+                    {"checks": [{"data": [0.4714443238495749, 2.0, 3.0], "about": "p = 0.5"}]},
+                    {"checks": [{"data": [0.4714443238495749, "2.0"], "about": "p = 0.5"}]}):
+        assert not same_release(Path("public_checks.json"), old, json.dumps(changed)), changed
+    assert not same_release(Path("ex.ipynb"), '{"a": 0.4714443238495749}', '{"a": 0.4714443238495748}')

@@ -16,6 +16,7 @@ which files would change: the staleness test uses it.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,37 @@ STUDENT_NOTEBOOK_STEPS = (
     "LockCells", "ClearSolutions", "ClearOutput", "CheckCellMetadata", "ComputeChecksums",
     "ClearHiddenTests", "ClearMarkScheme", "ComputeChecksums", "CheckCellMetadata",
 )
+
+
+#: Floats recorded from the reference (public_checks.json) are compared with this relative
+#: tolerance: the last digits of a float64 result depend on the machine's BLAS, and a
+#: release must not count as stale, or be rewritten, because another machine made it.
+RELEASE_RTOL = 1e-9
+RELEASE_ATOL = 1e-12
+
+
+def _same_data(a: object, b: object) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return (isinstance(a, (int, float)) and isinstance(b, (int, float))
+                and (a == b or math.isclose(a, b, rel_tol=RELEASE_RTOL, abs_tol=RELEASE_ATOL)))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same_data(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same_data(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+
+
+def same_release(path: Path, old: str, new: str) -> bool:
+    """Whether ``old`` and ``new`` are the same release file: equal text, or for JSON the
+    same data with floats equal within :data:`RELEASE_RTOL`."""
+    if old == new:
+        return True
+    if path.suffix != ".json":
+        return False
+    try:
+        return _same_data(json.loads(old), json.loads(new))
+    except ValueError:
+        return False
 
 
 @dataclass
@@ -73,7 +105,7 @@ def release_exercise(exercise: Exercise, *, write: bool = True) -> ReleaseReport
     }
     report = ReleaseReport()
     for path, text in files.items():
-        if path.is_file() and path.read_text() == text:
+        if path.is_file() and same_release(path, path.read_text(), text):
             continue
         report.stale.append(path)
         if write:
