@@ -9,7 +9,7 @@ walks through the whole round trip.
 """
 
 from autograder.nbgrader.preprocessors import (TF_LOG_PATTERN, autograde_preprocessors,
-                                               generate_assignment_preprocessors)
+                                               feedback_preprocessors, generate_assignment_preprocessors)
 from autograder.quiet import quiet_tensorflow
 
 c = get_config()  # noqa: F821 - provided by nbgrader
@@ -24,8 +24,12 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # Release: test cells in line with checks.py, and public_checks.json written beside the notebook.
 c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
 
-# Autograde: demo and self-check cells are not run (cells tagged demo, deepgrade:skip, deepgrade:check).
+# Autograde: no kernel runs a student's code. Each notebook is graded in deepgrade's sandbox
+# (as `deepgrade check --hidden` and `deepgrade grade` do) and every test cell's output and
+# points are written from that result; demo and self-check cells are not run.
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
+# Feedback: hidden test cells show their verdict and hint, never their source.
+c.GenerateFeedback.preprocessors = feedback_preprocessors()
 # A test cell a student deleted is put back (its grade_id is in the gradebook) and graded.
 c.OverwriteCells.add_missing_cells = True
 
@@ -35,6 +39,7 @@ quiet_tensorflow()
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = TF_LOG_PATTERN
 
-# A cell (a training check included) may take minutes; an endless loop is interrupted after 5.
+# nbgrader validate (the student's button) runs a kernel: a cell (a training check included)
+# may take minutes; an endless loop is interrupted after 5. Autograde's limits are the sandbox's.
 c.Execute.timeout = 300
 c.Execute.interrupt_on_timeout = True

@@ -24,18 +24,32 @@ def _course(args: argparse.Namespace, start: Path | None = None) -> Course:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """A student's self-check runs their code in a plain process (it is their own machine);
+    ``--hidden`` is the instructor's check and runs it in the sandbox, as ``grade`` does."""
     from .grade import grade_submission
     from .report import format_result
 
     if args.device:
         os.environ.update(device_env(args.device))
     course = _course(args, Path(args.submission).resolve().parent)
-    result = grade_submission(args.submission, args.exercise, hidden=args.hidden, course=course)
+    if args.hidden:
+        result = _check_in_sandbox(Path(args.submission), course.exercise(args.exercise))
+    else:
+        result = grade_submission(args.submission, args.exercise, course=course)
     if args.format == "json":
         print(json.dumps(result.to_json(), indent=2))
     else:
         print(format_result(result))
     return 0 if result.all_passed else 1
+
+
+def _check_in_sandbox(path: Path, exercise):
+    from .batch.isolated import grade_one, submission_files
+    from .load import load_program
+
+    program = load_program(path)  # a SubmissionError is a usage error, as without --hidden
+    log = lambda text: print(text, file=sys.stderr)  # noqa: E731
+    return grade_one(program, exercise, submission_files(path, whole_folder=True), hidden=True, log=log).result
 
 
 def cmd_release(args: argparse.Namespace) -> int:

@@ -16,6 +16,9 @@ from .plan import PlannedCase, PlannedCheck
 from .run.session import Outcome, StudentProcess
 from .score import CheckResult
 
+#: How a hidden case's call is shown: its inputs are never shown to a student, in any report.
+HIDDEN_INPUT = "<hidden input>"
+
 CRASH_HINT = ("Your code ended the Python process (sys.exit, os._exit, or a crash). "
               "Return a value instead of exiting.")
 TIMEOUT_HINT = "Look for a loop that never ends, or work far larger than the task needs."
@@ -108,7 +111,7 @@ def judge_case(check: PlannedCheck, case: PlannedCase, outcome: Outcome,
         return CheckResult(check.name, check.target, check.points, status, message,
                            hint or check.hint, check.hidden)
 
-    shows = case.shows
+    shows = shown_call(check, case)
     if outcome.status == "raised" and case.raises and case.raises in outcome.error.get("types", []):
         return None
     if outcome.status != "ok":
@@ -138,6 +141,15 @@ def judge_case(check: PlannedCheck, case: PlannedCase, outcome: Outcome,
         message += f": {verdict.problem.removeprefix('returned ')}"
     message += f"; expected {show_value(case.expected)}"
     return fail(message, hint)
+
+
+def shown_call(check: PlannedCheck, case: PlannedCase) -> str:
+    """What a verdict says was called. This is the one place that decides what a student may
+    see of a hidden check's case: the function's name, never its inputs (nor, by
+    :func:`judge_case`, the reference value)."""
+    if check.hidden and check.kind != "value" and case.shows != check.target:
+        return f"{check.target}({HIDDEN_INPUT})"
+    return case.shows
 
 
 def _judge_bounds(check: PlannedCheck, shows: str, got: Any, fail) -> CheckResult | None:

@@ -7,6 +7,7 @@ and the notebook check cell all call :func:`grade_submission`.
 from __future__ import annotations
 
 import dataclasses
+import errno
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -106,7 +107,11 @@ def cell_error_notes(student: StudentProcess) -> list[str]:
         if "NotImplementedError" in types or (cell is not None and cell.training_skipped
                                               and "NameError" in types):
             continue
-        notes.append(f"{err['cell']} raised {types[0]}: {err['message'][:200]}")
+        note = f"{err['cell']} raised {types[0]}: {err['message'][:200]}"
+        if err.get("errno") in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            note += (" (while grading, the files your code writes are limited in size: "
+                     "write less, or nothing, into the working folder)")
+        notes.append(note)
     return notes
 
 

@@ -96,13 +96,29 @@ def run_deepgrade(klass: Path, out: Path, workers: int, sandbox: str = "auto") -
             "points": {(r["student"], r["exercise"]): r["score"] for r in records}, "sandbox": sandbox_line}
 
 
-def run_nbgrader(klass: Path, work: Path) -> dict:
-    """nbgrader's own round trip: generate the assignment, copy the submissions, autograde."""
+#: ``nbgrader autograde`` as it ran before deepgrade took grading out of the kernel: nbgrader's
+#: own Execute step (a kernel of the grading account), each test cell's grade() in it.
+KERNEL_CHAIN = """
+from nbgrader.converters import Autograde
+from autograder.nbgrader.preprocessors import SkipGradingOnlyCells
+c.Autograde.autograde_preprocessors = [SkipGradingOnlyCells,
+                                       *Autograde.class_traits()["autograde_preprocessors"].default()]
+"""
+
+
+def run_nbgrader(klass: Path, work: Path, mode: str = "sandbox") -> dict:
+    """nbgrader's own round trip: generate the assignment, copy the submissions, autograde.
+    ``mode`` "sandbox" is the course's nbgrader_config.py; "kernel" the chain before it."""
+    from autograder.nbgrader.roundtrip import export_grades, scores
+
     nbgrader = shutil.which("nbgrader", path=str(Path(sys.executable).parent)) or shutil.which("nbgrader")
     if nbgrader is None:
         return {"error": "nbgrader is not installed"}
     shutil.copytree(ROOT / "solutions", work / "solutions")
     shutil.copy(ROOT / "nbgrader_config.py", work / "nbgrader_config.py")
+    if mode == "kernel":
+        with open(work / "nbgrader_config.py", "a") as config:
+            config.write(KERNEL_CHAIN)
     env = {**os.environ, "DEEPGRADE_OFFLINE": "1", "PYTHONPATH": str(ROOT),
            "PATH": f"{Path(nbgrader).parent}{os.pathsep}{os.environ.get('PATH', '')}"}  # nbgrader runs alembic
     for ex in EXERCISES:
@@ -118,7 +134,16 @@ def run_nbgrader(klass: Path, work: Path) -> dict:
         failures += proc.returncode != 0
     wall = time.perf_counter() - t
     graded = len(list((work / "autograded").glob("*/*/*.ipynb")))
-    return {"wall": wall, "n": graded, "per_min": 60 * graded / wall, "failures": failures}
+    cwd = os.getcwd()
+    try:
+        os.chdir(work)
+        points = {k: v[0] for k, v in scores(export_grades(work)).items()}
+    except Exception:  # noqa: BLE001 - a failed export is reported, not fatal
+        points = {}
+    finally:
+        os.chdir(cwd)
+    return {"wall": wall, "n": graded, "per_min": 60 * graded / wall, "failures": failures,
+            "per_notebook": wall / max(graded, 1), "points": points}
 
 
 def main() -> None:
@@ -145,8 +170,10 @@ def main() -> None:
         assert one["points"] == par["points"], "parallel grading changed a score"
         try:
             nb = None if args.no_nbgrader else run_nbgrader(klass, base / "nbgrader")
+            before = None if args.no_nbgrader else run_nbgrader(klass, base / "nbgrader-kernel", "kernel")
         except (subprocess.CalledProcessError, OSError) as exc:
             nb = {"error": f"{exc} {getattr(exc, 'stderr', b'') or b''!r}"[-500:]}
+            before = None
         lines = [f"machine: {platform.node()}, {os.cpu_count()} CPUs (shared with other jobs), "
                  f"Python {platform.python_version()}", one["sandbox"], "",
                  "| run | submissions | wall s | submissions/min | overhead per submission s |",
@@ -154,12 +181,27 @@ def main() -> None:
         for name, r in rows:
             lines.append(f"| {name} | {r['n']} | {r['wall']:.1f} | {r['per_min']:.0f} | {r['overhead']:.3f} |")
         if nb and "error" not in nb:
-            lines.append(f"| nbgrader autograde (1 process) | {nb['n']} | {nb['wall']:.1f} | {nb['per_min']:.0f} | - |")
+            lines.append(f"| nbgrader autograde (1 process), graded in the sandbox | {nb['n']} | {nb['wall']:.1f} "
+                         f"| {nb['per_min']:.0f} | - |")
+            if before:
+                lines.append(f"| nbgrader autograde (1 process), before: a kernel runs the notebook | "
+                             f"{before['n']} | {before['wall']:.1f} | {before['per_min']:.0f} | - |")
             lines.append("")
             lines.append(f"ratio, same run: deepgrade ({args.workers} workers) grades "
                          f"{par['per_min'] / nb['per_min']:.1f}x as many submissions per minute as nbgrader "
                          f"autograde; with 1 worker {one['per_min'] / nb['per_min']:.1f}x."
                          + (f" (nbgrader exited non-zero {nb['failures']} time(s).)" if nb["failures"] else ""))
+            if before:
+                lines.append(f"nbgrader autograde seconds per notebook: {before['per_notebook']:.2f} before "
+                             f"(kernel; exited non-zero {before['failures']} time(s)), "
+                             f"{nb['per_notebook']:.2f} now (sandbox)")
+                same = {k for k in nb["points"] if before["points"].get(k) == nb["points"][k]}
+                lines.append(f"same points before and now: {len(same)} of {len(nb['points'])} notebooks"
+                             + (f"; differ: {sorted(set(nb['points']) - same)[:8]}" if len(same) < len(nb["points"]) else ""))
+            deep = {(s, e): p for (s, e), p in par["points"].items()}
+            agree = sum(1 for k, v in nb["points"].items() if deep.get(k) == v)
+            lines.append(f"nbgrader autograde (sandbox) agrees with deepgrade grade on {agree} of "
+                         f"{len(nb['points'])} notebooks")
         elif nb:
             lines.append(f"nbgrader: {nb['error']}")
         text = "\n".join(lines)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
+from autograder.evaluate import HIDDEN_INPUT
 from autograder.nbgrader import cells as nbcells
 from autograder.nbgrader import kernel
 from autograder.score import CheckResult
@@ -176,11 +178,36 @@ def test_hidden_messages_do_not_show_hidden_inputs(course, counted):
 
     result = kernel.grade_check("ex01_sigmoid", "sigmoid_random", hidden=True, history=[WRONG_SIGMOID],
                                 course=course)
-    assert result.status == "failed" and kernel.HIDDEN_INPUT in result.message
+    assert result.status == "failed" and HIDDEN_INPUT in result.message
     for plan in hidden_plans(course.exercise("ex01_sigmoid")):
         for case in plan.cases:
             if plan.kind != "value":
                 assert case.shows not in result.message
+
+
+def test_no_report_shows_a_hidden_input(course, tmp_path):
+    """One decision (evaluate.shown_call): check --hidden, results.json, the HTML and
+    Gradescope feedback all show a hidden case as `target(<hidden input>)`."""
+    from autograder.batch import Options, run_batch
+    from autograder.batch.outputs import write_outputs
+    from autograder.grade import grade_submission, hidden_plans
+
+    path = tmp_path / "class" / "ben" / "ex01_sigmoid" / "ex01_sigmoid.py"
+    path.parent.mkdir(parents=True)
+    path.write_text("import numpy as np\n" + WRONG_SIGMOID + "\np_fake = 0.5\n"
+                    "def predict_no_hidden(X, W, b):\n    return np.tanh(X @ W + b)\n")
+    result = grade_submission(path, "ex01_sigmoid", hidden=True, course=course)
+    batch = run_batch(course, tmp_path / "class", tmp_path / "out", Options(), log=lambda _: None)
+    write_outputs(batch.records, tmp_path / "out", "sandbox")
+    texts = [json.dumps(result.to_json())] + [p.read_text() for p in (tmp_path / "out").rglob("*")
+                                                if p.is_file() and p.suffix in (".json", ".html", ".csv")]
+    assert any(HIDDEN_INPUT in t or "&lt;hidden input&gt;" in t for t in texts[1:])
+    shown = [case.shows for plan in hidden_plans(course.exercise("ex01_sigmoid")) if plan.kind != "value"
+             for case in plan.cases if case.shows != plan.target]
+    assert shown
+    for text in texts:
+        for call in shown:
+            assert call not in text and call.replace("'", "&#x27;") not in text
 
 
 def test_a_hidden_check_without_the_solutions_claims_no_points(student_copy, capsys, monkeypatch):

@@ -218,11 +218,20 @@ def test_demo_and_self_check_cells_are_not_run_when_autograding(graded):
             f"(not run while grading: this cell is tagged {cell['metadata']['tags'][0]})\n"]
 
 
-def test_test_cells_write_nothing_on_stderr(graded):
+def test_test_cells_show_only_their_verdict(graded):
+    """Nothing on stderr; a CheckFailed error exactly where the check scored 0."""
+    from nbgrader.api import Gradebook
+
     course, _, _ = graded
-    for path in (course / "autograded").rglob("*.ipynb"):
-        for cell in json.loads(path.read_text())["cells"]:
-            meta = cell["metadata"].get("nbgrader", {})
-            if meta.get("grade") and not meta.get("solution"):
-                kinds = [(o["output_type"], o.get("name")) for o in cell["outputs"]]
-                assert ("stream", "stderr") not in kinds and "error" not in [k for k, _ in kinds], (path, kinds)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for path in (course / "autograded").rglob("*.ipynb"):
+            student, exercise = path.parent.parent.name, path.parent.name
+            points = {g.name: (g.auto_score, g.max_score)
+                      for g in gb.find_submission_notebook(exercise, exercise, student).grades}
+            for cell in json.loads(path.read_text())["cells"]:
+                meta = cell["metadata"].get("nbgrader", {})
+                if meta.get("grade") and not meta.get("solution"):
+                    kinds = [(o["output_type"], o.get("name") or o.get("ename")) for o in cell["outputs"]]
+                    assert ("stream", "stderr") not in kinds, (path, kinds)
+                    failed = ("error", "CheckFailed") in kinds
+                    assert failed == (points[meta["grade_id"]][0] == 0), (path, meta["grade_id"], kinds)

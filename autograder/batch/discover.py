@@ -11,7 +11,10 @@ Layouts understood (``ROOT`` is what the instructor passes):
 * zip files of any of these, per student (``ada.zip``) or per submission
   (``ada_ex01_sigmoid.zip``); they are unpacked safely into a folder of the output.
 
-A submission is a notebook or a ``.py`` module. Every (student, exercise) pair
+A submission is a notebook or a ``.py`` module. In an exercise's folder, the
+file named after the exercise (``ex01_sigmoid.ipynb``) is the submission and
+the files beside it (helper modules, packages, data) are its own: they go into
+the sandbox with it (:func:`autograder.batch.isolated.submission_files`). Every (student, exercise) pair
 gets a :class:`Found`: a file to grade, or the reason there is none; notes say
 what was guessed (another file name, several candidates).
 """
@@ -123,6 +126,9 @@ def discover(root: Path, exercises: list[str], unpack_dir: Path,
                     continue
                 if not files:
                     problems[(student, exercise)] = f"the folder {sub.name}/ holds no notebook or .py file"
+                named = [f for f in files if f.stem == exercise and f.parent == sub]
+                if named:  # <exercise>.ipynb is the submission; other files beside it are its helpers
+                    files = named
                 for f in files:
                     notes = []
                     if f.stem != exercise:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 from ..load import Program
 from ..quiet import QUIET_ENV
 from ..run.session import OUTPUT_KEEP, StudentProcess
-from .sandbox import SANDBOX_HOME, Sandbox, SandboxLimits
+from .sandbox import SANDBOX_HOME, SANDBOX_SEED, Sandbox, SandboxLimits
 
 #: Variables of the grader's environment a student's process may see; everything else
 #: (tokens, paths of the course and of the output) stays out.
@@ -30,6 +30,8 @@ def sandbox_env(base: dict[str, str], sandbox: Sandbox, scratch: Path) -> dict[s
         for key in ("DEEPGRADE_DATA", "DEEPGRADE_CACHE"):
             env.pop(key, None)
     home = SANDBOX_HOME if sandbox.name == "bwrap" else str(scratch)
+    if sandbox.name == "bwrap":
+        env["DEEPGRADE_SEED"] = SANDBOX_SEED  # the worker copies the submission into its home
     env.update({k: base[k] for k in ("DEEPGRADE_WORKER", "MPLBACKEND", "PYTHONHASHSEED",
                                       "PYTHONUNBUFFERED", "PYTHONPATH") if k in base})
     env.update({"HOME": home, "TMPDIR": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib",
@@ -98,20 +100,3 @@ def _upgrade(limits: Any) -> SandboxLimits:
         return SandboxLimits()
     return SandboxLimits(load_timeout=limits.load_timeout, call_timeout=limits.call_timeout,
                          memory_bytes=limits.memory_bytes or SandboxLimits().memory_bytes)
-
-
-def make_scratch(root: Path, submission: Path, whole_folder: bool) -> Path:
-    """A fresh folder with a copy of the submission (and its folder's small files when the
-    folder belongs to this submission alone)."""
-    import shutil
-    import tempfile
-
-    scratch = Path(tempfile.mkdtemp(prefix="s-", dir=root))
-    os.chmod(scratch, 0o755)
-    if whole_folder:
-        for item in submission.parent.iterdir():
-            if item.is_file() and item.stat().st_size <= 50 << 20:
-                shutil.copy2(item, scratch / item.name)
-    else:
-        shutil.copy2(submission, scratch / submission.name)
-    return scratch

@@ -32,7 +32,7 @@ from ..load import SubmissionError, load_program
 from ..score import CheckResult, ExerciseResult
 from .discover import Found, discover
 from .probes import probes_for
-from .process import SandboxedProcess, make_scratch
+from .isolated import grade_isolated, scratch_parent, submission_files
 from .progress import Progress
 from .sandbox import PACKAGE_DIR, Sandbox, SandboxLimits
 
@@ -114,11 +114,10 @@ def _exercise_fingerprint(course: Course, name: str, hidden: bool) -> str:
 def task_key(found: Found, exercise_fp: str, settings: str) -> str:
     h = hashlib.sha256(f"{CACHE_VERSION}\0{exercise_fp}\0{settings}\0".encode())
     assert found.path is not None
-    h.update(found.path.suffix.encode() + b"\0" + sha256_file(found.path).encode())
-    if found.own_folder:
-        for item in sorted(found.path.parent.iterdir()):
-            if item.is_file() and item != found.path and item.stat().st_size <= 50 << 20:
-                h.update(b"\0" + item.name.encode() + b"\0" + sha256_file(item).encode())
+    files = submission_files(found.path, found.own_folder)  # exactly what the sandbox gets
+    h.update(found.path.suffix.encode())
+    for path in files.files:
+        h.update(b"\0" + str(path.relative_to(files.root)).encode() + b"\0" + sha256_file(path).encode())
     return h.hexdigest()
 
 
@@ -151,7 +150,6 @@ def grade_task(task: Task) -> dict[str, Any]:
     st = _STATE
     found = task.found
     started = time.monotonic()
-    scratch = None
     try:
         course: Course = st["course"]
         exercise = course.exercise(found.exercise)
@@ -161,31 +159,15 @@ def grade_task(task: Task) -> dict[str, Any]:
             return {**problem_record(Found(found.student, found.exercise, problem=str(exc),
                                            notes=found.notes), st["max_scores"][found.exercise], "error"),
                     "submission": str(found.path), "key": task.key}
-        sandbox: Sandbox = st["sandbox"][found.exercise]
-        scratch = make_scratch(st["scratch_root"], found.path, found.own_folder)
-        slot = st.get("slot", 0)
-        sandbox.prepare_scratch(scratch, slot)
-        made: list[SandboxedProcess] = []
-
-        def process(prog, limits=None, **kwargs):
-            proc = SandboxedProcess(prog, sandbox=sandbox, scratch=scratch, slot=slot,
-                                    limits=limits or st["limits"], probes=st["probes"][found.exercise], **kwargs)
-            made.append(proc)
-            return proc
-
-        result = grade_program(program, exercise, hidden=st["hidden"], limits=st["limits"], process=process)
+        assert found.path is not None
+        isolated = grade_isolated(program, exercise, submission_files(found.path, found.own_folder),
+                                  sandbox=st["sandbox"][found.exercise], limits=st["limits"],
+                                  hidden=st["hidden"], scratch_parent=st["scratch_root"],
+                                  slot=st.get("slot", 0), probes=st["probes"][found.exercise])
+        result = isolated.result
         result.notes[:0] = found.notes
-        probed: dict[str, Any] = {}
-        printed = []
-        for proc in made:
-            probed.update(proc.probed)
-            if proc.printed():
-                printed.append(proc.printed())
-        for check in result.checks:
-            if check.name in probed:
-                check.details.update(probed[check.name])
         record = {"student": found.student, **result.to_json(), "submission": str(found.path),
-                  "output": "\n".join(printed)[:8192], "key": task.key,
+                  "output": isolated.printed[:8192], "key": task.key,
                   "seconds": round(time.monotonic() - started, 3)}
         if task.key and st["use_cache"]:
             write_atomic(st["cache_dir"] / f"{task.key}.json", json.dumps(record))
@@ -198,9 +180,6 @@ def grade_task(task: Task) -> dict[str, Any]:
         record = problem_record(found_err, st.get("max_scores", {}).get(found.exercise, 0.0), "error")
         record.update({"submission": str(found.path), "grader_error": traceback.format_exc()[-2000:]})
         return record
-    finally:
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
 
 
 # -- the batch ----------------------------------------------------------------------------
@@ -293,10 +272,9 @@ def _run(course: Course, submissions: Path, out: Path, options: Options, progres
 
     progress = progress or Progress(len(found), stream=sys.stderr)
     progress.start(done=len(found) - len(todo), cached=cached)
-    scratch_parent = Path(os.environ.get("DEEPGRADE_SCRATCH") or
-                          ("/var/tmp" if os.path.isdir("/var/tmp") else tempfile.gettempdir()))
-    remove_stale_scratch(scratch_parent)
-    scratch_root = Path(tempfile.mkdtemp(prefix=f"deepgrade-{os.getpid()}-", dir=scratch_parent))
+    parent = scratch_parent()
+    remove_stale_scratch(parent)
+    scratch_root = Path(tempfile.mkdtemp(prefix=f"deepgrade-{os.getpid()}-", dir=parent))
     os.chmod(scratch_root, 0o711)
     _STATE.clear()
     _STATE.update(course=course, sandbox=sandboxes, limits=options.limits, hidden=hidden,

@@ -40,8 +40,11 @@ from pathlib import Path
 from ..run.session import Limits
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # .../autograder
-#: Where the submission's scratch folder appears inside the sandbox.
+#: The student's home and working folder inside the sandbox: a tmpfs of capped size.
 SANDBOX_HOME = "/home/student"
+#: Where the scratch copy of the submission is seen, read-only, inside the sandbox; the
+#: worker copies it into SANDBOX_HOME before any student code runs.
+SANDBOX_SEED = "/submission"
 #: First uid of the per-slot unprivileged users (only used when the grader is root).
 UID_BASE = 61000
 
@@ -54,6 +57,7 @@ PROTECTIONS = {
     "pid_namespace": "cannot see or signal other processes",
     "unprivileged_user": "runs as an unprivileged user of its own (the process limit holds)",
     "rlimits": "limits on memory, CPU time, processes, file size and open files",
+    "scratch_cap": "the files it writes are capped in total, not only each file",
 }
 
 
@@ -66,6 +70,8 @@ class SandboxLimits(Limits):
     processes: int = 256  # counts threads too; TensorFlow starts dozens
     file_bytes: int = 64 << 20
     open_files: int = 256
+    #: All the files the code may write in its home (bwrap: a tmpfs of this size).
+    scratch_bytes: int = 256 << 20
 
     def apply(self) -> None:  # runs in the child between fork and exec
         super().apply()
@@ -224,7 +230,8 @@ class Sandbox:
                 if dev.is_char_device():
                     args += ["--dev-bind", str(dev), str(dev)]
         home = Path(SANDBOX_HOME)
-        args += parents(home) + ["--bind", str(scratch), SANDBOX_HOME, "--chdir", SANDBOX_HOME]
+        args += parents(home) + ["--perms", "0777", "--size", str(limits.scratch_bytes), "--tmpfs", SANDBOX_HOME,
+                                 "--ro-bind", str(scratch), SANDBOX_SEED, "--chdir", SANDBOX_HOME]
         uid = self.uid(slot)
         if uid is not None:
             args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
@@ -281,7 +288,6 @@ def available(name: str) -> str:
         sandbox = Sandbox("bwrap", tuple(PROTECTIONS))
         scratch = Path(os.environ.get("TMPDIR", "/tmp"))
         argv = sandbox.wrap(scratch, 0, SandboxLimits())
-        argv[argv.index("--bind") + 1] = str(scratch)
         return _probe([*argv, sys.executable, "-c", "import numpy"])
     sandbox = Sandbox("unshare", ())
     return _probe([*sandbox.wrap(Path("/tmp"), 0, SandboxLimits()), sys.executable, "-c", "import numpy"])

@@ -14,10 +14,10 @@ answer cell) and is kept in the kernel per (exercise, replayed sources, hidden
 checks available), so the cells of one answer share one worker, a model is
 trained once, and re-running a test cell with nothing changed costs nothing.
 
-Hidden checks: their messages never show a hidden case's input (it is replaced
-by ``<hidden input>``) and, by :mod:`autograder.evaluate`'s rule, never a
-reference value; the code that knows the cases is in ``solutions/``, which only
-the instructor's machine has.
+Hidden checks: by :func:`autograder.evaluate.shown_call`, their verdicts never
+show a hidden case's input nor a reference value, in this path as in every
+report; the code that knows the cases is in ``solutions/``, which only the
+instructor's machine has.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from .cells import TEST_CELL_PATTERN
 
 #: (exercise, replayed sources, hidden available) -> {check name: result}
 _CACHE: dict[tuple, dict[str, CheckResult]] = {}
-HIDDEN_INPUT = "<hidden input>"
 
 
 class GradingError(Exception):
@@ -44,31 +43,6 @@ class GradingError(Exception):
 def replayed_sources(history: list[str]) -> tuple[str, ...]:
     """The history less nbgrader test cells (grading cells never grade each other)."""
     return tuple(src for src in history if not TEST_CELL_PATTERN.search(src))
-
-
-def _hidden_inputs(exercise) -> list[tuple[str, str]]:
-    """(shown call, replacement) for every hidden case whose call shows its arguments."""
-    from ..grade import hidden_plans
-
-    pairs = []
-    for plan in hidden_plans(exercise):
-        if plan.kind == "value":
-            continue
-        for case in getattr(plan, "cases", ()):  # model checks have no cases
-            if case.shows and case.shows != plan.target:
-                pairs.append((case.shows, f"{plan.target}({HIDDEN_INPUT})"))
-    return sorted(pairs, key=lambda p: -len(p[0]))
-
-
-def redact(result: CheckResult, exercise) -> CheckResult:
-    """A hidden check's verdict without the inputs of its cases."""
-    if not result.hidden:
-        return result
-    message, hint = result.message, result.hint
-    for shows, replacement in _hidden_inputs(exercise):
-        message, hint = message.replace(shows, replacement), hint.replace(shows, replacement)
-    return CheckResult(result.name, result.target, result.max_points, result.status, message, hint,
-                       True, result.earned, {})
 
 
 def _grade_target(sources: tuple[str, ...], exercise, target: str, hidden: bool) -> list[CheckResult]:
@@ -120,7 +94,7 @@ def grade_check(exercise_name: str, name: str, *, hidden: bool = False,
     results = _CACHE.setdefault((exercise_name, sources, available, str(course.root)), {})
     if name not in results:
         for result in _grade_target(sources, exercise, target, available):
-            results[result.name] = redact(result, exercise)
+            results[result.name] = result
     if name not in results:
         raise GradingError(f"{exercise_name}: check {name!r} was not graded (is the release up to date?)")
     return results[name]

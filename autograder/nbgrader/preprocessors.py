@@ -11,6 +11,9 @@
   get nbclient's ``skip-execution`` tag and a one-line note as output, so heavy
   demos and self-check cells cost no grading time and the kernel runs exactly
   the cells ``deepgrade check`` runs.
+* :func:`autograde_preprocessors` puts :class:`~.autograde.GradeInSandbox` where
+  nbgrader's ``Execute`` was: no kernel runs the student's code at autograde;
+  :func:`feedback_preprocessors` removes hidden tests' source from the feedback.
 * :data:`TF_LOG_PATTERN` is ``IgnorePattern.pattern``: a stderr output made only
   of TensorFlow, absl, oneDNN or CUDA log lines is dropped before nbgrader
   scores the cell (a test cell with anything on stderr scores 0).
@@ -109,7 +112,22 @@ def generate_assignment_preprocessors() -> list:
 
 
 def autograde_preprocessors() -> list:
-    """nbgrader's own autograde steps, with :class:`SkipGradingOnlyCells` before Execute."""
+    """nbgrader's own autograde steps, with its ``Execute`` (a kernel of the grading account
+    running the student's code) replaced by :class:`~.autograde.GradeInSandbox`, and
+    :class:`SkipGradingOnlyCells` before it."""
     from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
 
-    return [SkipGradingOnlyCells, *Autograde.class_traits()["autograde_preprocessors"].default()]
+    from .autograde import GradeInSandbox
+
+    steps = Autograde.class_traits()["autograde_preprocessors"].default()
+    return [SkipGradingOnlyCells, *(GradeInSandbox if step is Execute else step for step in steps)]
+
+
+def feedback_preprocessors() -> list:
+    """nbgrader's own generate_feedback steps, after removing the hidden tests' source."""
+    from nbgrader.converters import GenerateFeedback
+
+    from .autograde import FeedbackWithoutHiddenTests
+
+    return [FeedbackWithoutHiddenTests, *GenerateFeedback.class_traits()["preprocessors"].default()]

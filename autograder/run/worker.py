@@ -9,6 +9,7 @@ requests with plain data. It never sees expected values: the grader compares.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import linecache
 import os
@@ -16,8 +17,12 @@ import sys
 import traceback
 from typing import Any, Callable
 
+from . import magics
 from .codec import normalize
 from .protocol import Closed, FrameReader, write_frame
+
+#: What is kept of one cell's printed output for the feedback (characters).
+CELL_OUTPUT_KEEP = 8192
 
 #: Extra request handlers (``op`` -> function(submission, request) -> reply), added by
 #: exercise kinds that need more than calls, such as model training
@@ -40,36 +45,101 @@ def describe_exception(exc: BaseException, filenames: set[str]) -> dict[str, Any
         message = str(exc)
     except Exception:
         message = "<message could not be shown>"
-    return {"types": [t.__name__ for t in type(exc).__mro__],
-            "message": message[:500], "where": where}
+    described = {"types": [t.__name__ for t in type(exc).__mro__], "message": message[:500], "where": where}
+    if isinstance(exc, OSError) and isinstance(exc.errno, int):
+        described["errno"] = exc.errno
+    return described
+
+
+class CellOutput:
+    """A cell's printed output: passed on to the process's stdout/stderr (the grader drains
+    them) and kept, up to :data:`CELL_OUTPUT_KEEP` characters, for the feedback."""
+
+    def __init__(self, stream: Any, kept: list[str]):
+        self._stream, self._kept = stream, kept
+
+    def write(self, text: str) -> int:
+        if isinstance(text, str) and sum(map(len, self._kept)) < CELL_OUTPUT_KEEP:
+            self._kept.append(text)
+        return self._stream.write(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _split_last_expression(tree: ast.Module) -> tuple[ast.Module, ast.Expression | None]:
+    """The cell without its last expression, and that expression (shown as ``Out[...]``)."""
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = tree.body.pop()
+        return tree, ast.Expression(last.value)
+    return tree, None
 
 
 class Submission:
-    """The namespace a submission's cells ran in, and what went wrong while they ran."""
+    """The namespace a submission's cells ran in, what they printed and what went wrong.
+
+    The namespace is what a Jupyter kernel gives a notebook: ``get_ipython()``
+    (:mod:`autograder.run.magics`) and ``display``.
+    """
 
     def __init__(self, program: dict[str, Any]):
         self.namespace: dict[str, Any] = {"__name__": program.get("module", "__main__"),
                                           "__builtins__": builtins}
+        self.shell = magics.install(self.namespace)
         self.filenames: set[str] = set()
         self.cell_errors: list[dict[str, Any]] = []
+        self.outputs: list[dict[str, Any]] = []
+        self.show_results = self.namespace["__name__"] == "__main__"  # a notebook shows Out[...]
         for cell in program.get("cells", []):
-            self._run_cell(str(cell["source"]), str(cell["label"]))
+            self._run_cell(str(cell["source"]), str(cell["label"]), str(cell.get("original") or cell["source"]))
 
-    def _run_cell(self, source: str, label: str) -> None:
+    def _run_cell(self, source: str, label: str, original: str) -> None:
         filename = f"<{label}>"
         self.filenames.add(filename)
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        self.shell.filename = filename
+        # Tracebacks show the cell as the student wrote it (line numbers agree: IPython's
+        # transformer keeps one line per line, and a cell magic's body starts on line 2).
+        linecache.cache[filename] = (len(original), None, original.splitlines(True), filename)
+        stdout: list[str] = []
+        stderr: list[str] = []
+        output: dict[str, Any] = {"cell": label}
+        real = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = CellOutput(real[0], stdout), CellOutput(real[1], stderr)
         try:
-            exec(compile(source, filename, "exec"), self.namespace)
+            tree, last = ast.parse(source, filename), None
+            if self.show_results:
+                tree, last = _split_last_expression(tree)
+            exec(compile(tree, filename, "exec"), self.namespace)
+            if last is not None:
+                value = eval(compile(last, filename, "eval"), self.namespace)
+                if value is not None:
+                    output["result"] = _short_repr(value)
         except BaseException as exc:  # noqa: BLE001 - SystemExit is a student error too
             if isinstance(exc, KeyboardInterrupt):
                 raise
-            self.cell_errors.append({"cell": label, **describe_exception(exc, self.filenames)})
+            error = {"cell": label, **describe_exception(exc, self.filenames)}
+            self.cell_errors.append(error)
+            output["error"] = {k: error[k] for k in ("types", "message", "where")}
+        finally:
+            sys.stdout, sys.stderr = real
+        output.update(stdout="".join(stdout)[:CELL_OUTPUT_KEEP], stderr="".join(stderr)[:CELL_OUTPUT_KEEP])
+        self.outputs.append(output)
 
     def lookup(self, target: str) -> tuple[str, Any]:
         if target not in self.namespace:
             return "missing", None
         return "ok", self.namespace[target]
+
+
+def _short_repr(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a student's __repr__ may raise
+        text = f"<{type(value).__name__} object>"
+    return text[:CELL_OUTPUT_KEEP] if isinstance(text, str) else ""
 
 
 def handle(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
@@ -94,6 +164,17 @@ def handle(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
     return {"status": "protocol", "message": f"unknown op {op!r}"}
 
 
+def _copy_tree(source: str, dest: str) -> None:
+    """Copy files only (no permissions or times: the home folder is not ours to chmod)."""
+    import shutil
+
+    for dirpath, _, filenames in os.walk(source):
+        target = os.path.join(dest, os.path.relpath(dirpath, source))
+        os.makedirs(target, exist_ok=True)
+        for name in filenames:
+            shutil.copyfile(os.path.join(dirpath, name), os.path.join(target, name))
+
+
 def main(argv: list[str]) -> int:
     fd_in, fd_out = int(argv[1]), int(argv[2])
     reader = FrameReader(fd_in)
@@ -106,9 +187,12 @@ def main(argv: list[str]) -> int:
     sys.modules.setdefault("autograder.run.worker", sys.modules[__name__])
     for module in first.get("preload", []):
         __import__(str(module))  # handlers for extra ops register themselves on import
+    seed = os.environ.pop("DEEPGRADE_SEED", "")
+    if seed:  # in the sandbox: the submission's read-only copy goes into the (capped) home
+        _copy_tree(seed, os.getcwd())
     sys.path.insert(0, os.getcwd())
     sub = Submission(first)
-    write_frame(fd_out, {"status": "loaded", "cell_errors": sub.cell_errors})
+    write_frame(fd_out, {"status": "loaded", "cell_errors": sub.cell_errors, "outputs": sub.outputs})
     while True:
         try:
             request = reader.read()

@@ -1,0 +1,169 @@
+"""The one way a student's code runs on the instructor's side: in the sandbox, on a scratch copy.
+
+``deepgrade grade`` (each task of the class grader), ``deepgrade check
+--hidden`` and ``nbgrader autograde`` (:mod:`autograder.nbgrader.autograde`)
+all grade through :func:`grade_isolated`. Invariants:
+
+* The student's process sees the submission's folder only as a scratch copy
+  (:func:`submission_files` decides what is copied; the class grader's cache
+  key hashes exactly that list). With bubblewrap the copy is read-only at
+  ``/submission`` and the worker copies it into a size-capped tmpfs home, so a
+  submission cannot fill the grading machine's disk.
+* Nothing of the course (solutions/, the release, the gradebook), the other
+  submissions, the output folder, the grader's install or the home folder is
+  writable, and with bubblewrap none of it except the Python installation and
+  the grader's package is visible at all.
+* The grader gets plain data back and judges in its own process; the scratch
+  folder is removed afterwards, whatever happened.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..course import Exercise
+from ..grade import grade_program
+from ..load import Program
+from ..score import ExerciseResult
+from .process import SandboxedProcess
+from .sandbox import Sandbox, SandboxLimits
+
+#: What of a submission's folder reaches the sandbox (and the cache key): at most this many
+#: files, each at most this large, all together at most this much. Hidden files and
+#: caches are left out, and so are symbolic links (they could point anywhere).
+MAX_FILES = 200
+MAX_FILE_BYTES = 50 << 20
+MAX_TOTAL_BYTES = 100 << 20
+_SKIPPED_NAMES = {"__pycache__", ".ipynb_checkpoints", ".git", ".venv", "node_modules"}
+
+
+@dataclass(frozen=True)
+class SubmissionFiles:
+    """The files of a submission that the sandbox gets, and what was left out and why."""
+
+    root: Path
+    files: tuple[Path, ...]
+    left_out: tuple[str, ...] = ()
+
+    def notes(self) -> list[str]:
+        if not self.left_out:
+            return []
+        shown = ", ".join(self.left_out[:5]) + (" ..." if len(self.left_out) > 5 else "")
+        return [f"{len(self.left_out)} file(s) beside the submission were not given to the grader "
+                f"(at most {MAX_FILES} files, {MAX_FILE_BYTES >> 20} MB each, {MAX_TOTAL_BYTES >> 20} MB "
+                f"in all; no links or hidden files): {shown}"]
+
+
+def submission_files(main: Path, whole_folder: bool) -> SubmissionFiles:
+    """The submission file, and with ``whole_folder`` what lies beside it (helper modules,
+    packages, data files, a saved model), within the limits above. The main file comes first."""
+    main = main.resolve()
+    root = main.parent
+    files, left_out, total = [main], [], main.stat().st_size
+    if whole_folder:
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_NAMES and not d.startswith("."))
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                if path == main:
+                    continue
+                rel = str(path.relative_to(root))
+                if name.startswith(".") or path.is_symlink() or not path.is_file():
+                    if not name.startswith("."):
+                        left_out.append(rel)
+                    continue
+                size = path.stat().st_size
+                if len(files) >= MAX_FILES or size > MAX_FILE_BYTES or total + size > MAX_TOTAL_BYTES:
+                    left_out.append(rel)
+                    continue
+                files.append(path)
+                total += size
+    return SubmissionFiles(root, tuple(files), tuple(left_out))
+
+
+def make_scratch(parent: Path, files: SubmissionFiles) -> Path:
+    """A fresh folder under ``parent`` holding a copy of ``files`` (the layout kept)."""
+    scratch = Path(tempfile.mkdtemp(prefix="s-", dir=parent))
+    os.chmod(scratch, 0o755)
+    for path in files.files:
+        dest = scratch / path.relative_to(files.root)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest)
+    return scratch
+
+
+@dataclass
+class Isolated:
+    """What grading one submission in the sandbox gave: the verdicts and, for reports,
+    what the pictures need, what the code printed and each cell's output."""
+
+    result: ExerciseResult
+    probed: dict[str, Any] = field(default_factory=dict)
+    printed: str = ""
+    cell_outputs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def grade_isolated(program: Program, exercise: Exercise, files: SubmissionFiles, *, sandbox: Sandbox,
+                   limits: SandboxLimits, hidden: bool, scratch_parent: Path, slot: int = 0,
+                   probes: list[Callable] | None = None) -> Isolated:
+    """Grade ``program`` (read from ``files.files[0]``) in the sandbox, on a scratch copy."""
+    scratch = make_scratch(scratch_parent, files)
+    made: list[SandboxedProcess] = []
+    try:
+        sandbox.prepare_scratch(scratch, slot)
+
+        def process(prog: Program, limits: Any = None, **kwargs: Any) -> SandboxedProcess:
+            proc = SandboxedProcess(prog, sandbox=sandbox, scratch=scratch, slot=slot,
+                                    limits=limits or base_limits, probes=probes, **kwargs)
+            made.append(proc)
+            return proc
+
+        base_limits = limits
+        result = grade_program(program, exercise, hidden=hidden, limits=limits, process=process)
+        result.notes[:0] = files.notes()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    isolated = Isolated(result)
+    for proc in made:
+        isolated.probed.update(proc.probed)
+        if proc.printed():
+            isolated.printed += ("\n" if isolated.printed else "") + proc.printed()
+        if proc.cell_outputs and not isolated.cell_outputs:
+            isolated.cell_outputs = proc.cell_outputs
+    for check in result.checks:
+        if check.name in isolated.probed:
+            check.details.update(isolated.probed[check.name])
+    return isolated
+
+
+def scratch_parent() -> Path:
+    """Where scratch folders go: ``$DEEPGRADE_SCRATCH``, else /var/tmp, else the temp folder."""
+    return Path(os.environ.get("DEEPGRADE_SCRATCH") or
+                ("/var/tmp" if os.path.isdir("/var/tmp") else tempfile.gettempdir()))
+
+
+def grade_one(program: Program, exercise: Exercise, files: SubmissionFiles, *, hidden: bool,
+              limits: SandboxLimits | None = None, backend: str = "auto",
+              log: Callable[[str], None] | None = None) -> Isolated:
+    """Grade one submission in the best sandbox here: ``deepgrade check --hidden`` and
+    ``nbgrader autograde``. The course's folders and the submission's own folder are kept
+    out (bwrap shows neither anyway); a weaker sandbox is said once through ``log``."""
+    from .sandbox import detect
+
+    course = exercise.course
+    sandbox = detect(backend, hide=(course.solutions_dir, course.exercises_dir, files.root))
+    if sandbox.missing and log is not None:
+        log("deepgrade: " + sandbox.describe())
+    parent = scratch_parent()
+    root = Path(tempfile.mkdtemp(prefix=f"deepgrade-{os.getpid()}-", dir=parent))
+    os.chmod(root, 0o711)
+    try:
+        return grade_isolated(program, exercise, files, sandbox=sandbox, limits=limits or SandboxLimits(),
+                              hidden=hidden, scratch_parent=root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

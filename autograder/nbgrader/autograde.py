@@ -1,0 +1,176 @@
+"""``nbgrader autograde`` without a kernel: the notebook is graded in deepgrade's sandbox.
+
+:class:`GradeInSandbox` takes the place of nbgrader's ``Execute`` step in the
+autograde chain (``nbgrader_config.py``). For each notebook it:
+
+1. reads the code cells with the same reader as ``deepgrade check``
+   (IPython syntax included) and grades them through
+   :func:`autograder.batch.isolated.grade_one`: a worker in the sandbox, on a
+   scratch copy of the student's folder, with every hidden check;
+2. writes each test cell's outputs from that result alone: a passed check
+   prints its verdict (full points), a partial one prints it and returns its
+   points, any other check raises ``CheckFailed`` with the verdict and hint
+   (0 points, by nbgrader's ``determine_grade``);
+3. writes each other code cell's text output (what it printed, returned or
+   raised in the sandbox) for the feedback.
+
+Invariants: no student code runs in nbgrader's process or in a kernel of the
+grading account, so nothing a notebook imports, patches or replaces
+(autograder, numpy, IPython, builtins, ``sys.modules``, the display hook) can
+change a score, read the course or write to the gradebook. A notebook that
+crashes, hangs or floods gets the verdicts ``deepgrade check --hidden`` gives
+it, and the class goes on. A test cell that is not one of the exercise's
+checks scores 0 with a message saying why, never full points by default.
+
+:class:`FeedbackWithoutHiddenTests` runs first in ``nbgrader generate_feedback``:
+the hidden test cells' source is removed, their verdict stays.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
+from traitlets import Float, Unicode
+
+from ..score import CheckResult, ExerciseResult
+from .cells import GRADE_ID_PREFIX
+
+#: The error a failed check's test cell shows (and raises, in the student's kernel).
+FAILED = "CheckFailed"
+NOT_RUN = "(not run while grading)\n"
+
+
+def _is_test_cell(cell: Any) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def check_outputs(result: CheckResult, notes: list[str]) -> list[Any]:
+    """A test cell's outputs for one verdict: what nbgrader scores and the student reads."""
+    from ..report.text import format_check
+
+    outputs = []
+    text = format_check(result).strip("\n")
+    head = "".join(f"note: {n}\n" for n in notes)
+    if result.status == "passed":
+        return [new_output("stream", name="stdout", text=f"{head}{text}\n")]
+    if head:
+        outputs.append(new_output("stream", name="stdout", text=head))
+    if result.status == "partial":
+        outputs.append(new_output("stream", name="stdout", text=text + "\n"))
+        outputs.append(new_output("execute_result", data={"text/plain": f"{result.points:g}"},
+                                  execution_count=None))
+        return outputs
+    reason = " ".join(part for part in (result.message, f"hint: {result.hint}" if result.hint else "") if part)
+    outputs.append(new_output("error", ename=FAILED, evalue=reason or result.status,
+                              traceback=text.splitlines()))
+    return outputs
+
+
+def _failure(message: str) -> list[Any]:
+    return [new_output("error", ename=FAILED, evalue=message, traceback=[f"{FAILED}: {message}"])]
+
+
+def cell_outputs(output: dict[str, Any]) -> list[Any]:
+    """What a student's cell printed, returned and raised in the sandbox, as nbformat outputs."""
+    outputs = []
+    for name in ("stdout", "stderr"):
+        if output.get(name):
+            outputs.append(new_output("stream", name=name, text=str(output[name])))
+    if output.get("result"):
+        outputs.append(new_output("execute_result", data={"text/plain": str(output["result"])},
+                                  execution_count=None))
+    error = output.get("error")
+    if error:
+        name = (error.get("types") or ["Exception"])[0]
+        lines = [f"{name}: {error.get('message', '')}"] + ([error["where"]] if error.get("where") else [])
+        outputs.append(new_output("error", ename=name, evalue=str(error.get("message", "")), traceback=lines))
+    return outputs
+
+
+class GradeInSandbox(NbGraderPreprocessor):
+    """Grade the notebook outside any kernel, in the sandbox, and write every test cell's verdict."""
+
+    backend = Unicode("auto", help="The sandbox: auto (the best that works here), bwrap, unshare or "
+                                   "rlimits. A weaker one than bwrap is said once in the log.").tag(config=True)
+    load_timeout = Float(60.0, help="Seconds a notebook's cells may take to run before its checks are "
+                                    "asked (a notebook of a Keras exercise gets at least 180); past "
+                                    "them every check of the notebook times out").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from ..batch.isolated import grade_one, submission_files
+        from ..batch.sandbox import SandboxLimits
+        from ..course import Course, CourseError
+        from ..load import Program
+        from ..load.notebook import read_notebook_cells
+
+        info = resources.get("nbgrader", {})
+        name, notebook = info.get("assignment"), info.get("notebook")
+        folder = Path((resources.get("metadata") or {}).get("path") or ".")
+        try:
+            exercise = Course(self._course_root()).exercise(str(name))
+        except CourseError:
+            exercise = None
+        if exercise is None or notebook != name:
+            self.log.warning("%s/%s is not a deepgrade exercise: its test cells score 0", name, notebook)
+            return self._write(nb, None, "this notebook is not a deepgrade exercise"), resources
+        path = folder / f"{notebook}.ipynb"
+        try:
+            program = Program(str(path), tuple(read_notebook_cells(nbformat.writes(nb), path.name)))
+            isolated = grade_one(program, exercise, submission_files(path, whole_folder=True),
+                                 hidden=exercise.has_solution, backend=self.backend, log=self.log.warning,
+                                 limits=SandboxLimits(load_timeout=self.load_timeout))
+        except Exception as exc:  # noqa: BLE001 - one notebook never stops the class
+            self.log.error("deepgrade could not grade %s: %s: %s", path, type(exc).__name__, exc)
+            return self._write(nb, None, f"the grader failed on this notebook ({type(exc).__name__}); "
+                                         "tell your instructor"), resources
+        return self._write(nb, isolated.result, "", isolated.cell_outputs), resources
+
+    def _course_root(self) -> Path:
+        from nbgrader.coursedir import CourseDirectory
+
+        return Path(CourseDirectory(config=self.config).root)
+
+    @staticmethod
+    def _write(nb, result: ExerciseResult | None, failure: str,
+               ran: list[dict[str, Any]] | None = None):
+        by_label = {o.get("cell"): o for o in ran or []}
+        by_check = {c.name: c for c in result.checks} if result else {}
+        notes = list(result.notes) if result else []
+        for number, cell in enumerate(nb.cells, start=1):
+            if cell.cell_type != "code":
+                continue
+            if _is_test_cell(cell):
+                check = cell.metadata["nbgrader"].get("grade_id", "").removeprefix(GRADE_ID_PREFIX)
+                if result is None:
+                    cell.outputs = _failure(failure)
+                elif check in by_check:
+                    cell.outputs = check_outputs(by_check[check], notes)
+                    notes = []  # said once, in the first test cell
+                else:
+                    cell.outputs = _failure(f"{check!r} is not a check of {result.exercise}: deepgrade grades "
+                                            "the test cells generated from checks.py (run `deepgrade release`)")
+            elif f"cell {number}" in by_label:
+                cell.outputs = cell_outputs(by_label[f"cell {number}"])
+            elif not cell.outputs:
+                cell.outputs = [new_output("stream", name="stdout", text=NOT_RUN)]
+        return nb
+
+
+class FeedbackWithoutHiddenTests(ClearHiddenTests):
+    """Remove the hidden tests' source from the test cells of the feedback; their verdicts stay.
+
+    Only test cells are touched: a student's own cell that happens to contain the
+    delimiters is the student's business, and never stops the feedback."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if _is_test_cell(cell):
+            try:
+                self._remove_hidden_test_region(cell)
+            except RuntimeError:
+                cell.source = ""
+        return cell, resources
