@@ -17,6 +17,12 @@ from pathlib import Path
 from .spec import Check
 
 PUBLIC_CHECKS = "public_checks.json"
+#: Optional course settings at the course's root. Today one setting:
+#:
+#:     [submissions]
+#:     reject = ["*.h5", "*.keras", "data/*"]   # files handed in beside a notebook that the
+#:                                              # grader never gives to the student's code
+SETTINGS_FILE = "deepgrade.toml"
 
 
 class CourseError(Exception):
@@ -69,6 +75,28 @@ class Course:
         self.root = Path(root).resolve()
         self.exercises_dir = self.root / "exercises"
         self.solutions_dir = self.root / "solutions"
+
+    @cached_property
+    def settings(self) -> dict:
+        """The course's ``deepgrade.toml`` (empty when there is none)."""
+        import tomllib
+
+        path = self.root / SETTINGS_FILE
+        if not path.is_file():
+            return {}
+        try:
+            return tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise CourseError(f"{path} cannot be read: {exc}") from None
+
+    @property
+    def rejected_files(self) -> tuple[str, ...]:
+        """Patterns (``fnmatch``, on the path relative to the submission's folder and on the
+        file name) of files beside a submission that the grader does not accept."""
+        reject = self.settings.get("submissions", {}).get("reject", [])
+        if not isinstance(reject, list) or not all(isinstance(r, str) for r in reject):
+            raise CourseError(f"{self.root / SETTINGS_FILE}: submissions.reject must be a list of patterns")
+        return tuple(reject)
 
     @cached_property
     def exercise_names(self) -> list[str]:

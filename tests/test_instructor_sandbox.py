@@ -126,3 +126,21 @@ def test_what_the_sandbox_gets_is_bounded_and_said(tmp_path):
     files = submission_files(main, whole_folder=True)
     assert len(files.files) == MAX_FILES and files.files[0].name == "ex01_sigmoid.ipynb"
     assert set(files.left_out) == {"data199.txt", "passwd", "pkg/mod.py"}
+
+
+def test_a_course_can_refuse_files_beside_a_submission(tmp_path):
+    from autograder.course import Course
+
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "deepgrade.toml").write_text('[submissions]\nreject = ["*.h5", "weights/*"]\n')
+    folder = tmp_path / "sub"
+    (folder / "weights").mkdir(parents=True)
+    main = folder / "ex05_mlp.ipynb"
+    main.write_text("{}")
+    for name in ("model.h5", "weights/w.npy", "helper.py"):
+        (folder / name).write_text("x")
+    files = submission_files(main, True, Course(tmp_path).rejected_files)
+    assert [p.name for p in files.files] == ["ex05_mlp.ipynb", "helper.py"]
+    assert files.rejected == ("model.h5", "weights/w.npy")
+    assert "does not accept" in " ".join(files.notes())
+    assert Course(ROOT).rejected_files == ()

@@ -242,10 +242,17 @@ def test_config_makes_the_repository_the_course(config):
     assert config.CourseDirectory.release_directory == "exercises"
     assert "checks.py" in config.CourseDirectory.ignore
     assert config.GenerateAssignment.preprocessors[0] is ReleaseExercise
+    from nbgrader.preprocessors import Execute, SaveAutoGrades
+
+    from autograder.nbgrader.autograde import FeedbackWithoutHiddenTests, GradeInSandbox
+
     pre = config.Autograde.autograde_preprocessors
-    assert pre[0] is SkipGradingOnlyCells and pre[1].__name__ == "Execute"
+    # no kernel at autograde: the sandboxed grading takes Execute's place, before the scores are saved
+    assert pre[0] is SkipGradingOnlyCells and pre[1] is GradeInSandbox and Execute not in pre
+    assert pre.index(GradeInSandbox) < pre.index(SaveAutoGrades)
+    assert config.GenerateFeedback.preprocessors[0] is FeedbackWithoutHiddenTests
     assert config.OverwriteCells.add_missing_cells is True
-    # training cells take minutes; an endless loop is still interrupted
+    # nbgrader validate (the student's kernel): training cells take minutes; an endless loop is interrupted
     assert 120 <= config.Execute.timeout <= 900 and config.Execute.interrupt_on_timeout is True
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from fnmatch import fnmatch
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,23 +49,32 @@ class SubmissionFiles:
 
     root: Path
     files: tuple[Path, ...]
-    left_out: tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()  # past the limits, or links
+    rejected: tuple[str, ...] = ()  # files the course does not accept (deepgrade.toml)
 
     def notes(self) -> list[str]:
-        if not self.left_out:
-            return []
-        shown = ", ".join(self.left_out[:5]) + (" ..." if len(self.left_out) > 5 else "")
-        return [f"{len(self.left_out)} file(s) beside the submission were not given to the grader "
-                f"(at most {MAX_FILES} files, {MAX_FILE_BYTES >> 20} MB each, {MAX_TOTAL_BYTES >> 20} MB "
-                f"in all; no links or hidden files): {shown}"]
+        notes = []
+        if self.left_out:
+            notes.append(f"{len(self.left_out)} file(s) beside the submission were not given to the grader "
+                         f"(at most {MAX_FILES} files, {MAX_FILE_BYTES >> 20} MB each, "
+                         f"{MAX_TOTAL_BYTES >> 20} MB in all; no links or hidden files): {_some(self.left_out)}")
+        if self.rejected:
+            notes.append(f"the course does not accept these files beside a submission, so the grader "
+                         f"left them out: {_some(self.rejected)}")
+        return notes
 
 
-def submission_files(main: Path, whole_folder: bool) -> SubmissionFiles:
+def _some(names: tuple[str, ...]) -> str:
+    return ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+
+
+def submission_files(main: Path, whole_folder: bool, reject: tuple[str, ...] = ()) -> SubmissionFiles:
     """The submission file, and with ``whole_folder`` what lies beside it (helper modules,
-    packages, data files, a saved model), within the limits above. The main file comes first."""
+    packages, data files, a saved model), within the limits above, less the files matching
+    the course's ``reject`` patterns. The main file comes first."""
     main = main.resolve()
     root = main.parent
-    files, left_out, total = [main], [], main.stat().st_size
+    files, left_out, rejected, total = [main], [], [], main.stat().st_size
     if whole_folder:
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_NAMES and not d.startswith("."))
@@ -73,6 +83,9 @@ def submission_files(main: Path, whole_folder: bool) -> SubmissionFiles:
                 if path == main:
                     continue
                 rel = str(path.relative_to(root))
+                if any(fnmatch(rel, pattern) or fnmatch(name, pattern) for pattern in reject):
+                    rejected.append(rel)
+                    continue
                 if name.startswith(".") or path.is_symlink() or not path.is_file():
                     if not name.startswith("."):
                         left_out.append(rel)
@@ -83,7 +96,7 @@ def submission_files(main: Path, whole_folder: bool) -> SubmissionFiles:
                     continue
                 files.append(path)
                 total += size
-    return SubmissionFiles(root, tuple(files), tuple(left_out))
+    return SubmissionFiles(root, tuple(files), tuple(left_out), tuple(rejected))
 
 
 def make_scratch(parent: Path, files: SubmissionFiles) -> Path:

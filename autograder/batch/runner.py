@@ -111,10 +111,10 @@ def _exercise_fingerprint(course: Course, name: str, hidden: bool) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def task_key(found: Found, exercise_fp: str, settings: str) -> str:
+def task_key(found: Found, exercise_fp: str, settings: str, reject: tuple[str, ...] = ()) -> str:
     h = hashlib.sha256(f"{CACHE_VERSION}\0{exercise_fp}\0{settings}\0".encode())
     assert found.path is not None
-    files = submission_files(found.path, found.own_folder)  # exactly what the sandbox gets
+    files = submission_files(found.path, found.own_folder, reject)  # exactly what the sandbox gets
     h.update(found.path.suffix.encode())
     for path in files.files:
         h.update(b"\0" + str(path.relative_to(files.root)).encode() + b"\0" + sha256_file(path).encode())
@@ -160,7 +160,8 @@ def grade_task(task: Task) -> dict[str, Any]:
                                            notes=found.notes), st["max_scores"][found.exercise], "error"),
                     "submission": str(found.path), "key": task.key}
         assert found.path is not None
-        isolated = grade_isolated(program, exercise, submission_files(found.path, found.own_folder),
+        files = submission_files(found.path, found.own_folder, course.rejected_files)
+        isolated = grade_isolated(program, exercise, files,
                                   sandbox=st["sandbox"][found.exercise], limits=st["limits"],
                                   hidden=st["hidden"], scratch_parent=st["scratch_root"],
                                   slot=st.get("slot", 0), probes=st["probes"][found.exercise])
@@ -256,7 +257,7 @@ def _run(course: Course, submissions: Path, out: Path, options: Options, progres
             status = "not_attempted" if f.problem.startswith("no submission") else "error"
             records[i] = problem_record(f, max_scores[f.exercise], status)
             continue
-        key = task_key(f, fps[f.exercise], settings)
+        key = task_key(f, fps[f.exercise], settings, course.rejected_files)
         hit = cache_dir / f"{key}.json"
         if options.use_cache and hit.is_file():
             try:

@@ -75,12 +75,21 @@ def _failure(message: str) -> list[Any]:
     return [new_output("error", ename=FAILED, evalue=message, traceback=[f"{FAILED}: {message}"])]
 
 
+def _without_library_logs(text: str) -> str:
+    """stderr less TensorFlow's, absl's, oneDNN's and CUDA's own log lines (never the student's)."""
+    from .preprocessors import TF_LOG_LINE
+
+    return "".join(line for line in text.splitlines(keepends=True) if not TF_LOG_LINE.match(line))
+
+
 def cell_outputs(output: dict[str, Any]) -> list[Any]:
     """What a student's cell printed, returned and raised in the sandbox, as nbformat outputs."""
     outputs = []
     for name in ("stdout", "stderr"):
-        if output.get(name):
-            outputs.append(new_output("stream", name=name, text=str(output[name])))
+        text = str(output.get(name) or "")
+        text = _without_library_logs(text) if name == "stderr" else text
+        if text:
+            outputs.append(new_output("stream", name=name, text=text))
     if output.get("result"):
         outputs.append(new_output("execute_result", data={"text/plain": str(output["result"])},
                                   execution_count=None))
@@ -121,7 +130,7 @@ class GradeInSandbox(NbGraderPreprocessor):
         path = folder / f"{notebook}.ipynb"
         try:
             program = Program(str(path), tuple(read_notebook_cells(nbformat.writes(nb), path.name)))
-            isolated = grade_one(program, exercise, submission_files(path, whole_folder=True),
+            isolated = grade_one(program, exercise, submission_files(path, True, exercise.course.rejected_files),
                                  hidden=exercise.has_solution, backend=self.backend, log=self.log.warning,
                                  limits=SandboxLimits(load_timeout=self.load_timeout))
         except Exception as exc:  # noqa: BLE001 - one notebook never stops the class

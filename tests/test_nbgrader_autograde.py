@@ -1,0 +1,74 @@
+"""The autograde step's outputs, cell by cell, and how nbgrader scores them (no nbgrader run)."""
+
+from __future__ import annotations
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+from nbgrader.utils import determine_grade
+
+from autograder.nbgrader.autograde import NOT_RUN, GradeInSandbox, cell_outputs, check_outputs
+from autograder.score import CheckResult, ExerciseResult
+
+
+def _test_cell(check: str, points: float = 2):
+    return new_code_cell(f'grade("ex", "{check}")', metadata={"nbgrader": {
+        "grade": True, "solution": False, "grade_id": f"test-{check}", "points": points, "locked": True,
+        "schema_version": 3, "task": False}})
+
+
+def _scored(cell) -> float:
+    return determine_grade(nbformat.from_dict(cell))[0]
+
+
+def test_each_status_scores_what_deepgrade_gave():
+    cases = [
+        (CheckResult("a", "f", 2, "passed", "ok"), 2.0),
+        (CheckResult("a", "f", 2, "partial", "accuracy 0.85", earned=1.25), 1.25),
+        (CheckResult("a", "f", 2, "failed", "f(1) returned 3; expected 2", "Add the bias."), 0.0),
+        (CheckResult("a", "f", 2, "not_attempted", "not attempted"), 0.0),
+        (CheckResult("a", "f", 2, "timeout", "f(1) did not finish"), 0.0),
+        (CheckResult("a", "f", 2, "error", "the process ended"), 0.0),
+    ]
+    for result, points in cases:
+        cell = _test_cell("a")
+        cell.outputs = check_outputs(result, [])
+        assert _scored(cell) == points, result.status
+        kinds = [o.output_type for o in cell.outputs]
+        assert ("error" in kinds) == (points == 0), result.status
+        assert "stderr" not in [o.get("name") for o in cell.outputs]
+
+
+def test_a_failed_check_names_its_verdict_and_hint():
+    (error,) = check_outputs(CheckResult("a", "f", 2, "failed", "f(1) returned 3", "Add the bias."), [])
+    assert error.ename == "CheckFailed"
+    assert error.evalue == "f(1) returned 3 hint: Add the bias."
+
+
+def test_notes_come_once_and_the_cells_show_what_they_did():
+    nb = new_notebook(cells=[new_code_cell("print(1)"), _test_cell("a"), _test_cell("b"),
+                             _test_cell("unknown"), new_code_cell("check('ex')")])
+    result = ExerciseResult("ex", [CheckResult("a", "f", 2, "passed", "ok"),
+                                   CheckResult("b", "f", 2, "failed", "no")], ["`!ls` was not run while grading"])
+    ran = [{"cell": "cell 1", "stdout": "1\n", "stderr": "WARNING:absl:noise\n", "result": "2"}]
+    GradeInSandbox._write(nb, result, "", ran)
+    assert [o.get("text") for o in nb.cells[0].outputs] == ["1\n", None]
+    assert nb.cells[0].outputs[1].data == {"text/plain": "2"}
+    assert "note: `!ls` was not run" in nb.cells[1].outputs[0].text
+    assert all("note:" not in str(o) for o in nb.cells[2].outputs)
+    assert [_scored(c) for c in nb.cells[1:4]] == [2.0, 0.0, 0.0]  # an unknown test cell never gets points
+    assert "not a check of ex" in nb.cells[3].outputs[0].evalue
+    assert nb.cells[4].outputs[0].text == NOT_RUN
+
+
+def test_a_notebook_the_grader_cannot_grade_scores_zero_everywhere():
+    nb = new_notebook(cells=[_test_cell("a"), _test_cell("b")])
+    GradeInSandbox._write(nb, None, "the grader failed on this notebook")
+    assert [_scored(c) for c in nb.cells] == [0.0, 0.0]
+
+
+def test_cell_outputs_keep_errors_and_drop_library_logs():
+    outputs = cell_outputs({"stderr": "2025-01-01 12:00:00.123: I tensorflow/core/x.cc:113] hi\n",
+                            "error": {"types": ["ValueError", "Exception"], "message": "bad",
+                                      "where": "cell 3, line 2: x = f()"}})
+    assert [o.output_type for o in outputs] == ["error"]
+    assert outputs[0].traceback == ["ValueError: bad", "cell 3, line 2: x = f()"]
