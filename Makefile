@@ -9,9 +9,9 @@ STAMP   = $(VENV)/.installed
 export DEEPGRADE_DATA ?= $(abspath ../shared/data)
 export DEEPGRADE_OFFLINE ?= 1
 
-.PHONY: install demo test release examples clean nbgrader-demo sandbox
+.PHONY: install demo test release examples clean nbgrader-demo sandbox browser
 
-install: $(STAMP) sandbox
+install: $(STAMP) sandbox browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,17 @@ sandbox:
 	    apt-get install -y -qq bubblewrap >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap >/dev/null 2>&1) || true; \
 	  fi; \
 	  command -v bwrap >/dev/null 2>&1 || echo "note: bubblewrap (bwrap) is not installed; deepgrade grade will use a weaker sandbox (install it: apt-get install bubblewrap)"; }
+
+# The student's path is tested in a real browser: Debian's chromium, driven by Playwright
+# (its own browser download cannot work offline). Installed like bubblewrap; without it the
+# browser test is skipped and says so.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (the browser test of the student's JupyterLab path)"; \
+	    apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1) || true; \
+	  fi; \
+	  command -v chromium >/dev/null 2>&1 || echo "note: chromium is not installed; the JupyterLab browser test will be skipped (apt-get install chromium)"; }
 
 # Grade the example class with the class grader: sandboxed, in parallel, reports in out/demo.
 demo: install

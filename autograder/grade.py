@@ -78,16 +78,26 @@ def hidden_plans(exercise: Exercise) -> list[AnyPlan]:
 
 def grade_program(program: Program, exercise: Exercise, *, hidden: bool = False,
                   limits: Limits | None = None, targets: tuple[str, ...] = (),
-                  process: Callable[..., StudentProcess] | None = None) -> ExerciseResult:
+                  process: Callable[..., StudentProcess] | None = None,
+                  pictures: bool = False) -> ExerciseResult:
     """Grade a loaded program. ``process`` makes the student's process (default
-    :class:`StudentProcess`; the class grader passes a sandboxed one)."""
+    :class:`StudentProcess`; the class grader passes a sandboxed one). With
+    ``pictures``, the checks' details also get what a picture needs (the decision
+    boundary: :mod:`autograder.probes`), asked of the process after the checks."""
+    from .probes import probes_for
+
     plans = public_plans(exercise) + (hidden_plans(exercise) if hidden else [])
     if targets:
         plans = [p for p in plans if p.target in targets]
     result = ExerciseResult(exercise.name, notes=[*program.notes, *not_run_notes(program)])
-    with open_student(program, plans, limits=limits, process=process) as student:
+    student = open_student(program, plans, limits=limits, process=process)
+    if pictures:
+        student.probes = probes_for(plans)
+    with student:
         result.checks = [run_check(plan, student) for plan in plans]
         result.notes += cell_error_notes(student)
+    for check in result.checks:
+        check.details.update(student.probed.get(check.name, {}))
     return result
 
 

@@ -326,3 +326,31 @@ def test_device_gpu_without_a_gpu_is_a_clear_error(course, monkeypatch):
     ref = ROOT / "solutions" / "ex05_mlp" / "ex05_mlp.ipynb"
     check = by_name(grade_submission(ref, "ex05_mlp", course=course))["mlp_architecture"]
     assert check.status == "error" and "TensorFlow sees no GPU" in check.message
+
+
+def test_training_reports_each_epoch_to_the_grader_and_the_check_cell_prints_it(course, submission, capsys):
+    """A check cell is never a silent minute: the worker reports every finished epoch."""
+    import functools
+
+    from autograder.grade import grade_program
+    from autograder.notebook import _print_progress
+    from autograder.run.session import StudentProcess
+
+    path = submission(MLP_HEADER + """
+def train_mlp(x_train, y_train, x_val, y_val):
+    model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(10, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    model.fit(x_train, y_train, epochs=3, verbose=0, validation_data=(x_val, y_val),
+              callbacks=[keras.callbacks.EarlyStopping(patience=5)])
+    return model
+""")
+    reports = []
+    process = functools.partial(StudentProcess, on_progress=reports.append)
+    result = grade_program(load_program(path), course.exercise("ex05_mlp"), targets=("train_mlp",),
+                           process=process)
+    assert [r["epoch"] for r in reports] == [1, 2, 3] and {r["epochs"] for r in reports} == {3}
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(reports[-1]["logs"])
+    history = next(c for c in result.checks if c.details.get("history"))
+    assert len(history.details["history"]["loss"]) == 3  # the student's own callback still ran alongside
+    _print_progress(reports[0])
+    assert capsys.readouterr().out.startswith("  training train_mlp: epoch 1/3 (loss ")

@@ -124,15 +124,18 @@ def test_nbgrader_gives_zero_to_a_cell_with_stderr():
     assert determine_grade(cell) == (0, 2.0)
 
 
-def test_grade_prints_the_verdict_on_stdout_and_returns_the_points(monkeypatch, capsys):
+def test_grade_in_the_kernel_prints_a_pass_on_stdout_and_anything_else_on_stderr(monkeypatch, capsys):
     partial = CheckResult("mlp_accuracy", "build_model", 4.0, "partial", "test accuracy 0.85 (pass mark 0.9)",
                           "Train for more epochs.", earned=2.5)
-    monkeypatch.setattr(kernel, "grade_check", lambda *a, **k: partial)
+    passed = CheckResult("mlp_architecture", "build_model", 2.0, "passed")
     monkeypatch.delenv("DEEPGRADE_WORKER", raising=False)
-    assert kernel.grade("ex05_mlp", "mlp_accuracy") == 2.5
+    monkeypatch.setattr(kernel, "grade_check", lambda *a, **k: passed)
+    assert kernel.grade("ex05_mlp", "mlp_architecture") is None  # no Out[...] number
+    assert capsys.readouterr().out.strip() == "[pass] mlp_architecture (2/2)"
+    monkeypatch.setattr(kernel, "grade_check", lambda *a, **k: partial)
+    assert kernel.grade("ex05_mlp", "mlp_accuracy") is None
     out = capsys.readouterr()
-    assert out.err == "" and "mlp_accuracy (2.5/4)" in out.out and "Train for more epochs." in out.out
-    assert "Traceback" not in out.out
+    assert out.out == "" and "mlp_accuracy (2.5/4)" in out.err and "Train for more epochs." in out.err
 
 
 # -- grading in the kernel ----------------------------------------------------------------

@@ -84,6 +84,9 @@ def test_check_cells_in_the_notebook_show_the_same_verdicts(filled_copy):
         nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}}).execute()
         last = nb.cells[-1]
-        text = "".join(o.get("text", "") for o in last.outputs if o.output_type == "stream")
+        shown = [o for o in last.outputs if o.output_type == "display_data"]
+        assert len(shown) == 1 and not [o for o in last.outputs if o.output_type == "error"]
+        text, page = shown[0].data["text/plain"], shown[0].data["text/html"]
         full = PUBLIC_POINTS[name]
         assert f"{name}: {full:g}/{full:g} points" in text, text
+        assert f"{name}: {full:g} / {full:g}" in page and "deepgrade-failed" not in page

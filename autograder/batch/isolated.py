@@ -112,18 +112,16 @@ def make_scratch(parent: Path, files: SubmissionFiles) -> Path:
 
 @dataclass
 class Isolated:
-    """What grading one submission in the sandbox gave: the verdicts and, for reports,
-    what the pictures need, what the code printed and each cell's output."""
+    """What grading one submission in the sandbox gave: the verdicts (with what pictures
+    need in their details) and, for reports, what the code printed and each cell's output."""
 
     result: ExerciseResult
-    probed: dict[str, Any] = field(default_factory=dict)
     printed: str = ""
     cell_outputs: list[dict[str, Any]] = field(default_factory=list)
 
 
 def grade_isolated(program: Program, exercise: Exercise, files: SubmissionFiles, *, sandbox: Sandbox,
-                   limits: SandboxLimits, hidden: bool, scratch_parent: Path, slot: int = 0,
-                   probes: list[Callable] | None = None) -> Isolated:
+                   limits: SandboxLimits, hidden: bool, scratch_parent: Path, slot: int = 0) -> Isolated:
     """Grade ``program`` (read from ``files.files[0]``) in the sandbox, on a scratch copy."""
     scratch = make_scratch(scratch_parent, files)
     made: list[SandboxedProcess] = []
@@ -132,25 +130,21 @@ def grade_isolated(program: Program, exercise: Exercise, files: SubmissionFiles,
 
         def process(prog: Program, limits: Any = None, **kwargs: Any) -> SandboxedProcess:
             proc = SandboxedProcess(prog, sandbox=sandbox, scratch=scratch, slot=slot,
-                                    limits=limits or base_limits, probes=probes, **kwargs)
+                                    limits=limits or base_limits, **kwargs)
             made.append(proc)
             return proc
 
         base_limits = limits
-        result = grade_program(program, exercise, hidden=hidden, limits=limits, process=process)
+        result = grade_program(program, exercise, hidden=hidden, limits=limits, process=process, pictures=True)
         result.notes[:0] = files.notes()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     isolated = Isolated(result)
     for proc in made:
-        isolated.probed.update(proc.probed)
         if proc.printed():
             isolated.printed += ("\n" if isolated.printed else "") + proc.printed()
         if proc.cell_outputs and not isolated.cell_outputs:
             isolated.cell_outputs = proc.cell_outputs
-    for check in result.checks:
-        if check.name in isolated.probed:
-            check.details.update(isolated.probed[check.name])
     return isolated
 
 

@@ -1,8 +1,7 @@
 """A student's process inside the sandbox: :class:`StudentProcess` with a command prefix.
 
 Also keeps what the student printed (across restarts, a few KiB) for the
-feedback page, and can ask the student's code for the extra plain data a
-picture needs (the decision boundary) before the process is closed.
+feedback page.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import os
 import re
 import signal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..load import Program
 from ..quiet import QUIET_ENV
@@ -48,15 +47,12 @@ class SandboxedProcess(StudentProcess):
     """A :class:`StudentProcess` run through the sandbox's command prefix, in a scratch folder."""
 
     def __init__(self, program: Program, *, sandbox: Sandbox, scratch: Path, slot: int = 0,
-                 limits: SandboxLimits | None = None, probes: list[Callable] | None = None,
-                 **kwargs: Any):
+                 limits: SandboxLimits | None = None, **kwargs: Any):
         limits = limits if isinstance(limits, SandboxLimits) else _upgrade(limits)
         command = sandbox.wrap(scratch, slot, limits)
         super().__init__(program, limits=limits, cwd=str(scratch), command=command, **kwargs)
         self.env = sandbox_env(self.env, sandbox, scratch)
         self.sandbox = sandbox
-        self.probes = probes or []
-        self.probed: dict[str, Any] = {}
         self._outputs: list[str] = []
 
     # The sandbox (bwrap, unshare) reports a child killed by signal N as exit code 128 + N.
@@ -77,15 +73,6 @@ class SandboxedProcess(StudentProcess):
             if text:
                 self._outputs.append(text)
         super().close()
-
-    def __exit__(self, *exc: object) -> None:
-        if exc[0] is None and self._proc is not None and self._proc.poll() is None:
-            for probe in self.probes:
-                try:
-                    self.probed.update(probe(self) or {})
-                except Exception:  # noqa: BLE001 - a picture is never worth a failed batch
-                    pass
-        super().__exit__(*exc)
 
     def printed(self) -> str:
         """What the student's code printed over all its processes, cut to a few KiB."""

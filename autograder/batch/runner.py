@@ -31,7 +31,6 @@ from ..grade import grade_program, hidden_plans, public_plans
 from ..load import SubmissionError, load_program
 from ..score import CheckResult, ExerciseResult
 from .discover import Found, discover
-from .probes import probes_for
 from .isolated import grade_isolated, scratch_parent, submission_files
 from .progress import Progress
 from .sandbox import PACKAGE_DIR, Sandbox, SandboxLimits
@@ -164,7 +163,7 @@ def grade_task(task: Task) -> dict[str, Any]:
         isolated = grade_isolated(program, exercise, files,
                                   sandbox=st["sandbox"][found.exercise], limits=st["limits"],
                                   hidden=st["hidden"], scratch_parent=st["scratch_root"],
-                                  slot=st.get("slot", 0), probes=st["probes"][found.exercise])
+                                  slot=st.get("slot", 0))
         result = isolated.result
         result.notes[:0] = found.notes
         record = {"student": found.student, **result.to_json(), "submission": str(found.path),
@@ -279,7 +278,7 @@ def _run(course: Course, submissions: Path, out: Path, options: Options, progres
     os.chmod(scratch_root, 0o711)
     _STATE.clear()
     _STATE.update(course=course, sandbox=sandboxes, limits=options.limits, hidden=hidden,
-                  probes={n: probes_for(plans[n]) for n in names}, max_scores=max_scores,
+                  max_scores=max_scores,
                   cache_dir=cache_dir, scratch_root=scratch_root, use_cache=options.use_cache, slot=0)
     try:
         for task, record in _grade_all(todo, options.workers):

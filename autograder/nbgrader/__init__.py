@@ -1,7 +1,8 @@
 """The repository as an nbgrader course.
 
 * :mod:`.cells`          test cells generated from ``checks.py`` (``deepgrade release`` keeps them in sync)
-* :mod:`.kernel`         :func:`grade`, what a test cell calls: grades in a worker, prints, returns the points
+* :mod:`.kernel`         :func:`grade`, what a test cell calls: grades in a worker, prints the verdict (stderr when not passed)
+* :mod:`.autograde`      nbgrader autograde in the sandbox: the points, outside any kernel
 * :mod:`.preprocessors`  nbgrader preprocessors registered in ``nbgrader_config.py``
 * :mod:`.roundtrip`      driving the ``nbgrader`` command (the round-trip test and ``make nbgrader-demo``)
 
@@ -12,11 +13,11 @@ line must stay cheap.
 from __future__ import annotations
 
 
-def grade(exercise: str, check: str, *, hidden: bool = False):
+def grade(exercise: str, check: str, *, hidden: bool = False) -> None:
     """Grade one check in an nbgrader test cell; see :func:`autograder.nbgrader.kernel.grade`."""
     from .kernel import grade as _grade
 
-    return _grade(exercise, check, hidden=hidden)
+    _grade(exercise, check, hidden=hidden)
 
 
 __all__ = ["grade"]

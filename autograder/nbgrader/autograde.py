@@ -9,8 +9,8 @@ autograde chain (``nbgrader_config.py``). For each notebook it:
    scratch copy of the student's folder, with every hidden check;
 2. writes each test cell's outputs from that result alone: a passed check
    prints its verdict (full points), a partial one prints it and returns its
-   points, any other check raises ``CheckFailed`` with the verdict and hint
-   (0 points, by nbgrader's ``determine_grade``);
+   points, any other prints its verdict and hint on stderr (0 points, by
+   nbgrader's ``determine_grade``), as the test cell does in the student's kernel;
 3. writes each other code cell's text output (what it printed, returned or
    raised in the sandbox) for the feedback.
 
@@ -39,8 +39,6 @@ from traitlets import Float, Unicode
 from ..score import CheckResult, ExerciseResult
 from .cells import GRADE_ID_PREFIX
 
-#: The error a failed check's test cell shows (and raises, in the student's kernel).
-FAILED = "CheckFailed"
 NOT_RUN = "(not run while grading)\n"
 
 
@@ -65,14 +63,12 @@ def check_outputs(result: CheckResult, notes: list[str]) -> list[Any]:
         outputs.append(new_output("execute_result", data={"text/plain": f"{result.points:g}"},
                                   execution_count=None))
         return outputs
-    reason = " ".join(part for part in (result.message, f"hint: {result.hint}" if result.hint else "") if part)
-    outputs.append(new_output("error", ename=FAILED, evalue=reason or result.status,
-                              traceback=text.splitlines()))
+    outputs.append(new_output("stream", name="stderr", text=text + "\n"))
     return outputs
 
 
 def _failure(message: str) -> list[Any]:
-    return [new_output("error", ename=FAILED, evalue=message, traceback=[f"{FAILED}: {message}"])]
+    return [new_output("stream", name="stderr", text=f"not graded: {message}\n")]
 
 
 def _without_library_logs(text: str) -> str:

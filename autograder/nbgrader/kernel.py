@@ -2,12 +2,11 @@
 
 The cells this kernel has run (IPython's raw input history, less the test
 cells) are replayed in a separate worker process, exactly as ``deepgrade
-check`` runs a saved notebook, and graded with the same checks. The cell
-prints its check's verdict on stdout (one line, plus the message and hint when
-something is wrong; never a traceback) and its last expression is the points
-earned, which nbgrader 0.9.6 takes as the cell's score: ``determine_grade``
-gives an ``execute_result`` that is a number between 0 and the cell's points
-exactly that many points (0 included); an error or anything on stderr gives 0.
+check`` runs a saved notebook, and graded with the same checks. A passed
+check prints its verdict line; any other prints its verdict and hint on
+stderr, so nbgrader's Validate lists exactly the failed checks with their
+reasons (never a traceback), and Run All goes on to the end. This is the student's help only: at ``nbgrader autograde`` no kernel
+runs and the points come from :mod:`autograder.nbgrader.autograde`.
 
 Caching: a grading covers every check of one target (the test cells after one
 answer cell) and is kept in the kernel per (exercise, replayed sources, hidden
@@ -25,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import sys
 import warnings
 from pathlib import Path
 
@@ -100,11 +100,17 @@ def grade_check(exercise_name: str, name: str, *, hidden: bool = False,
     return results[name]
 
 
-def grade(exercise: str, check: str, *, hidden: bool = False) -> float | None:
-    """Grade one check in an nbgrader test cell: print the verdict, return the points.
+def grade(exercise: str, check: str, *, hidden: bool = False) -> None:
+    """Grade one check in a test cell of the student's kernel (Validate, Run All).
 
-    Returns None (no points claimed) inside a grading worker and for a hidden
-    check where the course's solutions are not available (a student's copy).
+    A passed check prints its verdict line on stdout; any other verdict (failed,
+    partial, not attempted, error, timeout) prints the verdict and the hint on
+    stderr, which nbgrader's Validate lists as that cell's failure and JupyterLab
+    shows in red, without a traceback and without stopping Run All. Nothing is
+    returned, so no ``Out[...]`` appears. The points that count are decided at
+    ``nbgrader autograde``, outside this kernel (:mod:`autograder.nbgrader.autograde`).
+    A hidden check where the course's solutions are not available (a student's
+    copy) says it is graded later.
     """
     if os.environ.get("DEEPGRADE_WORKER"):
         return None
@@ -114,8 +120,8 @@ def grade(exercise: str, check: str, *, hidden: bool = False) -> float | None:
     if result is None:
         print(f"{check}: hidden check, graded when your notebook is collected")
         return None
-    print(format_check(result).strip())
-    return float(result.points)
+    print(format_check(result).strip(), file=sys.stdout if result.passed else sys.stderr)
+    return None
 
 
 def clear_cache() -> None:

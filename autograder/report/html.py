@@ -9,6 +9,11 @@ a check's ``details``:
 
 Everything that comes from a student (names, messages quoting their values,
 printed output) is escaped; the page has no scripts.
+
+One renderer for every place a student reads HTML: :func:`exercise_html` is
+both a section of the class grader's feedback page (:func:`student_page`) and
+what a notebook's check cell shows (:func:`notebook_html`). It styles inline,
+so JupyterLab shows it as the page does.
 """
 
 from __future__ import annotations
@@ -162,20 +167,53 @@ def figures(details: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+_CELL = "text-align:left;padding:.35rem .5rem;vertical-align:top;border-bottom:1px solid #eaeef2"
+
+
 def _check_row(check: dict[str, Any]) -> str:
     label, colour = MARKS.get(check.get("status", ""), ("?", "#57606a"))
     text = esc(check.get("message", ""))
     if check.get("hint") and not check.get("passed") and check.get("status") != "not_attempted":
-        text += f'<div class="hint">Hint: {esc(check["hint"])}</div>'
-    figs = "".join(f'<figure><img alt="{esc(cap)}" src="data:image/png;base64,{png}">'
-                   f"<figcaption>{esc(cap)}</figcaption></figure>"
+        text += f'<div class="hint" style="color:#57606a">Hint: {esc(check["hint"])}</div>'
+    figs = "".join(f'<figure style="display:inline-block;margin:.5rem 1rem .5rem 0">'
+                   f'<img alt="{esc(cap)}" src="data:image/png;base64,{png}">'
+                   f'<figcaption style="font-size:.85rem;color:#57606a">{esc(cap)}</figcaption></figure>'
                    for cap, png in figures(check.get("details") or {}))
     if figs:
         text += f"<div>{figs}</div>"
     hidden = " (hidden)" if check.get("hidden") else ""
-    return (f'<tr><td>{esc(check.get("name", ""))}{hidden}</td>'
-            f'<td class="st" style="color:{colour}">{esc(label)}</td>'
-            f'<td>{check.get("points", 0):g}/{check.get("max_points", 0):g}</td><td>{text}</td></tr>')
+    return (f'<tr class="deepgrade-{esc(check.get("status", ""))}"><td style="{_CELL}">'
+            f'{esc(check.get("name", ""))}{hidden}</td>'
+            f'<td class="st" style="{_CELL};font-weight:600;white-space:nowrap;color:{colour}">{esc(label)}</td>'
+            f'<td style="{_CELL}">{check.get("points", 0):g}/{check.get("max_points", 0):g}</td>'
+            f'<td style="{_CELL}">{text}</td></tr>')
+
+
+def exercise_html(record: dict[str, Any], heading: str = "h2") -> str:
+    """One exercise's result (``ExerciseResult.to_json()`` plus, optionally, ``submission`` and
+    ``output``): its points, notes, a row per check with pictures, what the code printed."""
+    parts = [f'<{heading}>{esc(record["exercise"])}: {record["score"]:g} / {record["max_score"]:g}</{heading}>']
+    if record.get("submission"):
+        parts.append(f"<p>Graded file: <code>{esc(str(record['submission']).rsplit('/', 1)[-1])}</code></p>")
+    for note in record.get("notes", []):
+        parts.append(f'<p class="note" style="color:#9a6700">Note: {esc(note)}</p>')
+    parts.append('<table style="border-collapse:collapse;width:100%"><tr>'
+                 + "".join(f'<th style="{_CELL}">{h}</th>' for h in ("check", "result", "points", "what we saw"))
+                 + "</tr>")
+    parts += [_check_row(c) for c in record.get("checks", [])]
+    parts.append("</table>")
+    if record.get("output"):
+        parts.append(f"<details><summary>What your code printed (first few KiB)</summary>"
+                     f"<pre>{esc(record['output'])}</pre></details>")
+    return "\n".join(parts)
+
+
+def notebook_html(record: dict[str, Any], footer: str = "") -> str:
+    """What a check cell shows in Jupyter: :func:`exercise_html`, and a closing line."""
+    body = exercise_html(record, heading="h3")
+    if footer:
+        body += f'<p style="color:#57606a">{esc(footer)}</p>'
+    return f'<div class="deepgrade-report">{body}</div>'
 
 
 def student_page(student: str, records: list[dict[str, Any]]) -> str:
@@ -185,18 +223,7 @@ def student_page(student: str, records: list[dict[str, Any]]) -> str:
              f"<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
              f"<title>Feedback: {esc(student)}</title><style>{STYLE}</style></head><body>",
              f"<h1>Feedback for {esc(student)}</h1><p><b>{got:g} / {possible:g}</b> points</p>"]
-    for r in sorted(records, key=lambda r: r["exercise"]):
-        parts.append(f'<h2>{esc(r["exercise"])}: {r["score"]:g} / {r["max_score"]:g}</h2>')
-        if r.get("submission"):
-            parts.append(f"<p>Graded file: <code>{esc(str(r['submission']).rsplit('/', 1)[-1])}</code></p>")
-        for note in r.get("notes", []):
-            parts.append(f'<p class="note">Note: {esc(note)}</p>')
-        parts.append("<table><tr><th>check</th><th>result</th><th>points</th><th>what we saw</th></tr>")
-        parts += [_check_row(c) for c in r.get("checks", [])]
-        parts.append("</table>")
-        if r.get("output"):
-            parts.append(f"<details><summary>What your code printed (first few KiB)</summary>"
-                         f"<pre>{esc(r['output'])}</pre></details>")
+    parts += [exercise_html(r) for r in sorted(records, key=lambda r: r["exercise"])]
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -133,15 +133,40 @@ def _not_a_model(obj: Any) -> dict[str, Any]:
     return {"status": "ok", "value": {"model": False, "type": type(obj).__name__}}
 
 
+def _progress_callback(keras: Any, report: Any, target: str) -> Any:
+    """A Keras callback that reports each finished epoch to the grader (for a live display)."""
+
+    class Progress(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+            numbers = {str(k): float(v) for k, v in (logs or {}).items() if isinstance(v, (int, float))}
+            report({"target": target, "epoch": epoch + 1,
+                    "epochs": int((self.params or {}).get("epochs") or 0), "logs": numbers})
+
+    return Progress()
+
+
+def _reporting_fit(keras: Any, callback: Any):
+    """``Model.fit`` with ``callback`` added to whatever callbacks the student passes."""
+    original = keras.Model.fit
+
+    def fit(self: Any, *args: Any, **kwargs: Any) -> Any:
+        kwargs["callbacks"] = [*(kwargs.get("callbacks") or []), callback]
+        return original(self, *args, **kwargs)
+
+    return original, fit
+
+
 def train(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
     target = str(request["target"])
     problem, fn = _function(sub, target)
     if problem:
         return problem
+    original = None
     try:
         tf, keras = _keras()
         keras.utils.set_random_seed(int(request.get("seed", 0)))
         tf.config.experimental.enable_op_determinism()
+        original, keras.Model.fit = _reporting_fit(keras, _progress_callback(keras, sub.progress, target))
         started = time.perf_counter()
         model = fn(*request.get("args", []), **request.get("kwargs", {}))
         seconds = time.perf_counter() - started
@@ -149,6 +174,9 @@ def train(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
         if isinstance(exc, KeyboardInterrupt):
             raise
         return _failure(exc, sub)
+    finally:
+        if original is not None:
+            keras.Model.fit = original
     if not _is_model(model, keras):
         return _not_a_model(model)
     MODELS[target] = model

@@ -14,9 +14,10 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..load import Program
 from ..quiet import QUIET_ENV
@@ -96,7 +97,9 @@ class StudentProcess:
 
     def __init__(self, program: Program, *, limits: Limits | None = None,
                  cwd: str | None = None, env: dict[str, str] | None = None,
-                 preload: tuple[str, ...] = (), command: list[str] | None = None):
+                 preload: tuple[str, ...] = (), command: list[str] | None = None,
+                 probes: list[Callable[["StudentProcess"], dict[str, Any] | None]] | None = None,
+                 on_progress: Callable[[dict[str, Any]], None] | None = None):
         self.program = program
         self.limits = limits or Limits()
         if cwd is None and Path(program.path).is_file():
@@ -111,6 +114,11 @@ class StudentProcess:
         self.load_failure: Outcome | None = None
         self.starts = 0
         self.memo: dict[Any, Any] = {}  # results shared by checks, such as a trained model's
+        #: Asked of the live process after the checks ran, for pictures ({check: details}).
+        self.probes = probes or []
+        self.probed: dict[str, Any] = {}
+        #: Called with each progress report the process sends during a request (epochs).
+        self.on_progress = on_progress
         self._proc: subprocess.Popen | None = None
         self._out: OutputTail | None = None
         self._err: OutputTail | None = None
@@ -167,13 +175,24 @@ class StudentProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if exc[0] is None and self._proc is not None and self._proc.poll() is None:
+            for probe in self.probes:
+                try:
+                    self.probed.update(probe(self) or {})
+                except Exception:  # noqa: BLE001 - a picture is never worth a verdict
+                    pass
         self.close()
 
     # -- requests ----------------------------------------------------------------------
     def _exchange(self, message: dict[str, Any], timeout: float, during: str) -> Outcome:
+        deadline = time.monotonic() + timeout
         try:
             write_frame(self._to, message)
             reply = self._reader.read(timeout=timeout)
+            while reply.get("status") == "progress":  # reports during a long request (training)
+                if self.on_progress is not None and isinstance(reply.get("progress"), dict):
+                    self.on_progress(reply["progress"])
+                reply = self._reader.read(timeout=max(deadline - time.monotonic(), 0.001))
         except Timeout:
             self.close()
             return Outcome("timeout", detail=f"did not finish within {timeout:g} s{during}")

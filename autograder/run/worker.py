@@ -89,6 +89,8 @@ class Submission:
         self.namespace: dict[str, Any] = {"__name__": program.get("module", "__main__"),
                                           "__builtins__": builtins}
         self.shell = magics.install(self.namespace)
+        #: Sends a progress report to the grader during a long request (set by :func:`main`).
+        self.progress: Callable[[dict[str, Any]], None] = lambda report: None
         self.filenames: set[str] = set()
         self.cell_errors: list[dict[str, Any]] = []
         self.outputs: list[dict[str, Any]] = []
@@ -192,6 +194,7 @@ def main(argv: list[str]) -> int:
         _copy_tree(seed, os.getcwd())
     sys.path.insert(0, os.getcwd())
     sub = Submission(first)
+    sub.progress = lambda report: write_frame(fd_out, {"status": "progress", "progress": report})
     write_frame(fd_out, {"status": "loaded", "cell_errors": sub.cell_errors, "outputs": sub.outputs})
     while True:
         try:

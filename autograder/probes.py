@@ -1,6 +1,6 @@
 """Extra plain data for pictures, asked of the student's code after its checks ran.
 
-A probe gets the live :class:`SandboxedProcess` and the exercise's public plans,
+A probe gets the live student process (after the checks) and the exercise's plans,
 and returns ``{check name: details}`` merged into that check's ``details``. It
 only uses public cases, whose expected values the student may see anyway.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
-from ..plan import PlannedCheck
-from ..run.codec import from_json, normalize  # noqa: F401 - values arrive decoded
+from .plan import PlannedCheck
+from .run.codec import from_json, normalize  # noqa: F401 - values arrive decoded
 
 
 def _pair(value: Any) -> list[float] | None:
