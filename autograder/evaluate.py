@@ -91,10 +91,11 @@ def _call(student: StudentProcess, check: PlannedCheck, case: PlannedCase) -> Ou
 
 def run_check(check: Any, student: StudentProcess) -> CheckResult:
     """All cases of one check; the first failing case decides the message."""
-    if check.kind in ("model", "build"):
-        from .evaluate_models import run_build_check, run_model_check
+    if check.kind in ("model", "learning", "build"):
+        from .evaluate_models import run_build_check, run_learning_check, run_model_check
 
-        return (run_model_check if check.kind == "model" else run_build_check)(check, student)
+        run = {"model": run_model_check, "learning": run_learning_check, "build": run_build_check}[check.kind]
+        return run(check, student)
     for case in check.cases:
         outcome = _call(student, check, case)
         failure = judge_case(check, case, outcome, student)

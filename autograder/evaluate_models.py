@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from .compare import compare_values, show_value
-from .compare.models import (accuracy, accuracy_hint, architecture_problem, confusion_matrix,
+from .compare.diagnose import weak_model_hint
+from .compare.models import (accuracy, architecture_problem, confusion_matrix,
                              layer_classes, output_problem, params_problem)
 from .evaluate import failed_outcome
 from .plan import PlannedBuildCheck, PlannedModelCheck
@@ -22,6 +25,8 @@ from .spec import Architecture
 from .tasks import Task, task
 
 PREDICT_TIMEOUT = 120.0
+#: The slot of the second training, on relabelled classes (the learning check).
+RELABELLED = "relabelled"
 SPLIT_NAMES = {"test": "held-out test", "validation": "validation", "train": "training"}
 
 
@@ -61,15 +66,26 @@ def _not_a_model(target: str, type_name: str) -> Verdict:
     return Verdict("failed", f"{target} returned a {type_name}, not a Keras model", hint)
 
 
-def train_once(plan: PlannedModelCheck, student: StudentProcess) -> Trained:
-    """Train the student's model (or reuse this grading's earlier outcome)."""
-    key = ("train", plan.target)
+def _training_args(data: Task, relabel: list[int] | None) -> list[Any]:
+    x_train, y_train, x_val, y_val = data.training_args()
+    if relabel is None:
+        return [x_train, y_train, x_val, y_val]
+    new = np.asarray(relabel)
+    return [x_train, new[y_train], x_val, new[y_val]]
+
+
+def train_once(plan: PlannedModelCheck, student: StudentProcess, slot: str = "") -> Trained:
+    """Train the student's model (or reuse this grading's earlier outcome). The ``relabelled``
+    slot trains on the same inputs with the classes relabelled (the learning check)."""
+    key = ("train", plan.target, slot)
     if key in student.memo:
         return student.memo[key]
     training, data = plan.training, task(plan.training["task"])
     shows = _shows(plan.target, data)
-    outcome = student.request({"op": "train", "target": plan.target, "args": data.training_args(),
-                               "seed": int(training.get("seed", 0))}, timeout=float(training["budget"]))
+    relabel = training.get("relabel") if slot == RELABELLED else None
+    outcome = student.request({"op": "train", "target": plan.target, "args": _training_args(data, relabel),
+                               "seed": int(training.get("seed", 0)), "slot": slot},
+                              timeout=float(training["budget"]))
     trained = Trained()
     if outcome.status == "timeout":
         reference = f" ({training['reference']})" if training.get("reference") else ""
@@ -78,7 +94,8 @@ def train_once(plan: PlannedModelCheck, student: StudentProcess) -> Trained:
                                   "Train for fewer epochs, or use a smaller model or a larger batch size.")
     elif outcome.status != "ok":
         failed = failed_outcome(plan, shows, outcome, student)
-        trained.failure = Verdict(failed.status, failed.message, failed.hint)
+        outside = trained_outside(plan, student) if "NameError" in outcome.error.get("types", []) else ""
+        trained.failure = Verdict(failed.status, failed.message, outside or failed.hint)
     elif not outcome.value.get("model"):
         trained.failure = _not_a_model(plan.target, str(outcome.value.get("type")))
     else:
@@ -90,9 +107,9 @@ def train_once(plan: PlannedModelCheck, student: StudentProcess) -> Trained:
 
 
 def predictions(plan: PlannedModelCheck, student: StudentProcess, trained: Trained,
-                split: str) -> tuple[Any, Verdict | None]:
+                split: str, slot: str = "") -> tuple[Any, Verdict | None]:
     """The trained model's outputs on a split's inputs (never its labels)."""
-    key = ("predict", plan.target, split)
+    key = ("predict", plan.target, split, slot)
     if key in student.memo:
         return student.memo[key]
     if student.starts != trained.incarnation:
@@ -100,7 +117,8 @@ def predictions(plan: PlannedModelCheck, student: StudentProcess, trained: Train
                                 "could predict", "An earlier check crashed the process; fix that first."))
     else:
         x, _ = task(plan.training["task"]).split(split)
-        outcome = student.request({"op": "predict", "target": plan.target, "x": x}, timeout=PREDICT_TIMEOUT)
+        outcome = student.request({"op": "predict", "target": plan.target, "x": x, "slot": slot},
+                                  timeout=PREDICT_TIMEOUT)
         if outcome.status == "ok":
             answer = (outcome.value, None)
         else:
@@ -151,11 +169,13 @@ def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: T
     if failure:
         return failure.result(plan)
     _, labels = data.split(plan.split)
-    n = len(labels)
-    p = got[:, None] if (arch.outputs == 1 and getattr(got, "ndim", 0) == 1) else got
-    if getattr(p, "shape", None) != (n, arch.outputs):
-        problem = output_problem(got, n, arch) or ("the output cannot be scored", "")
+    p, problem = _scorable(got, len(labels), arch)
+    if problem:
         return Verdict("failed", f"not scored: {problem[0]}", problem[1]).result(plan)
+    if plan.split == "test" and plan.training.get("relabel"):
+        learning = judge_learning(plan, learned(plan, student))
+        if learning.gates:
+            return Verdict("failed", f"not scored: {learning.message}", learning.hint).result(plan)
     acc = accuracy(p, labels, data.classes)
     marks = plan.marks
     earned = round(marks.points(acc, plan.points), 2)
@@ -168,13 +188,166 @@ def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: T
     if acc >= marks.pass_at:
         return CheckResult(plan.name, plan.target, plan.points, "passed", f"{said} ({rule})",
                            hidden=plan.hidden, details=details)
-    hint = accuracy_hint(acc, data.chance, data.classes, trained.summary, trained.history)
+    hint = (trained_outside(plan, student) or
+            weak_model_hint(acc, chance=data.chance, classes=data.classes, summary=trained.summary,
+                            history=trained.history, rescaled=_rescaled(plan, student, trained, data),
+                            target=plan.target))
     if earned > 0:
         return CheckResult(plan.name, plan.target, plan.points, "partial",
                            f"{said}: {earned:g} of {plan.points:g} points ({rule})", hint, plan.hidden,
                            earned, details)
     return CheckResult(plan.name, plan.target, plan.points, "failed", f"{said} ({rule})", hint,
                        plan.hidden, details=details)
+
+
+def trained_outside(plan: PlannedModelCheck, student: StudentProcess) -> str:
+    """The hint for a model built or trained at the notebook's top level, on the data cell's names,
+    which are not there while grading (that cell is left out: the grader passes the data)."""
+    from .grade import left_out_use
+
+    for error in student.cell_errors:
+        if left_out_use(student.program, error):
+            return (f"{error['cell']} trains a model at the top level on `{error['name']}` from the data cell, "
+                    f"which is not run while grading. The grader passes x_train, y_train, x_val, y_val to "
+                    f"{plan.target}: build, compile and fit the network inside {plan.target} and return it.")
+    return ""
+
+
+def _rescaled(plan: PlannedModelCheck, student: StudentProcess, trained: Trained,
+              data: Task) -> dict[str, float]:
+    """Accuracy on the split's inputs rescaled each way the task allows (a weak model only)."""
+    found: dict[str, float] = {}
+    if student.starts != trained.incarnation:
+        return found
+    x, labels = data.split(plan.split)
+    arch = Architecture.from_dict(plan.training["architecture"])
+    for how, factor in data.rescalings:
+        key = ("rescaled", plan.target, plan.split, how)
+        if key not in student.memo:
+            outcome = student.request({"op": "predict", "target": plan.target, "x": x * np.float32(factor)},
+                                      timeout=PREDICT_TIMEOUT)
+            p, problem = _scorable(outcome.value, len(labels), arch) if outcome.status == "ok" else (None, True)
+            student.memo[key] = None if problem else accuracy(p, labels, data.classes)
+        if student.memo[key] is not None:
+            found[how] = student.memo[key]
+    return found
+
+
+def _scorable(got: Any, n: int, arch: Architecture) -> tuple[Any, tuple[str, str] | None]:
+    """Predictions as an (n, outputs) array, or why they cannot be scored."""
+    p = got[:, None] if (arch.outputs == 1 and getattr(got, "ndim", 0) == 1) else got
+    if getattr(p, "shape", None) != (n, arch.outputs):
+        return None, output_problem(got, n, arch) or ("the output cannot be scored", "")
+    return p, None
+
+
+# -- the learning check ---------------------------------------------------------------------
+
+@dataclass
+class Learned:
+    """What the two trainings showed: held-out accuracy on the real labels and on the
+    relabelled classes, or why the second training could not be judged."""
+
+    accuracy: float = 0.0
+    relabelled: float = 0.0
+    failure: Verdict | None = None
+
+
+def learned(plan: PlannedModelCheck, student: StudentProcess) -> Learned:
+    """Train a second time on relabelled classes, in a fresh process, and compare (once per grading).
+
+    Every prediction the other checks need from the first model is asked for
+    first: the first model's process is then closed, so nothing of it (a global
+    model, a cache) carries over into the second training."""
+    key = ("learned", plan.target)
+    if key in student.memo:
+        return student.memo[key]
+    data, arch = task(plan.training["task"]), Architecture.from_dict(plan.training["architecture"])
+    relabel = np.asarray(plan.training["relabel"])
+    _, labels = data.split("test")
+    answer = Learned()
+    trained = train_once(plan, student)
+    if trained.failure:
+        answer.failure = trained.failure
+    else:
+        for split in ("validation", "test"):
+            predictions(plan, student, trained, split)
+        _rescaled(plan, student, trained, data)  # the held-out check's diagnosis, if it needs one
+        got, failure = predictions(plan, student, trained, "test")
+        p, problem = _scorable(got, len(labels), arch) if failure is None else (None, None)
+        if failure or problem:
+            answer.failure = failure or Verdict("failed", f"not scored: {problem[0]}", problem[1])
+        else:
+            answer.accuracy = accuracy(p, labels, data.classes)
+            student.close()
+            answer = _relabelled(plan, student, data, arch, relabel, labels, answer)
+    student.memo[key] = answer
+    return answer
+
+
+def _relabelled(plan: PlannedModelCheck, student: StudentProcess, data: Task, arch: Architecture,
+                relabel: np.ndarray, labels: np.ndarray, answer: Learned) -> Learned:
+    second = train_once(plan, student, RELABELLED)
+    if second.failure:
+        answer.failure = Verdict(second.failure.status, "trained again on the same inputs with the classes "
+                                 f"relabelled, {second.failure.message}", second.failure.hint)
+        return answer
+    got, failure = predictions(plan, student, second, "test", RELABELLED)
+    p, problem = _scorable(got, len(labels), arch) if failure is None else (None, None)
+    if failure or problem:
+        answer.failure = failure or Verdict("failed", f"not scored: {problem[0]}", problem[1])
+        return answer
+    answer.relabelled = accuracy(p, relabel[labels], data.classes)
+    return answer
+
+
+@dataclass
+class LearningVerdict:
+    passed: bool
+    gates: bool  # the held-out accuracy gets no points
+    message: str
+    hint: str = ""
+    status: str = "failed"
+
+
+def judge_learning(plan: PlannedModelCheck, seen: Learned) -> LearningVerdict:
+    """Whether the network learned from the data passed in, in words for every report."""
+    target = plan.target
+    if seen.failure:
+        return LearningVerdict(False, True, seen.failure.message, seen.failure.hint, seen.failure.status)
+    rule = plan.training["learning"]
+    max_gap, floor = float(rule["max_gap"]), float(rule["min_accuracy"])
+    chance = task(plan.training["task"]).chance
+    gap = seen.accuracy - seen.relabelled
+    said = (f"trained again on the same inputs with the classes relabelled, the network matched the new "
+            f"labels on {seen.relabelled:.1%} of the held-out inputs, against {seen.accuracy:.1%} for the "
+            f"real labels (the reference: at most {max_gap:.2f} apart)")
+    if gap > max_gap:
+        if seen.relabelled <= chance + 0.1:
+            hint = (f"{target} returned the same predictions whatever labels it was given: it must train "
+                    f"on x_train, y_train (the data passed to it) and return that network.")
+        else:
+            hint = (f"{target} knows more about the held-out data than training on x_train, y_train "
+                    f"teaches: build and train the network inside {target}, from fresh weights, on the data "
+                    "passed to it (no weights brought along).")
+        return LearningVerdict(False, True, f"{target} did not learn from its data: {said}", hint)
+    if seen.relabelled < floor:
+        return LearningVerdict(False, False, f"{said}; at least {floor:.0%} shows learning",
+                               "The network barely learns from its data: see the accuracy checks' hints.")
+    return LearningVerdict(True, False, said, status="passed")
+
+
+def run_learning_check(plan: PlannedModelCheck, student: StudentProcess) -> CheckResult:
+    seen = learned(plan, student)
+    verdict = judge_learning(plan, seen)
+    details = {"learning": {"accuracy": seen.accuracy, "relabelled_accuracy": seen.relabelled,
+                            "max_gap": plan.training["learning"]["max_gap"],
+                            "min_accuracy": plan.training["learning"]["min_accuracy"]}} if not seen.failure else {}
+    if verdict.passed:
+        return CheckResult(plan.name, plan.target, plan.points, "passed", verdict.message, hidden=plan.hidden,
+                           details=details)
+    return CheckResult(plan.name, plan.target, plan.points, verdict.status, verdict.message,
+                       verdict.hint or plan.hint, plan.hidden, details=details)
 
 
 # -- model-building checks ----------------------------------------------------------------

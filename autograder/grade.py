@@ -15,7 +15,7 @@ from typing import Callable
 from .course import Course, Exercise, find_course
 from .evaluate import run_check
 from .load import Program, load_program
-from .plan import AnyPlan, load_plans, needs_keras, plan_any
+from .plan import TRAINED_KINDS, AnyPlan, load_plans, needs_keras, plan_any
 from .run.session import Limits, StudentProcess
 from .score import ExerciseResult
 
@@ -37,7 +37,7 @@ def open_student(program: Program, plans: list[AnyPlan], *, limits: Limits | Non
     make = process or StudentProcess  # the class grader passes its sandboxed process
     if not needs_keras(plans):
         return make(program, limits=limits)
-    trained = {p.target for p in plans if p.kind in ("model", "build")}
+    trained = {p.target for p in plans if p.kind in (*TRAINED_KINDS, "build")}
     limits = limits or Limits()
     if limits.load_timeout < KERAS_LOAD_TIMEOUT:
         limits = dataclasses.replace(limits, load_timeout=KERAS_LOAD_TIMEOUT)  # keeps a sandbox's limits
@@ -59,10 +59,11 @@ def reference_program(exercise: Exercise) -> Program:
 def plan_from_reference(exercise: Exercise, *, hidden: bool) -> list[AnyPlan]:
     """Plan the exercise's public or hidden checks by running the reference solution."""
     checks = [c for c in exercise.checks() if c.hidden == hidden]
-    if all(c.kind == "model" for c in checks):
-        return [plan_any(c, None) for c in checks]  # marks are declared: nothing to run
+    secret = (exercise.source_dir / "checks.py").read_bytes() if hidden else b""
+    if all(c.kind in TRAINED_KINDS for c in checks):
+        return [plan_any(c, None, secret) for c in checks]  # marks are declared: nothing to run
     with open_student(reference_program(exercise), checks) as reference:
-        return [plan_any(c, reference) for c in checks]
+        return [plan_any(c, reference, secret) for c in checks]
 
 
 @lru_cache(maxsize=32)
@@ -107,6 +108,17 @@ def not_run_notes(program: Program) -> list[str]:
             else f"`{line}` was not run while grading" for line in program.not_run]
 
 
+def left_out_use(program: Program, error: dict) -> str:
+    """Why a NameError happens only while grading: the name comes from a cell that grading leaves
+    out (the demo cell that loads the data), which the code outside the graded functions used."""
+    name = error.get("name")
+    if "NameError" not in error.get("types", []) or name not in program.left_out_names:
+        return ""
+    return (f"`{name}` is defined by {program.left_out_names[name]}, which is not run while grading: "
+            "the grader calls your functions with the data itself, so code that uses the data, "
+            "building and training a model included, belongs inside them")
+
+
 def cell_error_notes(student: StudentProcess) -> list[str]:
     """A note for each cell that raised, less the stubs and the consequences of a skipped
     training call (a NameError in the cell whose ``model = train_mlp(...)`` was blanked)."""
@@ -118,6 +130,9 @@ def cell_error_notes(student: StudentProcess) -> list[str]:
                                               and "NameError" in types):
             continue
         note = f"{err['cell']} raised {types[0]}: {err['message'][:200]}"
+        outside = left_out_use(student.program, err)
+        if outside:
+            note += f" ({outside})"
         if err.get("errno") in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
             note += (" (while grading, the files your code writes are limited in size: "
                      "write less, or nothing, into the working folder)")

@@ -10,15 +10,21 @@ self-check without the solutions; hidden ones are planned when grading, from
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .run.codec import from_json, normalize, to_json
 from .run.session import StudentProcess
-from .spec import BuiltModelCheck, Check, Marks, ModelCheck, Tolerance, describe_call
+from .spec import BuiltModelCheck, Check, LearningCheck, Marks, ModelCheck, Tolerance, describe_call
+
+#: Kinds whose checks train the student's model (and share that training).
+TRAINED_KINDS = ("model", "learning")
 
 
 class ReferenceSolutionError(Exception):
@@ -153,7 +159,8 @@ class PlannedModelCheck:
     def from_json(cls, d: dict[str, Any]) -> "PlannedModelCheck":
         return cls(d["name"], d["target"], float(d["points"]), d.get("about", ""), bool(d.get("hidden")),
                    d.get("hint", ""), d["training"], Marks(**d["marks"]) if d.get("marks") else None,
-                   d.get("split", "test"), [tuple(m) for m in d.get("raised_mistakes", [])])
+                   d.get("split", "test"), [tuple(m) for m in d.get("raised_mistakes", [])],
+                   d.get("kind", "model"))
 
 
 @dataclass
@@ -190,7 +197,7 @@ class PlannedBuildCheck:
 
 
 AnyPlan = PlannedCheck | PlannedModelCheck | PlannedBuildCheck
-_KINDS = {"model": PlannedModelCheck, "build": PlannedBuildCheck}
+_KINDS = {"model": PlannedModelCheck, "learning": PlannedModelCheck, "build": PlannedBuildCheck}
 
 
 def plan_from_json(d: dict[str, Any]) -> AnyPlan:
@@ -201,10 +208,31 @@ def _raised(mistakes) -> list[tuple[str, str, str]]:
     return [(m.hint, m.raised, m.message) for m in mistakes if m.raised]
 
 
-def plan_model_check(check: ModelCheck) -> PlannedModelCheck:
+def relabelling(classes: int, secret: bytes, target: str) -> list[int]:
+    """The class each class becomes for the learning check: a permutation that moves every
+    class, drawn from ``secret`` (the hidden checks.py), so no student can know it."""
+    if classes == 2:
+        return [1, 0]
+    seed = int.from_bytes(hashlib.sha256(secret + b"\0" + target.encode()).digest()[:8], "big")
+    rng = np.random.default_rng(seed)
+    while True:
+        order = rng.permutation(classes)
+        if not (order == np.arange(classes)).any():
+            return [int(c) for c in order]
+
+
+def plan_model_check(check: ModelCheck | LearningCheck, secret: bytes = b"") -> PlannedModelCheck:
+    """A trained-model check; a hidden one of a training with ``learning`` also gets the
+    relabelling (hidden plans never leave the grader)."""
+    training = check.training.as_dict()
+    if check.hidden and check.training.learning is not None:
+        from .tasks import task
+
+        training["relabel"] = relabelling(task(check.training.task).classes, secret, check.target)
+    marks = check.marks if isinstance(check, ModelCheck) else None
+    split = check.split if isinstance(check, ModelCheck) else "test"
     return PlannedModelCheck(check.name, check.target, float(check.points), check.about, check.hidden,
-                             check.hint, check.training.as_dict(), check.marks, check.split,
-                             _raised(check.mistakes))
+                             check.hint, training, marks, split, _raised(check.mistakes), check.kind)
 
 
 def plan_build_check(check: BuiltModelCheck, reference: StudentProcess) -> PlannedBuildCheck:
@@ -224,10 +252,12 @@ def plan_build_check(check: BuiltModelCheck, reference: StudentProcess) -> Plann
                              request, outcome.value)
 
 
-def plan_any(check: Check | ModelCheck | BuiltModelCheck, reference: StudentProcess | None) -> AnyPlan:
-    """Plan any kind of check (the reference process is needed for calls and builds)."""
-    if isinstance(check, ModelCheck):
-        return plan_model_check(check)
+def plan_any(check: Check | ModelCheck | LearningCheck | BuiltModelCheck, reference: StudentProcess | None,
+             secret: bytes = b"") -> AnyPlan:
+    """Plan any kind of check (the reference process is needed for calls and builds; ``secret``,
+    the hidden checks.py, for the learning check's relabelling)."""
+    if isinstance(check, (ModelCheck, LearningCheck)):
+        return plan_model_check(check, secret)
     assert reference is not None, f"{check.name} needs the reference solution's process"
     if isinstance(check, BuiltModelCheck):
         return plan_build_check(check, reference)
@@ -236,7 +266,7 @@ def plan_any(check: Check | ModelCheck | BuiltModelCheck, reference: StudentProc
 
 def needs_keras(plans_or_checks) -> bool:
     """Whether the student's process must preload the Keras requests."""
-    return any(getattr(p, "kind", "") in ("model", "build") for p in plans_or_checks)
+    return any(getattr(p, "kind", "") in (*TRAINED_KINDS, "build") for p in plans_or_checks)
 
 
 def load_plans(path: Path) -> list[AnyPlan]:

@@ -157,13 +157,43 @@ class Architecture:
 
 
 @dataclass(frozen=True)
+class Learning:
+    """How the grader tells a network that learned from the data it was given from one that
+    arrived trained, or ignores its data (:class:`LearningCheck`).
+
+    The student's function is called a second time, in a fresh process, on the
+    same inputs with the classes relabelled by a permutation the student cannot
+    know (derived from the hidden ``checks.py``; two classes are swapped). A
+    network that learns from its data follows the relabelling on the held-out
+    inputs about as well as it follows the real labels. One that ignores its
+    data, or brings what it knows of the held-out examples (weights trained on
+    the public data set and pasted in), does not: its held-out accuracy on the
+    real labels is far above that on the relabelled ones.
+
+    ``max_gap``: the most by which held-out accuracy on the real labels may
+    exceed that on the relabelled ones. ``min_accuracy``: the least held-out
+    accuracy on the relabelled classes that shows any learning. ``measured``
+    says where both come from (the reference over seeds), next to the numbers.
+    """
+
+    max_gap: float
+    min_accuracy: float
+    measured: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"max_gap": self.max_gap, "min_accuracy": self.min_accuracy, "measured": self.measured}
+
+
+@dataclass(frozen=True)
 class Training:
     """How the student's training function is run: once per grading, shared by its checks.
 
     ``task`` names the data (see :mod:`autograder.tasks`); the function gets the
     training and validation splits only. ``budget`` is the wall-clock limit of
     the training call, in seconds. ``reference`` records what the reference
-    solution measured, for instructors and messages.
+    solution measured, for instructors and messages. With ``learning``, the
+    held-out accuracy counts only for a network shown to learn from its data
+    (one more training, on relabelled classes; see :class:`Learning`).
     """
 
     target: str
@@ -173,10 +203,14 @@ class Training:
     seed: int = 0
     reference: str = ""
     mistakes: Sequence[Mistake] = ()
+    learning: Learning | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"target": self.target, "task": self.task, "architecture": self.architecture.as_dict(),
+        data = {"target": self.target, "task": self.task, "architecture": self.architecture.as_dict(),
                 "budget": self.budget, "seed": self.seed, "reference": self.reference}
+        if self.learning is not None:
+            data["learning"] = self.learning.as_dict()
+        return data
 
 
 @dataclass(frozen=True)
@@ -221,6 +255,34 @@ class ModelCheck:
     about: str = ""
     hint: str = ""
     kind: str = "model"
+
+    @property
+    def target(self) -> str:
+        return self.training.target
+
+    @property
+    def mistakes(self) -> Sequence[Mistake]:
+        return self.training.mistakes
+
+
+@dataclass(frozen=True)
+class LearningCheck:
+    """A graded claim that the network the student's function returns comes from training on the
+    data passed in: see :class:`Learning`, declared on the ``training``. Hidden by default (it
+    costs one more training, and a student's self-check does not need it); while it fails, the
+    held-out accuracy checks of the same training give no points."""
+
+    name: str
+    training: Training
+    points: float
+    hidden: bool = True
+    about: str = "the network learns from the data passed to the function"
+    hint: str = ""
+    kind: str = "learning"
+
+    def __post_init__(self) -> None:
+        if self.training.learning is None:
+            raise ValueError(f"{self.name}: declare Training(..., learning=Learning(...)) for a LearningCheck")
 
     @property
     def target(self) -> str:

@@ -24,6 +24,9 @@ class Task:
     describe: str  # how the inputs read in messages
     loss: str  # the loss that fits the labels, for hints
     _load: Callable[[], dict[str, tuple[np.ndarray, np.ndarray]]]
+    #: Rescalings of the inputs tried on a weak model ("divided by 255", 1/255): a model that does
+    #: far better on them was trained on rescaled inputs (compare.diagnose).
+    rescalings: tuple[tuple[str, float], ...] = ()
 
     @property
     def chance(self) -> float:
@@ -56,11 +59,14 @@ def _reviews() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return {name: (split.x.astype(np.int32), split.y.astype(np.int64)) for name, split in zip(SPLITS, data)}
 
 
+#: Pixels in [0, 1]: a student may divide them by 255 again (as the slides do with raw pixels).
+PIXEL_RESCALINGS = (("divided by 255", 1 / 255), ("times 255", 255.0))
+
 TASKS: dict[str, Task] = {
     "mnist_flat": Task("mnist_flat", 10, "digits flattened to (n, 784) float32 in [0, 1]",
-                       "sparse_categorical_crossentropy", lambda: _mnist((784,))),
+                       "sparse_categorical_crossentropy", lambda: _mnist((784,)), PIXEL_RESCALINGS),
     "mnist_images": Task("mnist_images", 10, "digits as (n, 28, 28, 1) float32 images in [0, 1]",
-                         "sparse_categorical_crossentropy", lambda: _mnist((28, 28, 1))),
+                         "sparse_categorical_crossentropy", lambda: _mnist((28, 28, 1)), PIXEL_RESCALINGS),
     "movie_reviews": Task("movie_reviews", 2, "reviews as (n, 150) int32 word indices, labels 0/1",
                           "binary_crossentropy", _reviews),
 }

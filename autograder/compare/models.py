@@ -114,20 +114,3 @@ def confusion_matrix(predictions: np.ndarray, labels: np.ndarray, classes: int) 
     pred = predicted_labels(predictions, classes)
     counts = np.bincount(np.asarray(labels) * classes + pred, minlength=classes * classes)
     return counts.reshape(classes, classes).astype(int).tolist()
-
-
-def accuracy_hint(acc: float, chance: float, classes: int, summary: dict[str, Any],
-                  history: dict[str, list[float]]) -> str:
-    """Why a model scores low, from what the grader can see."""
-    loss = str(summary.get("loss", "")).lower()
-    if loss in LOSS_HINTS.get(classes, {}):
-        return LOSS_HINTS[classes][loss]
-    if not history:
-        return ("The model looks untrained: call model.fit(x_train, y_train, epochs=..., "
-                "validation_data=(x_val, y_val)) before returning it.")
-    if acc < chance + 0.1:
-        return (f"Accuracy near chance ({chance:.0%}): the model did not learn. Check that the loss fits "
-                "the labels, that the output layer has the right activation, and the learning rate.")
-    epochs = len(next(iter(history.values()), []))
-    return (f"The model is under-trained ({epochs} epoch(s) seen): train for more epochs, check the "
-            "learning rate, or compare training and validation accuracy for over-fitting.")

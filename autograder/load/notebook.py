@@ -9,6 +9,7 @@ other code cell goes through IPython's input transformer
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from typing import Any
@@ -56,6 +57,41 @@ def _cells(nb: Any) -> list[dict[str, Any]]:
     if isinstance(worksheets, list) and worksheets and isinstance(worksheets[0], dict):
         return [c for c in worksheets[0].get("cells", []) if isinstance(c, dict)]
     raise SubmissionError("not a notebook: no cells found")
+
+
+def _assigned_names(source: str) -> set[str]:
+    try:
+        tree = ast.parse(transform_cell(source).source)
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+    return names
+
+
+def left_out_definitions(text: str) -> dict[str, str]:
+    """Names defined by code cells that grading leaves out (demo cells), and the cell: ``x_train``
+    -> ``cell 4``. Test and check cells are not counted: they define nothing a student uses."""
+    try:
+        cells = _cells(json.loads(text))
+    except (json.JSONDecodeError, SubmissionError):
+        return {}
+    found: dict[str, str] = {}
+    for number, cell in enumerate(cells, start=1):
+        source = _source(cell)
+        if cell.get("cell_type") != "code" or not _is_grading_cell(cell, source):
+            continue
+        if _CHECK_CALL.search(source):
+            continue
+        for name in sorted(_assigned_names(source)):
+            found.setdefault(name, f"cell {number}")
+    return found
 
 
 def read_notebook_cells(text: str, name: str) -> list[CodeCell]:

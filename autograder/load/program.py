@@ -64,6 +64,9 @@ class Program:
     path: str
     cells: tuple[CodeCell, ...]
     notes: tuple[str, ...] = field(default=())
+    #: Names that cells left out of grading define (a demo cell's ``x_train``), and which cell:
+    #: a NameError for one of them says that code outside the graded functions needs that cell.
+    left_out_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def not_run(self) -> tuple[str, ...]:
@@ -112,7 +115,10 @@ def load_program(path: str | Path) -> Program:
     if path.suffix == ".py":
         return Program(str(path), (CodeCell(text, path.name),))
     if path.suffix == ".ipynb":
-        return Program(str(path), tuple(read_notebook_cells(text, path.name)))
+        from .notebook import left_out_definitions
+
+        return Program(str(path), tuple(read_notebook_cells(text, path.name)),
+                       left_out_names=left_out_definitions(text))
     raise SubmissionError(f"{path.name}: expected a .ipynb notebook or a .py module")
 
 

@@ -6,7 +6,8 @@ exercises never import TensorFlow. It registers three requests:
 ``train``
     call the student's training function on the data the grader sends (training
     and validation only) with fixed seeds and op determinism; keep the model in
-    this process and answer with its summary and training history.
+    this process (under its ``slot``: the learning check trains a second one on
+    relabelled classes) and answer with its summary and training history.
 ``build``
     call a model-building function, optionally ``set_weights``, and answer with
     the summary and the predictions on the inputs sent.
@@ -29,8 +30,14 @@ from .codec import normalize
 from .device import DeviceError, configure_tensorflow
 from .worker import HANDLERS, Submission, describe_exception
 
-#: Models trained in this process, by the name of the function that trained them.
+#: Models trained in this process, by the name of the function that trained them (and the
+#: request's ``slot``, when there is one).
 MODELS: dict[str, Any] = {}
+
+
+def _model_key(request: dict[str, Any]) -> str:
+    slot = request.get("slot")
+    return f"{request['target']}#{slot}" if slot else str(request["target"])
 _DEVICE: dict[str, Any] = {}
 
 
@@ -166,7 +173,8 @@ def train(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
         tf, keras = _keras()
         keras.utils.set_random_seed(int(request.get("seed", 0)))
         tf.config.experimental.enable_op_determinism()
-        original, keras.Model.fit = _reporting_fit(keras, _progress_callback(keras, sub.progress, target))
+        callback = _progress_callback(keras, sub.progress, target + (" (relabelled)" if request.get("slot") else ""))
+        original, keras.Model.fit = _reporting_fit(keras, callback)
         started = time.perf_counter()
         model = fn(*request.get("args", []), **request.get("kwargs", {}))
         seconds = time.perf_counter() - started
@@ -179,7 +187,7 @@ def train(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
             keras.Model.fit = original
     if not _is_model(model, keras):
         return _not_a_model(model)
-    MODELS[target] = model
+    MODELS[_model_key(request)] = model
     return {"status": "ok", "value": {"model": True, "summary": describe_model(model),
                                       "history": _history(model), "seconds": round(seconds, 3),
                                       "device": dict(_DEVICE)}}
@@ -220,7 +228,7 @@ def build(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
 
 
 def predict(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
-    model = MODELS.get(str(request["target"]))
+    model = MODELS.get(_model_key(request))
     if model is None:
         return {"status": "protocol", "message": "no trained model in this process"}
     try:

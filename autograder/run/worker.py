@@ -48,6 +48,8 @@ def describe_exception(exc: BaseException, filenames: set[str]) -> dict[str, Any
     described = {"types": [t.__name__ for t in type(exc).__mro__], "message": message[:500], "where": where}
     if isinstance(exc, OSError) and isinstance(exc.errno, int):
         described["errno"] = exc.errno
+    if isinstance(exc, NameError) and isinstance(getattr(exc, "name", None), str):
+        described["name"] = exc.name  # the undefined name, as a field
     return described
 
 

@@ -1,0 +1,84 @@
+"""Why a trained model scores below its marks: one diagnosis, the one that names the mistake.
+
+Everything is measured by the grader on plain data: the loss the model was
+compiled with, its training history, its accuracy on the inputs as sent and on
+the same inputs rescaled. Diagnoses are tried in order and the first that fits
+gives the hint, so a student gets one reason, not a list:
+
+1. a loss that does not fit the labels (ten digits with ``binary_crossentropy``);
+2. no training at all (no history);
+3. inputs on another scale: the model does far better on the inputs times or
+   divided by 255 than on the real ones, so it was trained on rescaled inputs
+   (the slides divide raw pixels by 255; the data passed in are already in [0, 1]);
+4. accuracy at chance: the output or the learning rate;
+5. over-fitting: training accuracy far above the accuracy on unseen inputs;
+6. under-training: the loss still falling, or training accuracy itself low.
+
+The thresholds are :class:`Diagnosis` fields with the reference's measurement
+beside them (docs/keras-grading.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .models import LOSS_HINTS
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """Thresholds for telling weak models apart.
+
+    ``rescale_gain``: how much better (accuracy) the model must do on rescaled
+    inputs to say it was trained on them (the references score at chance on
+    rescaled inputs, about 0.8 below their real accuracy; a model trained on
+    inputs divided by 255 again scored 0.70 as given and 0.82 divided by 255). ``overfit_gap``: training accuracy
+    minus accuracy on unseen inputs above which the model over-fits (the
+    references end 0.01-0.06 apart). ``still_falling``: the relative drop of the
+    training loss over the last epoch above which training stopped too early.
+    """
+
+    rescale_gain: float = 0.08
+    overfit_gap: float = 0.12
+    still_falling: float = 0.02
+
+
+DEFAULT = Diagnosis()
+
+
+def _last(history: dict[str, list[float]], key: str) -> float | None:
+    values = history.get(key) or []
+    return float(values[-1]) if values else None
+
+
+def weak_model_hint(acc: float, *, chance: float, classes: int, summary: dict[str, Any],
+                    history: dict[str, list[float]], rescaled: dict[str, float] | None = None,
+                    target: str = "the function", rules: Diagnosis = DEFAULT) -> str:
+    """The hint for a model whose accuracy ``acc`` (on unseen inputs) is below its pass mark."""
+    loss = str(summary.get("loss", "")).lower()
+    if loss in LOSS_HINTS.get(classes, {}):
+        return LOSS_HINTS[classes][loss]
+    if not history:
+        return ("The model looks untrained: call model.fit(x_train, y_train, epochs=..., "
+                "validation_data=(x_val, y_val)) before returning it.")
+    for how, scaled in sorted((rescaled or {}).items(), key=lambda item: -item[1]):
+        if scaled >= acc + rules.rescale_gain:
+            return (f"The model does better on the inputs {how} ({scaled:.0%}) than on the inputs as "
+                    f"given ({acc:.0%}): it was trained on rescaled inputs. The data passed to {target} are "
+                    "already in [0, 1]: do not divide (or multiply) them by 255 again.")
+    if acc < chance + 0.1:
+        return (f"Accuracy near chance ({chance:.0%}): the model did not learn. Check that the output layer "
+                "has the right size and activation for the labels, and the learning rate.")
+    epochs = len(next(iter(history.values()), []))
+    trained = _last(history, "accuracy")
+    if trained is not None and trained - acc > rules.overfit_gap:
+        return (f"The model over-fits: {trained:.0%} accuracy on its training data but {acc:.0%} on digits "
+                "it has not seen. Add Dropout, use fewer parameters, or stop earlier "
+                "(keras.callbacks.EarlyStopping on val_loss).")
+    losses = history.get("loss") or []
+    falling = len(losses) >= 2 and losses[-2] > 0 and (losses[-2] - losses[-1]) / losses[-2] > rules.still_falling
+    still = ", and its loss was still falling" if falling else ""
+    seen = f"training accuracy {trained:.0%}, " if trained is not None else ""
+    return (f"The model is under-trained ({seen}{epochs} epoch(s) seen{still}): train for more epochs, "
+            "or raise the learning rate.")
