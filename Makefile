@@ -44,7 +44,10 @@ browser:
 demo: install
 	$(VENV)/bin/deepgrade grade examples/class --out out/demo --workers 2
 
+# The linter and the type checker (configured in pyproject.toml) before the tests.
 test: install
+	$(VENV)/bin/ruff check autograder datasets
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 # Instructors: regenerate exercises/ from solutions/, then the example class.

@@ -49,7 +49,8 @@ def _check_in_sandbox(path: Path, exercise):
 
     program = load_program(path)  # a SubmissionError is a usage error, as without --hidden
     log = lambda text: print(text, file=sys.stderr)  # noqa: E731
-    return grade_one(program, exercise, submission_files(path, True, exercise.course.rejected_files), hidden=True, log=log).result
+    files = submission_files(path, True, exercise.course.rejected_files)
+    return grade_one(program, exercise, files, hidden=True, log=log).result
 
 
 def cmd_release(args: argparse.Namespace) -> int:

@@ -32,7 +32,7 @@ class CourseError(Exception):
 @dataclass(frozen=True)
 class Exercise:
     name: str
-    course: "Course"
+    course: Course
 
     @property
     def release_dir(self) -> Path:

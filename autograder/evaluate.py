@@ -8,6 +8,7 @@ answer is, never the reference value.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from .compare import compare_values, matches, show_value
@@ -94,8 +95,9 @@ def run_check(check: Any, student: StudentProcess) -> CheckResult:
     if check.kind in ("model", "learning", "build"):
         from .evaluate_models import run_build_check, run_learning_check, run_model_check
 
-        run = {"model": run_model_check, "learning": run_learning_check, "build": run_build_check}[check.kind]
-        return run(check, student)
+        runs: dict[str, Callable[[Any, StudentProcess], CheckResult]] = {
+            "model": run_model_check, "learning": run_learning_check, "build": run_build_check}
+        return runs[check.kind](check, student)
     for case in check.cases:
         outcome = _call(student, check, case)
         failure = judge_case(check, case, outcome, student)

@@ -15,8 +15,14 @@ import numpy as np
 
 from .compare import compare_values, show_value
 from .compare.diagnose import weak_model_hint
-from .compare.models import (accuracy, architecture_problem, confusion_matrix,
-                             layer_classes, output_problem, params_problem)
+from .compare.models import (
+    accuracy,
+    architecture_problem,
+    confusion_matrix,
+    layer_classes,
+    output_problem,
+    params_problem,
+)
 from .evaluate import failed_outcome
 from .plan import PlannedBuildCheck, PlannedModelCheck
 from .run.session import StudentProcess
@@ -112,6 +118,7 @@ def predictions(plan: PlannedModelCheck, student: StudentProcess, trained: Train
     key = ("predict", plan.target, split, slot)
     if key in student.memo:
         return student.memo[key]
+    answer: tuple[Any, Verdict | None]
     if student.starts != trained.incarnation:
         answer = (None, Verdict("error", f"the process that trained {plan.target} ended before it "
                                 "could predict", "An earlier check crashed the process; fix that first."))
@@ -226,19 +233,24 @@ def _rescaled(plan: PlannedModelCheck, student: StudentProcess, trained: Trained
         if key not in student.memo:
             outcome = student.request({"op": "predict", "target": plan.target, "x": x * np.float32(factor)},
                                       timeout=PREDICT_TIMEOUT)
-            p, problem = _scorable(outcome.value, len(labels), arch) if outcome.status == "ok" else (None, True)
+            p, problem = _scorable(outcome.value if outcome.status == "ok" else None, len(labels), arch)
             student.memo[key] = None if problem else accuracy(p, labels, data.classes)
         if student.memo[key] is not None:
             found[how] = student.memo[key]
     return found
 
 
-def _scorable(got: Any, n: int, arch: Architecture) -> tuple[Any, tuple[str, str] | None]:
+def _unscorable(problem: tuple[str, str] | None) -> Verdict:
+    said, hint = problem or ("the output cannot be scored", "")
+    return Verdict("failed", f"not scored: {said}", hint)
+
+
+def _scorable(got: Any, n: int, arch: Architecture) -> tuple[np.ndarray, tuple[str, str] | None]:
     """Predictions as an (n, outputs) array, or why they cannot be scored."""
     p = got[:, None] if (arch.outputs == 1 and getattr(got, "ndim", 0) == 1) else got
     if getattr(p, "shape", None) != (n, arch.outputs):
-        return None, output_problem(got, n, arch) or ("the output cannot be scored", "")
-    return p, None
+        return np.zeros((0, arch.outputs)), output_problem(got, n, arch) or ("the output cannot be scored", "")
+    return np.asarray(p), None
 
 
 # -- the learning check ---------------------------------------------------------------------
@@ -274,9 +286,9 @@ def learned(plan: PlannedModelCheck, student: StudentProcess) -> Learned:
             predictions(plan, student, trained, split)
         _rescaled(plan, student, trained, data)  # the held-out check's diagnosis, if it needs one
         got, failure = predictions(plan, student, trained, "test")
-        p, problem = _scorable(got, len(labels), arch) if failure is None else (None, None)
-        if failure or problem:
-            answer.failure = failure or Verdict("failed", f"not scored: {problem[0]}", problem[1])
+        p, problem = _scorable(got, len(labels), arch)
+        if failure is not None or problem is not None:
+            answer.failure = failure or _unscorable(problem)
         else:
             answer.accuracy = accuracy(p, labels, data.classes)
             student.close()
@@ -293,9 +305,9 @@ def _relabelled(plan: PlannedModelCheck, student: StudentProcess, data: Task, ar
                                  f"relabelled, {second.failure.message}", second.failure.hint)
         return answer
     got, failure = predictions(plan, student, second, "test", RELABELLED)
-    p, problem = _scorable(got, len(labels), arch) if failure is None else (None, None)
-    if failure or problem:
-        answer.failure = failure or Verdict("failed", f"not scored: {problem[0]}", problem[1])
+    p, problem = _scorable(got, len(labels), arch)
+    if failure is not None or problem is not None:
+        answer.failure = failure or _unscorable(problem)
         return answer
     answer.relabelled = accuracy(p, relabel[labels], data.classes)
     return answer
@@ -367,7 +379,7 @@ def run_build_check(plan: PlannedBuildCheck, student: StudentProcess) -> CheckRe
     if got.get("params") != want.get("params"):
         return Verdict("failed", f"{plan.shows} has {got.get('params')} parameters; expected "
                        f"{want.get('params')}").result(plan)
-    for i, (g, w) in enumerate(zip(_layers(got), _layers(want)), start=1):
+    for i, (g, w) in enumerate(zip(_layers(got), _layers(want), strict=False), start=1):
         if g.get("activation") != w.get("activation"):
             return Verdict("failed", f"{plan.shows}: layer {i} ({g.get('class')}) uses activation "
                            f"{g.get('activation')!r}; expected {w.get('activation')!r}",

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from .course import Course, Exercise, find_course
 from .evaluate import run_check
@@ -18,7 +18,7 @@ from .load import Program, load_program
 from .plan import TRAINED_KINDS, AnyPlan, load_plans, needs_keras, plan_any
 from .run.session import Limits, StudentProcess
 from .score import ExerciseResult
-
+from .spec import AnyCheck
 
 #: Requests the student's process needs for model checks (imports TensorFlow).
 KERAS_OPS = "autograder.run.keras_ops"
@@ -26,7 +26,7 @@ KERAS_OPS = "autograder.run.keras_ops"
 KERAS_LOAD_TIMEOUT = 180.0
 
 
-def open_student(program: Program, plans: list[AnyPlan], *, limits: Limits | None = None,
+def open_student(program: Program, plans: Sequence[AnyPlan | AnyCheck], *, limits: Limits | None = None,
                  process: Callable[..., StudentProcess] | None = None) -> StudentProcess:
     """The student's process, prepared for these checks.
 

@@ -71,9 +71,8 @@ def check(exercise: str, target: str | None = None, *, hidden: bool = False,
     from .course import find_course
     from .grade import grade_program
     from .load import load_program, program_from_sources
-    from .run.session import StudentProcess
-
     from .nbgrader.kernel import replayed_sources
+    from .run.session import StudentProcess
 
     sources = kernel_history()
     if sources is not None:
@@ -91,9 +90,11 @@ def check(exercise: str, target: str | None = None, *, hidden: bool = False,
     try:
         from IPython import get_ipython
         from IPython.display import display
+
+        in_jupyter = get_ipython() is not None
     except ImportError:
-        get_ipython = None  # type: ignore[assignment]
-    if get_ipython is not None and get_ipython() is not None:
+        in_jupyter = False
+    if in_jupyter:
         display(report)
     else:
         print(repr(report))

@@ -69,7 +69,7 @@ class PlannedCheck:
         }
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "PlannedCheck":
+    def from_json(cls, d: dict[str, Any]) -> PlannedCheck:
         cases = [PlannedCase(c["shows"], tuple(from_json(c["args"])),
                              {k: from_json(v) for k, v in c.get("kwargs", {}).items()},
                              from_json(c["expected"]), c.get("raises", ""),
@@ -156,7 +156,7 @@ class PlannedModelCheck:
                 "raised_mistakes": [list(m) for m in self.raised_mistakes]}
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "PlannedModelCheck":
+    def from_json(cls, d: dict[str, Any]) -> PlannedModelCheck:
         return cls(d["name"], d["target"], float(d["points"]), d.get("about", ""), bool(d.get("hidden")),
                    d.get("hint", ""), d["training"], Marks(**d["marks"]) if d.get("marks") else None,
                    d.get("split", "test"), [tuple(m) for m in d.get("raised_mistakes", [])],
@@ -189,7 +189,7 @@ class PlannedBuildCheck:
                 "request": to_json(self.request), "expected": to_json(self.expected)}
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "PlannedBuildCheck":
+    def from_json(cls, d: dict[str, Any]) -> PlannedBuildCheck:
         return cls(d["name"], d["target"], float(d["points"]), d.get("about", ""), bool(d.get("hidden")),
                    d.get("hint", ""), float(d.get("timeout", 60)), Tolerance(**d["tolerance"]),
                    [tuple(m) for m in d.get("raised_mistakes", [])], d.get("shows", ""),
@@ -197,11 +197,13 @@ class PlannedBuildCheck:
 
 
 AnyPlan = PlannedCheck | PlannedModelCheck | PlannedBuildCheck
-_KINDS = {"model": PlannedModelCheck, "learning": PlannedModelCheck, "build": PlannedBuildCheck}
+_KINDS: dict[str, type[PlannedModelCheck] | type[PlannedBuildCheck]] = {
+    "model": PlannedModelCheck, "learning": PlannedModelCheck, "build": PlannedBuildCheck}
 
 
 def plan_from_json(d: dict[str, Any]) -> AnyPlan:
-    return _KINDS.get(d.get("kind", ""), PlannedCheck).from_json(d)
+    kind = _KINDS.get(d.get("kind", ""))
+    return kind.from_json(d) if kind is not None else PlannedCheck.from_json(d)
 
 
 def _raised(mistakes) -> list[tuple[str, str, str]]:

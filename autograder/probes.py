@@ -8,7 +8,8 @@ only uses public cases, whose expected values the student may see anyway.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .plan import PlannedCheck
 from .run.codec import from_json, normalize  # noqa: F401 - values arrive decoded
@@ -42,5 +43,7 @@ def decision_boundary(plans: list[PlannedCheck]) -> Callable | None:
 BUILDERS = [decision_boundary]
 
 
-def probes_for(plans: list[PlannedCheck]) -> list[Callable]:
-    return [p for p in (b(plans) for b in BUILDERS) if p is not None]
+def probes_for(plans: Sequence[Any]) -> list[Callable]:
+    """The probes the exercise's value and call checks allow (model checks need none)."""
+    planned = [p for p in plans if isinstance(p, PlannedCheck)]
+    return [p for p in (b(planned) for b in BUILDERS) if p is not None]

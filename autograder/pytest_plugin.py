@@ -109,7 +109,7 @@ class CheckItem(pytest.Item):
         if not result.passed:
             raise CheckFailed(result)
 
-    def repr_failure(self, excinfo, style=None) -> str:
+    def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, CheckFailed):
             result = excinfo.value.result
             text = result.message

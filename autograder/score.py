@@ -51,7 +51,7 @@ class CheckResult:
         return data
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "CheckResult":
+    def from_json(cls, data: dict[str, Any]) -> CheckResult:
         status = data.get("status") or ("passed" if data.get("passed") else "failed")
         earned = float(data["points"]) if status == "partial" else None
         return cls(data["name"], data["target"], float(data["max_points"]), status,
@@ -88,6 +88,6 @@ class ExerciseResult:
                 "checks": [c.to_json() for c in self.checks], "notes": list(self.notes)}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "ExerciseResult":
+    def from_json(cls, data: dict[str, Any]) -> ExerciseResult:
         return cls(data["exercise"], [CheckResult.from_json(c) for c in data.get("checks", [])],
                    list(data.get("notes", [])))

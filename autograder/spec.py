@@ -17,8 +17,9 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -150,7 +151,7 @@ class Architecture:
                 "output_activation": self.output_activation, "max_params": self.max_params}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Architecture":
+    def from_dict(cls, d: dict[str, Any]) -> Architecture:
         return cls({k: tuple(v) for k, v in d.get("required", {}).items()}, tuple(d.get("allowed", ())),
                    dict(d.get("hints", {})), d.get("missing_hint", ""), int(d.get("outputs", 10)),
                    d.get("output_activation", "softmax"), int(d.get("max_params", 5_000_000)))
@@ -316,3 +317,7 @@ class BuiltModelCheck:
     mistakes: Sequence[Mistake] = ()
     timeout: float = 60.0
     kind: str = "build"
+
+
+#: Every kind of check a checks.py may declare.
+AnyCheck = Check | ModelCheck | LearningCheck | BuiltModelCheck

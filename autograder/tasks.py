@@ -7,11 +7,12 @@ without their labels; it never opens the data files itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable
+from functools import cache
 
 import numpy as np
+
 from deepgrade_datasets.splits import SPLIT_NAMES as SPLITS
 
 
@@ -49,14 +50,15 @@ def _mnist(shape: tuple[int, ...]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     data = load_mnist()
     return {name: (np.ascontiguousarray(split.x.reshape((-1, *shape)), dtype=np.float32),
                    split.y.astype(np.int64))
-            for name, split in zip(SPLITS, data)}
+            for name, split in zip(SPLITS, data, strict=False)}
 
 
 def _reviews() -> dict[str, tuple[np.ndarray, np.ndarray]]:
     from deepgrade_datasets import load_movie_reviews
 
     data = load_movie_reviews()
-    return {name: (split.x.astype(np.int32), split.y.astype(np.int64)) for name, split in zip(SPLITS, data)}
+    return {name: (split.x.astype(np.int32), split.y.astype(np.int64))
+            for name, split in zip(SPLITS, data, strict=False)}
 
 
 #: Pixels in [0, 1]: a student may divide them by 255 again (as the slides do with raw pixels).
@@ -72,7 +74,7 @@ TASKS: dict[str, Task] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _loaded(name: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return TASKS[name]._load()
 

@@ -79,7 +79,8 @@ def safe_unzip(archive: Path, dest: Path) -> str:
             dest.mkdir(parents=True, exist_ok=True)
             for m in members:
                 target = (dest / m.filename).resolve()
-                if m.is_dir() or not target.is_relative_to(dest.resolve()) or (m.external_attr >> 16) & 0o170000 == 0o120000:
+                link = (m.external_attr >> 16) & 0o170000 == 0o120000
+                if m.is_dir() or not target.is_relative_to(dest.resolve()) or link:
                     continue  # folders are made as needed; no path escapes, no symlinks
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(m) as src, open(target, "wb") as out:
@@ -159,7 +160,8 @@ def discover(root: Path, exercises: list[str], unpack_dir: Path,
             if exercise:
                 at = stem.lower().find(exercise.lower())
                 if at < 0:
-                    at = re.search(re.escape(exercise.split("_")[0]), stem.lower()).start()
+                    short = re.search(re.escape(exercise.split("_")[0]), stem.lower())
+                    at = short.start() if short else 0
                 prefix = stem[:at]
             else:
                 prefix = stem

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from fnmatch import fnmatch
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..course import Exercise
 from ..grade import grade_program

@@ -6,7 +6,6 @@ feedback page.
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 from pathlib import Path

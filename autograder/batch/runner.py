@@ -22,12 +22,13 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..course import Course
-from ..grade import grade_program, hidden_plans, public_plans
+from ..grade import hidden_plans, public_plans
 from ..load import SubmissionError, load_program
 from ..score import CheckResult, ExerciseResult
 from .discover import Found, discover
@@ -152,6 +153,7 @@ def grade_task(task: Task) -> dict[str, Any]:
     try:
         course: Course = st["course"]
         exercise = course.exercise(found.exercise)
+        assert found.path is not None  # discover gives a path, or a problem that is not graded
         try:
             program = load_program(found.path)
         except SubmissionError as exc:
@@ -172,7 +174,7 @@ def grade_task(task: Task) -> dict[str, Any]:
         if task.key and st["use_cache"]:
             write_atomic(st["cache_dir"] / f"{task.key}.json", json.dumps(record))
         return record
-    except Exception as exc:  # noqa: BLE001 - one submission never stops the batch
+    except Exception as exc:
         found_err = Found(found.student, found.exercise,
                           problem=f"the grader failed on this submission ({type(exc).__name__}: {exc}); "
                                   "it was not cached and will be graded again next run",
@@ -199,7 +201,6 @@ class Batch:
 def run_batch(course: Course, submissions: Path, out: Path, options: Options,
               progress: Progress | None = None, log=None) -> Batch:
     from ..run.device import device_env
-    from .sandbox import detect
 
     log = log or (lambda text: print(text, file=sys.stderr))
     started = time.monotonic()

@@ -272,7 +272,7 @@ def _probe(argv: list[str]) -> str:
     return ""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def available(name: str) -> str:
     """'' when backend ``name`` works on this machine, else the reason it does not."""
     if name == "rlimits":

@@ -170,7 +170,7 @@ def compare_values(got: Any, expected: Any, tol: Tolerance) -> Verdict:
             return _wrong_type(got, f"a tuple of {len(expected)} values")
         if len(got) != len(expected):
             return Verdict(False, f"returned {len(got)} values, expected {len(expected)}")
-        for i, (g, e) in enumerate(zip(got, expected)):
+        for i, (g, e) in enumerate(zip(got, expected, strict=False)):
             verdict = compare_values(g, e, tol)
             if not verdict.ok:
                 problem = verdict.problem if verdict.about_form else "is wrong"

@@ -71,12 +71,12 @@ def not_run_lines(python: str) -> tuple[str, ...]:
         text = ""
         if method in ("system", "getoutput") and texts and texts[0] is not None:
             text = _shorten(f"!{texts[0]}")
-        elif method in ("run_line_magic", "run_cell_magic") and len(texts) >= 2 and texts[0] is not None:
-            if effect(texts[0]) == NOT_RUN:
-                cell = method == "run_cell_magic"
-                text = _shorten(f"{'%%' if cell else '%'}{texts[0]} {texts[1] or ''}".rstrip())
+        elif (method in ("run_line_magic", "run_cell_magic") and len(texts) >= 2 and texts[0] is not None
+              and effect(texts[0]) == NOT_RUN):
+            cell = method == "run_cell_magic"
+            text = _shorten(f"{'%%' if cell else '%'}{texts[0]} {texts[1] or ''}".rstrip())
         if text:
-            found.append((node.lineno, node.col_offset, text))
+            found.append((getattr(node, "lineno", 0), getattr(node, "col_offset", 0), text))
     return tuple(dict.fromkeys(text for _, _, text in sorted(found)))
 
 
@@ -86,7 +86,7 @@ def transform_cell(source: str) -> TransformedCell:
         return TransformedCell(source)  # plain Python: the common case costs nothing
     try:
         python = _transformer().transform_cell(source)
-    except Exception:  # noqa: BLE001 - a cell IPython cannot read runs as written and fails there
+    except Exception:
         return TransformedCell(source)
     if python.rstrip("\n") == source.rstrip("\n"):
         return TransformedCell(source)

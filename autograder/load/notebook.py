@@ -30,11 +30,11 @@ def _source(cell: dict[str, Any]) -> str:
 
 
 def _is_grading_cell(cell: dict[str, Any], source: str) -> bool:
-    meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
-    nbgrader = meta.get("nbgrader") if isinstance(meta.get("nbgrader"), dict) else {}
+    meta: dict[str, Any] = cell["metadata"] if isinstance(cell.get("metadata"), dict) else {}
+    nbgrader: dict[str, Any] = meta["nbgrader"] if isinstance(meta.get("nbgrader"), dict) else {}
     if nbgrader.get("grade") and not nbgrader.get("solution"):
         return True
-    tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
+    tags: list[Any] = meta["tags"] if isinstance(meta.get("tags"), list) else []
     if SKIP_TAGS.intersection(str(t) for t in tags):
         return True
     return bool(_CHECK_CALL.search(source)) and "check(" in source

@@ -76,7 +76,7 @@ class Program:
     def cell(self, label: str) -> CodeCell | None:
         return next((c for c in self.cells if c.label == label), None)
 
-    def without_calls(self, names: set[str]) -> "Program":
+    def without_calls(self, names: set[str]) -> Program:
         """The program with every top-level statement that calls one of ``names`` blanked.
 
         A notebook trains its model in a demo cell (``model = train_mlp(...)``);

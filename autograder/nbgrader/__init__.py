@@ -1,7 +1,8 @@
 """The repository as an nbgrader course.
 
 * :mod:`.cells`          test cells generated from ``checks.py`` (``deepgrade release`` keeps them in sync)
-* :mod:`.kernel`         :func:`grade`, what a test cell calls: grades in a worker, prints the verdict (stderr when not passed)
+* :mod:`.kernel`         :func:`grade`, what a test cell calls: grades in a worker, prints the verdict
+                         (on stderr when the check did not pass)
 * :mod:`.autograde`      nbgrader autograde in the sandbox: the points, outside any kernel
 * :mod:`.preprocessors`  nbgrader preprocessors registered in ``nbgrader_config.py``
 * :mod:`.roundtrip`      driving the ``nbgrader`` command (the round-trip test and ``make nbgrader-demo``)

@@ -129,7 +129,7 @@ class GradeInSandbox(NbGraderPreprocessor):
             isolated = grade_one(program, exercise, submission_files(path, True, exercise.course.rejected_files),
                                  hidden=exercise.has_solution, backend=self.backend, log=self.log.warning,
                                  limits=SandboxLimits(load_timeout=self.load_timeout))
-        except Exception as exc:  # noqa: BLE001 - one notebook never stops the class
+        except Exception as exc:
             self.log.error("deepgrade could not grade %s: %s: %s", path, type(exc).__name__, exc)
             return self._write(nb, None, f"the grader failed on this notebook ({type(exc).__name__}); "
                                          "tell your instructor"), resources

@@ -1,22 +1,21 @@
 """``grade("ex01_sigmoid", "sigmoid_values")``: what an nbgrader test cell runs in the kernel.
 
-The cells this kernel has run (IPython's raw input history, less the test
-cells) are replayed in a separate worker process, exactly as ``deepgrade
-check`` runs a saved notebook, and graded with the same checks. A passed
-check prints its verdict line; any other prints its verdict and hint on
-stderr, so nbgrader's Validate lists exactly the failed checks with their
-reasons (never a traceback), and Run All goes on to the end. This is the student's help only: at ``nbgrader autograde`` no kernel
-runs and the points come from :mod:`autograder.nbgrader.autograde`.
+The cells this kernel has run (IPython's raw input history, less the test cells) are
+replayed in a separate worker process, exactly as ``deepgrade check`` runs a saved
+notebook, and graded with the same checks. A passed check prints its verdict line; any
+other prints its verdict and hint on stderr, so nbgrader's Validate lists exactly the
+failed checks with their reasons (never a traceback), and Run All goes on to the end.
+This is the student's help only: at ``nbgrader autograde`` no kernel runs and the points
+come from :mod:`autograder.nbgrader.autograde`.
 
-Caching: a grading covers every check of one target (the test cells after one
-answer cell) and is kept in the kernel per (exercise, replayed sources, hidden
-checks available), so the cells of one answer share one worker, a model is
-trained once, and re-running a test cell with nothing changed costs nothing.
+Caching: a grading covers every check of one target (the test cells after one answer
+cell) and is kept in the kernel per (exercise, replayed sources, hidden checks
+available), so the cells of one answer share one worker, a model is trained once, and
+re-running a test cell with nothing changed costs nothing.
 
-Hidden checks: by :func:`autograder.evaluate.shown_call`, their verdicts never
-show a hidden case's input nor a reference value, in this path as in every
-report; the code that knows the cases is in ``solutions/``, which only the
-instructor's machine has.
+Hidden checks: by :func:`autograder.evaluate.shown_call`, their verdicts never show a
+hidden case's input nor a reference value, in this path as in every report; the code
+that knows the cases is in ``solutions/``, which only the instructor's machine has.
 """
 
 from __future__ import annotations

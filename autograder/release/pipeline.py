@@ -45,7 +45,7 @@ def _same_data(a: object, b: object) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same_data(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same_data(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same_data(x, y) for x, y in zip(a, b, strict=False))
     return type(a) is type(b) and a == b
 
 

@@ -6,7 +6,8 @@ import textwrap
 
 from ..score import CheckResult, ExerciseResult
 
-MARKS = {"passed": "pass", "partial": "PART", "failed": "FAIL", "not_attempted": "todo", "error": "FAIL", "timeout": "TIME"}
+MARKS = {"passed": "pass", "partial": "PART", "failed": "FAIL", "not_attempted": "todo", "error": "FAIL",
+         "timeout": "TIME"}
 
 
 def _points(value: float) -> str:

@@ -93,7 +93,8 @@ class CapturedIO:
     """What ``%%capture out`` leaves in ``out``: ``.stdout``, ``.stderr``, ``.show()``."""
 
     def __init__(self, stdout: str, stderr: str):
-        self.stdout, self.stderr, self.outputs = stdout, stderr, []
+        self.stdout, self.stderr = stdout, stderr
+        self.outputs: list[Any] = []
 
     def show(self) -> None:
         sys.stdout.write(self.stdout)
@@ -234,12 +235,12 @@ class GradingShell:
 class _Anything:
     """Answers every attribute and call with itself: ``get_ipython().events.register(...)``."""
 
-    def __getattr__(self, name: str) -> "_Anything":
+    def __getattr__(self, name: str) -> _Anything:
         if name.startswith("__"):
             raise AttributeError(name)
         return self
 
-    def __call__(self, *args: Any, **kwargs: Any) -> "_Anything":
+    def __call__(self, *args: Any, **kwargs: Any) -> _Anything:
         return self
 
 

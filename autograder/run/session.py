@@ -15,9 +15,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..load import Program
 from ..quiet import QUIET_ENV
@@ -45,7 +46,8 @@ class OutputTail:
     """Drains a pipe so the child never blocks, keeping only the first few KiB."""
 
     def __init__(self, stream, keep: int = OUTPUT_KEEP):
-        self.keep, self.total, self._chunks = keep, 0, []
+        self.keep, self.total = keep, 0
+        self._chunks: list[bytes] = []
         self._thread = threading.Thread(target=self._drain, args=(stream,), daemon=True)
         self._thread.start()
 
@@ -98,7 +100,7 @@ class StudentProcess:
     def __init__(self, program: Program, *, limits: Limits | None = None,
                  cwd: str | None = None, env: dict[str, str] | None = None,
                  preload: tuple[str, ...] = (), command: list[str] | None = None,
-                 probes: list[Callable[["StudentProcess"], dict[str, Any] | None]] | None = None,
+                 probes: list[Callable[[StudentProcess], dict[str, Any] | None]] | None = None,
                  on_progress: Callable[[dict[str, Any]], None] | None = None):
         self.program = program
         self.limits = limits or Limits()
@@ -171,7 +173,7 @@ class StudentProcess:
                 pass
         self._proc = None
 
-    def __enter__(self) -> "StudentProcess":
+    def __enter__(self) -> StudentProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -179,7 +181,7 @@ class StudentProcess:
             for probe in self.probes:
                 try:
                     self.probed.update(probe(self) or {})
-                except Exception:  # noqa: BLE001 - a picture is never worth a verdict
+                except Exception:
                     pass
         self.close()
 

@@ -15,7 +15,8 @@ import linecache
 import os
 import sys
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import magics
 from .codec import normalize
@@ -27,7 +28,7 @@ CELL_OUTPUT_KEEP = 8192
 #: Extra request handlers (``op`` -> function(submission, request) -> reply), added by
 #: exercise kinds that need more than calls, such as model training
 #: (:mod:`autograder.run.keras_ops`).
-HANDLERS: dict[str, Callable[["Submission", dict], dict]] = {}
+HANDLERS: dict[str, Callable[[Submission, dict], dict]] = {}
 
 
 def describe_exception(exc: BaseException, filenames: set[str]) -> dict[str, Any]:
@@ -45,7 +46,8 @@ def describe_exception(exc: BaseException, filenames: set[str]) -> dict[str, Any
         message = str(exc)
     except Exception:
         message = "<message could not be shown>"
-    described = {"types": [t.__name__ for t in type(exc).__mro__], "message": message[:500], "where": where}
+    described: dict[str, Any] = {"types": [t.__name__ for t in type(exc).__mro__], "message": message[:500],
+                                 "where": where}
     if isinstance(exc, OSError) and isinstance(exc.errno, int):
         described["errno"] = exc.errno
     if isinstance(exc, NameError) and isinstance(getattr(exc, "name", None), str):
@@ -74,8 +76,9 @@ class CellOutput:
 
 def _split_last_expression(tree: ast.Module) -> tuple[ast.Module, ast.Expression | None]:
     """The cell without its last expression, and that expression (shown as ``Out[...]``)."""
-    if tree.body and isinstance(tree.body[-1], ast.Expr):
-        last = tree.body.pop()
+    last = tree.body[-1] if tree.body else None
+    if isinstance(last, ast.Expr):
+        tree.body.pop()
         return tree, ast.Expression(last.value)
     return tree, None
 
@@ -121,7 +124,7 @@ class Submission:
                 value = eval(compile(last, filename, "eval"), self.namespace)
                 if value is not None:
                     output["result"] = _short_repr(value)
-        except BaseException as exc:  # noqa: BLE001 - SystemExit is a student error too
+        except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt):
                 raise
             error = {"cell": label, **describe_exception(exc, self.filenames)}
@@ -141,7 +144,7 @@ class Submission:
 def _short_repr(value: Any) -> str:
     try:
         text = repr(value)
-    except Exception:  # noqa: BLE001 - a student's __repr__ may raise
+    except Exception:
         text = f"<{type(value).__name__} object>"
     return text[:CELL_OUTPUT_KEEP] if isinstance(text, str) else ""
 
@@ -160,7 +163,7 @@ def handle(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
             return {"status": "not_callable", "type": type(obj).__name__}
         try:
             value = obj(*request.get("args", []), **request.get("kwargs", {}))
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt):
                 raise
             return {"status": "raised", "error": describe_exception(exc, sub.filenames)}

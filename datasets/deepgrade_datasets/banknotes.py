@@ -62,7 +62,7 @@ def verify(table: np.ndarray, source: str) -> None:
     if table.shape != expected_shape:
         raise DataIntegrityError(f"{source}: parsed shape {table.shape}, expected {expected_shape}.")
     labels = table[:, LABEL_COLUMN]
-    counts = {str(int(v)): int(c) for v, c in zip(*np.unique(labels, return_counts=True))}
+    counts = {str(int(v)): int(c) for v, c in zip(*np.unique(labels, return_counts=True), strict=False)}
     if not np.all(np.isin(labels, (0.0, 1.0))) or counts != spec["class_counts"]:
         raise DataIntegrityError(f"{source}: class counts {counts}, expected {spec['class_counts']}.")
     if table_fingerprint(table) != spec["parsed_sha256"]:

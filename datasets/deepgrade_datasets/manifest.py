@@ -7,12 +7,12 @@ package data) lets loaders, tests and documentation agree on the same facts.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
 
-@lru_cache(maxsize=None)
+@cache
 def _manifest() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("manifest.json").read_text(encoding="utf-8")
     return json.loads(text)

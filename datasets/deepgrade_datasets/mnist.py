@@ -18,7 +18,7 @@ import numpy as np
 from .cache import Arrays, cached_arrays, file_sha256, spec_digest
 from .errors import DataIntegrityError, DataUnavailable
 from .manifest import entry
-from .paths import offline, OFFLINE_ENV
+from .paths import OFFLINE_ENV, offline
 from .splits import SPLIT_NAMES, Split, Splits, stratified_indices
 
 NAME = "mnist_5k"

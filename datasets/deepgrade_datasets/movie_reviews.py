@@ -71,7 +71,7 @@ def read_reviews(path: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
                 if row["source"] != spec["source"]:
                     continue
                 text, label = row["text"], int(row["label"])
-                digest.update(f"{label}\t{text}\n".encode("utf-8"))
+                digest.update(f"{label}\t{text}\n".encode())
                 if text in seen:
                     continue
                 seen.add(text)
@@ -128,4 +128,6 @@ def load_movie_reviews(num_words: int = DEFAULT_NUM_WORDS, maxlen: int = DEFAULT
         )
         for name in SPLIT_NAMES
     ]
-    return TextSplits(*parts, vocabulary=tuple(str(w) for w in arrays["vocabulary"]), maxlen=maxlen)
+    train, validation, test = parts
+    return TextSplits(train, validation, test, vocabulary=tuple(str(w) for w in arrays["vocabulary"]),
+                      maxlen=maxlen)

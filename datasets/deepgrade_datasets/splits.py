@@ -8,8 +8,8 @@ test set never depends on how large the other splits are.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 
