@@ -350,6 +350,13 @@ def judge_learning(plan: PlannedModelCheck, seen: Learned) -> LearningVerdict:
 
 
 def run_learning_check(plan: PlannedModelCheck, student: StudentProcess) -> CheckResult:
+    """Like the accuracy checks, a network of the wrong kind is not scored (and not trained again)."""
+    trained = train_once(plan, student)
+    if trained.failure:
+        return trained.failure.result(plan)
+    problem = architecture_problem(trained.summary, Architecture.from_dict(plan.training["architecture"]))
+    if problem:
+        return Verdict("failed", f"not scored: {problem[0]}", problem[1]).result(plan)
     seen = learned(plan, student)
     verdict = judge_learning(plan, seen)
     details = {"learning": {"accuracy": seen.accuracy, "relabelled_accuracy": seen.relabelled,
