@@ -19,26 +19,27 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# The class grader's sandbox is bubblewrap; install it when we can (root, apt), else say
-# what is missing: `deepgrade grade` then falls back to unshare or rlimits and says so.
-sandbox:
-	@command -v bwrap >/dev/null 2>&1 || { \
+# $(call apt-install,COMMAND,PACKAGE,WHAT FOR,WITHOUT IT): install a Debian package when we can
+# (root, apt), else say what is missing. No commas inside the arguments.
+define apt-install
+	@command -v $(1) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing bubblewrap (the class grader's sandbox)"; \
-	    apt-get install -y -qq bubblewrap >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap >/dev/null 2>&1) || true; \
+	    echo "installing $(2) ($(3))"; \
+	    apt-get install -y -qq $(2) >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq $(2) >/dev/null 2>&1) || true; \
 	  fi; \
-	  command -v bwrap >/dev/null 2>&1 || echo "note: bubblewrap (bwrap) is not installed; deepgrade grade will use a weaker sandbox (install it: apt-get install bubblewrap)"; }
+	  command -v $(1) >/dev/null 2>&1 || echo "note: $(2) is not installed; $(4) (apt-get install $(2))"; }
+endef
+
+# The class grader's sandbox is bubblewrap; without it `deepgrade grade` falls back to unshare
+# or rlimits and says so.
+sandbox:
+	$(call apt-install,bwrap,bubblewrap,the class grader's sandbox,deepgrade grade will use a weaker sandbox)
 
 # The student's path is tested in a real browser: Debian's chromium, driven by Playwright
-# (its own browser download cannot work offline). Installed like bubblewrap; without it the
-# browser test is skipped and says so.
+# (its own browser download cannot work offline); without it the browser test is skipped
+# and says so.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing chromium (the browser test of the student's JupyterLab path)"; \
-	    apt-get install -y -qq chromium >/dev/null 2>&1 || (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1) || true; \
-	  fi; \
-	  command -v chromium >/dev/null 2>&1 || echo "note: chromium is not installed; the JupyterLab browser test will be skipped (apt-get install chromium)"; }
+	$(call apt-install,chromium,chromium,the browser test of the student's JupyterLab path,the JupyterLab browser test will be skipped)
 
 # Grade the example class with the class grader: sandboxed, in parallel, reports in out/demo.
 demo: install

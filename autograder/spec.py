@@ -238,8 +238,22 @@ class Marks:
         return points * (accuracy - self.zero_at) / (self.pass_at - self.zero_at)
 
 
+class _OfTraining:
+    """What every check of a trained model takes from its :class:`Training`."""
+
+    training: Training
+
+    @property
+    def target(self) -> str:
+        return self.training.target
+
+    @property
+    def mistakes(self) -> Sequence[Mistake]:
+        return self.training.mistakes
+
+
 @dataclass(frozen=True)
-class ModelCheck:
+class ModelCheck(_OfTraining):
     """A graded claim about a trained model: its architecture, or its accuracy on a split.
 
     With ``marks`` it scores accuracy on ``split`` ("validation", which the
@@ -257,17 +271,9 @@ class ModelCheck:
     hint: str = ""
     kind: str = "model"
 
-    @property
-    def target(self) -> str:
-        return self.training.target
-
-    @property
-    def mistakes(self) -> Sequence[Mistake]:
-        return self.training.mistakes
-
 
 @dataclass(frozen=True)
-class LearningCheck:
+class LearningCheck(_OfTraining):
     """A graded claim that the network the student's function returns comes from training on the
     data passed in: see :class:`Learning`, declared on the ``training``. Hidden by default (it
     costs one more training, and a student's self-check does not need it); while it fails, the
@@ -284,14 +290,6 @@ class LearningCheck:
     def __post_init__(self) -> None:
         if self.training.learning is None:
             raise ValueError(f"{self.name}: declare Training(..., learning=Learning(...)) for a LearningCheck")
-
-    @property
-    def target(self) -> str:
-        return self.training.target
-
-    @property
-    def mistakes(self) -> Sequence[Mistake]:
-        return self.training.mistakes
 
 
 @dataclass(frozen=True)
