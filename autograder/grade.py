@@ -6,6 +6,7 @@ and the notebook check cell all call :func:`grade_submission`.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import errno
 from collections.abc import Callable, Sequence
@@ -74,7 +75,8 @@ def _hidden_plans_cached(exercise: Exercise, stamp: tuple[float, float]) -> tupl
 def hidden_plans(exercise: Exercise) -> list[AnyPlan]:
     """Hidden checks, planned once per process for each version of the solution."""
     stamp = (exercise.solution_notebook.stat().st_mtime, (exercise.source_dir / "checks.py").stat().st_mtime)
-    return list(_hidden_plans_cached(exercise, stamp))
+    # Copies: a caller that changes a plan (a benchmark's seed, a test's budget) changes its own.
+    return [copy.copy(plan) for plan in _hidden_plans_cached(exercise, stamp)]
 
 
 def grade_program(program: Program, exercise: Exercise, *, hidden: bool = False,
