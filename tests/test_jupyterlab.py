@@ -42,11 +42,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _answer(nb: dict, grade_id: str, source: str) -> None:
-    cell = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
-    cell["source"] = source
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A student's folder and JupyterLab serving it on loopback, with a token."""
@@ -56,8 +51,7 @@ def lab(tmp_path_factory):
     for name in ("ex01_sigmoid", "ex05_mlp"):
         shutil.copytree(ROOT / "exercises" / name, home / "exercises" / name)
     ex01 = home / "exercises" / "ex01_sigmoid" / "ex01_sigmoid.ipynb"
-    nb = fill_notebook(ex01, ROOT / "solutions" / "ex01_sigmoid" / "ex01_sigmoid.ipynb")
-    _answer(nb, "p-fake", WRONG_P_FAKE)
+    nb = fill_notebook(ex01, ROOT / "solutions" / "ex01_sigmoid" / "ex01_sigmoid.ipynb", {"p-fake": WRONG_P_FAKE})
     ex01.write_text(json.dumps(nb, indent=1))
     port, token = _free_port(), secrets.token_hex(16)
     from autograder.quiet import QUIET_ENV

@@ -149,6 +149,14 @@ def grade_isolated(program: Program, exercise: Exercise, files: SubmissionFiles,
     return isolated
 
 
+def new_scratch_root(parent: Path) -> Path:
+    """This grading run's folder for scratch copies, named after its pid, so that a later run
+    can tell (``runner.remove_stale_scratch``) a killed run's leftovers from a live run's."""
+    root = Path(tempfile.mkdtemp(prefix=f"deepgrade-{os.getpid()}-", dir=parent))
+    os.chmod(root, 0o711)
+    return root
+
+
 def scratch_parent() -> Path:
     """Where scratch folders go: ``$DEEPGRADE_SCRATCH``, else /var/tmp, else the temp folder."""
     return Path(os.environ.get("DEEPGRADE_SCRATCH") or
@@ -167,9 +175,7 @@ def grade_one(program: Program, exercise: Exercise, files: SubmissionFiles, *, h
     sandbox = detect(backend, hide=(course.solutions_dir, course.exercises_dir, files.root))
     if sandbox.missing and log is not None:
         log("deepgrade: " + sandbox.describe())
-    parent = scratch_parent()
-    root = Path(tempfile.mkdtemp(prefix=f"deepgrade-{os.getpid()}-", dir=parent))
-    os.chmod(root, 0o711)
+    root = new_scratch_root(scratch_parent())
     try:
         return grade_isolated(program, exercise, files, sandbox=sandbox, limits=limits or SandboxLimits(),
                               hidden=hidden, scratch_parent=root)

@@ -32,7 +32,7 @@ from ..grade import hidden_plans, public_plans
 from ..load import SubmissionError, load_program
 from ..score import CheckResult, ExerciseResult
 from .discover import Found, discover
-from .isolated import grade_isolated, scratch_parent, submission_files
+from .isolated import grade_isolated, new_scratch_root, scratch_parent, submission_files
 from .progress import Progress
 from .sandbox import PACKAGE_DIR, Sandbox, SandboxLimits
 
@@ -275,8 +275,7 @@ def _run(course: Course, submissions: Path, out: Path, options: Options, progres
     progress.start(done=len(found) - len(todo), cached=cached)
     parent = scratch_parent()
     remove_stale_scratch(parent)
-    scratch_root = Path(tempfile.mkdtemp(prefix=f"deepgrade-{os.getpid()}-", dir=parent))
-    os.chmod(scratch_root, 0o711)
+    scratch_root = new_scratch_root(parent)
     _STATE.clear()
     _STATE.update(course=course, sandbox=sandboxes, limits=options.limits, hidden=hidden,
                   max_scores=max_scores,
