@@ -102,7 +102,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     options = Options(workers=max(1, args.workers), hidden=not args.public_only, device=args.device,
                       limits=limits, backend=args.sandbox, show_data=args.data,
                       exercises=list(args.exercise or []), use_cache=not args.no_cache)
-    from .plan import ReferenceSolutionError
+    from .kinds import ReferenceSolutionError
 
     try:
         batch = run_batch(course, submissions, Path(args.out), options)

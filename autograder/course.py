@@ -11,12 +11,18 @@ from __future__ import annotations
 import importlib.util
 import os
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .spec import Check
+from .spec import AnyCheck
+
+if TYPE_CHECKING:
+    from .tasks import Task
 
 PUBLIC_CHECKS = "public_checks.json"
+#: The course's data tasks, beside its exercises (``TASKS = [autograder.tasks.Task(...), ...]``).
+TASKS_FILE = "tasks.py"
 #: Optional course settings at the course's root. Today one setting:
 #:
 #:     [submissions]
@@ -58,16 +64,27 @@ class Exercise:
     def has_solution(self) -> bool:
         return (self.source_dir / "checks.py").is_file() and self.solution_notebook.is_file()
 
-    def checks(self) -> list[Check]:
+    def checks(self) -> list[AnyCheck]:
         """The instructor's check declarations (needs ``solutions/``)."""
         path = self.source_dir / "checks.py"
         if not path.is_file():
             raise CourseError(f"{self.name}: no {path}; hidden checks need the course's solutions/ folder")
-        spec = importlib.util.spec_from_file_location(f"deepgrade_checks_{self.name}", path)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        return list(module.CHECKS)
+        return list(_run_file(path, f"deepgrade_checks_{self.name}").CHECKS)
+
+
+@lru_cache(maxsize=8)
+def _declared_tasks(path: str, stamp: int) -> dict[str, Task]:
+    """Read once per version of the file: a task's loaded data is cached by the task itself."""
+    declared = _run_file(Path(path), f"deepgrade_tasks_{stamp}").TASKS
+    return {t.name: t for t in declared}
+
+
+def _run_file(path: Path, name: str) -> Any:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class Course:
@@ -97,6 +114,20 @@ class Course:
         if not isinstance(reject, list) or not all(isinstance(r, str) for r in reject):
             raise CourseError(f"{self.root / SETTINGS_FILE}: submissions.reject must be a list of patterns")
         return tuple(reject)
+
+    @cached_property
+    def tasks(self) -> dict[str, Task]:
+        """The course's data tasks by name (``exercises/tasks.py``; none without it)."""
+        path = self.exercises_dir / TASKS_FILE
+        if not path.is_file():
+            return {}
+        return _declared_tasks(str(path), path.stat().st_mtime_ns)
+
+    def task(self, name: str) -> Task:
+        if name not in self.tasks:
+            known = ", ".join(self.tasks) or f"none: declare them in {self.exercises_dir / TASKS_FILE}"
+            raise CourseError(f"unknown data task {name!r} (known: {known})")
+        return self.tasks[name]
 
     @cached_property
     def exercise_names(self) -> list[str]:

@@ -1,82 +1,26 @@
-"""One submission, one exercise: load, run isolated, compare, score.
+"""Stage 2 of grading: one submission, one exercise's plans: run isolated, compare, score.
 
-This is the whole path of a submission; the command line, the pytest plugin
-and the notebook check cell all call :func:`grade_submission`.
+Planning (:mod:`autograder.plan`) comes first and is cached; this stage starts
+the student's process, asks each plan's kind to judge it, and adds the notes
+about what grading did not run. The command line, the pytest plugin, the
+notebook check cell and the class grader all end in :func:`grade_plans`.
 """
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import errno
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 from .course import Course, Exercise, find_course
-from .evaluate import run_check
+from .kinds import Plan, kind_of
 from .load import Program, load_program
-from .plan import TRAINED_KINDS, AnyPlan, load_plans, needs_keras, plan_any
+from .plan import exercise_plans, hidden_plans, public_plans
 from .run.session import Limits, StudentProcess
 from .score import ExerciseResult
-from .spec import AnyCheck
+from .student import open_student
 
-#: Requests the student's process needs for model checks (imports TensorFlow).
-KERAS_OPS = "autograder.run.keras_ops"
-#: Loading a notebook that imports TensorFlow takes seconds, not milliseconds.
-KERAS_LOAD_TIMEOUT = 180.0
-
-
-def open_student(program: Program, plans: Sequence[AnyPlan | AnyCheck], *, limits: Limits | None = None,
-                 process: Callable[..., StudentProcess] | None = None) -> StudentProcess:
-    """The student's process, prepared for these checks.
-
-    For model checks it preloads the Keras requests and leaves out the
-    notebook's own calls of the training functions (the grader calls them with
-    its seed and budget); for the NumPy exercises TensorFlow is never imported.
-    """
-    make = process or StudentProcess  # the class grader passes its sandboxed process
-    if not needs_keras(plans):
-        return make(program, limits=limits)
-    trained = {p.target for p in plans if p.kind in (*TRAINED_KINDS, "build")}
-    limits = limits or Limits()
-    if limits.load_timeout < KERAS_LOAD_TIMEOUT:
-        limits = dataclasses.replace(limits, load_timeout=KERAS_LOAD_TIMEOUT)  # keeps a sandbox's limits
-    return make(program.without_calls(trained), limits=limits, preload=(KERAS_OPS,))
-
-
-def public_plans(exercise: Exercise) -> list[AnyPlan]:
-    """The public checks recorded in the student release."""
-    if not exercise.public_checks_path.is_file():
-        raise FileNotFoundError(f"{exercise.public_checks_path} is missing: regenerate the "
-                                "release with `deepgrade release`")
-    return load_plans(exercise.public_checks_path)
-
-
-def reference_program(exercise: Exercise) -> Program:
-    return load_program(exercise.solution_notebook)
-
-
-def plan_from_reference(exercise: Exercise, *, hidden: bool) -> list[AnyPlan]:
-    """Plan the exercise's public or hidden checks by running the reference solution."""
-    checks = [c for c in exercise.checks() if c.hidden == hidden]
-    secret = (exercise.source_dir / "checks.py").read_bytes() if hidden else b""
-    if all(c.kind in TRAINED_KINDS for c in checks):
-        return [plan_any(c, None, secret) for c in checks]  # marks are declared: nothing to run
-    with open_student(reference_program(exercise), checks) as reference:
-        return [plan_any(c, reference, secret) for c in checks]
-
-
-@lru_cache(maxsize=32)
-def _hidden_plans_cached(exercise: Exercise, stamp: tuple[float, float]) -> tuple[AnyPlan, ...]:
-    return tuple(plan_from_reference(exercise, hidden=True))
-
-
-def hidden_plans(exercise: Exercise) -> list[AnyPlan]:
-    """Hidden checks, planned once per process for each version of the solution."""
-    stamp = (exercise.solution_notebook.stat().st_mtime, (exercise.source_dir / "checks.py").stat().st_mtime)
-    # Copies: a caller that changes a plan (a benchmark's seed, a test's budget) changes its own.
-    return [copy.copy(plan) for plan in _hidden_plans_cached(exercise, stamp)]
+__all__ = ["grade_plans", "grade_program", "grade_submission", "hidden_plans", "public_plans"]
 
 
 def grade_program(program: Program, exercise: Exercise, *, hidden: bool = False,
@@ -87,17 +31,21 @@ def grade_program(program: Program, exercise: Exercise, *, hidden: bool = False,
     :class:`StudentProcess`; the class grader passes a sandboxed one). With
     ``pictures``, the checks' details also get what a picture needs (the decision
     boundary: :mod:`autograder.probes`), asked of the process after the checks."""
+    plans = exercise_plans(exercise, hidden=hidden, targets=targets)
+    return grade_plans(program, exercise.name, plans, limits=limits, process=process, pictures=pictures)
+
+
+def grade_plans(program: Program, exercise: str, plans: Sequence[Plan], *, limits: Limits | None = None,
+                process: Callable[..., StudentProcess] | None = None, pictures: bool = False) -> ExerciseResult:
+    """Judge each plan against one student's process, in order."""
     from .probes import probes_for
 
-    plans = public_plans(exercise) + (hidden_plans(exercise) if hidden else [])
-    if targets:
-        plans = [p for p in plans if p.target in targets]
-    result = ExerciseResult(exercise.name, notes=[*program.notes, *not_run_notes(program)])
+    result = ExerciseResult(exercise=exercise, notes=[*program.notes, *not_run_notes(program)])
     student = open_student(program, plans, limits=limits, process=process)
     if pictures:
         student.probes = probes_for(plans)
     with student:
-        result.checks = [run_check(plan, student) for plan in plans]
+        result.checks = [kind_of(plan).judge(plan, student) for plan in plans]
         result.notes += cell_error_notes(student)
     for check in result.checks:
         check.details.update(student.probed.get(check.name, {}))

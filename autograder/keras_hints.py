@@ -1,7 +1,8 @@
-"""Hints for code copied from Keras 1 (the course's slides) or with mismatched labels and loss.
+"""Hints for code copied from Keras 1 (the course's slides).
 
 Shared by the model exercises' ``checks.py``: each is a :class:`~autograder.spec.Mistake`
-recognised by the exception the student's code raised.
+recognised by the exception the student's code raised. Mistakes of labels against the loss
+come from the data task (:meth:`autograder.tasks.Task.label_mistakes`).
 """
 
 from __future__ import annotations
@@ -24,13 +25,4 @@ KERAS1_MISTAKES = (
             "and write layers.Dense(...).", raised="ModuleNotFoundError", message="keras.layers.core"),
     Mistake("`np_utils` is Keras 1: use keras.utils.to_categorical(y, 10), or keep integer labels "
             "with loss='sparse_categorical_crossentropy'.", raised="ImportError", message="np_utils"),
-)
-
-DIGIT_LABEL_MISTAKES = (
-    Mistake("The labels are integers (0-9), but loss='categorical_crossentropy' wants one-hot rows: "
-            "use loss='sparse_categorical_crossentropy' (or one-hot encode with keras.utils.to_categorical).",
-            raised="ValueError", message="must have the same rank"),
-    Mistake("The labels and the output do not match: integer labels need "
-            "loss='sparse_categorical_crossentropy' with a 10-unit softmax output.",
-            raised="ValueError", message="shapes"),
 )

@@ -1,18 +1,24 @@
 """Extra plain data for pictures, asked of the student's code after its checks ran.
 
-A probe gets the live student process (after the checks) and the exercise's plans,
-and returns ``{check name: details}`` merged into that check's ``details``. It
-only uses public cases, whose expected values the student may see anyway.
+A check declares the picture reports draw from it (``Check(..., draws="decision_boundary")``);
+:data:`PICTURES` maps that name to a probe builder. A probe gets the live
+student process (after the checks) and returns ``{check name: details}``,
+merged into that check's ``details``. It only uses the check's first public
+case, whose expected value the student may see anyway.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .plan import PlannedCheck
-from .run.codec import from_json, normalize  # noqa: F401 - values arrive decoded
+from .kinds import Plan, PlannedCheck
+
+if TYPE_CHECKING:
+    from .run.session import StudentProcess
+
+Probe = Callable[["StudentProcess"], "dict[str, Any] | None"]
 
 
 def _pair(value: Any) -> list[float] | None:
@@ -23,15 +29,12 @@ def _pair(value: Any) -> list[float] | None:
     return items if len(items) == 2 and all(math.isfinite(v) for v in items) else None
 
 
-def decision_boundary(plans: list[PlannedCheck]) -> Callable | None:
-    plan = next((p for p in plans if p.target == "decision_boundary" and not p.hidden and p.cases
-                 and p.cases[0].expected is not None), None)
-    if plan is None:
-        return None
+def decision_boundary(plan: PlannedCheck) -> Probe:
+    """The student's line ``(intercept, slope)`` and the reference's, for the same coefficients."""
     case = plan.cases[0]
 
-    def probe(student) -> dict[str, Any]:
-        outcome = student.call("decision_boundary", *case.args, timeout=2.0, **case.kwargs)
+    def probe(student: StudentProcess) -> dict[str, Any] | None:
+        outcome = student.call(plan.target, *case.args, timeout=2.0, **case.kwargs)
         return {plan.name: {"boundary": {
             "coefficients": [float(a) for a in case.args],
             "student": _pair(outcome.value) if outcome.status == "ok" else None,
@@ -39,11 +42,12 @@ def decision_boundary(plans: list[PlannedCheck]) -> Callable | None:
     return probe
 
 
-#: Probe builders; each returns a probe or None when the exercise has nothing for it.
-BUILDERS = [decision_boundary]
+#: Pictures a check may declare (``draws``), each a builder of its probe.
+PICTURES: dict[str, Callable[[PlannedCheck], Probe]] = {"decision_boundary": decision_boundary}
 
 
-def probes_for(plans: Sequence[Any]) -> list[Callable]:
-    """The probes the exercise's value and call checks allow (model checks need none)."""
-    planned = [p for p in plans if isinstance(p, PlannedCheck)]
-    return [p for p in (b(planned) for b in BUILDERS) if p is not None]
+def probes_for(plans: Sequence[Plan]) -> list[Probe]:
+    """The probes of the public checks that declare a picture and have a case with an expected value."""
+    return [PICTURES[p.draws](p) for p in plans
+            if p.draws in PICTURES and not p.hidden and isinstance(p, PlannedCheck) and p.cases
+            and p.cases[0].expected is not None]

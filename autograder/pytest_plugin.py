@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from .course import PUBLIC_CHECKS, Course, Exercise
-from .plan import AnyPlan, load_plans
-from .score import CheckResult, ExerciseResult
+from .kinds import Plan, kind_of
+from .plan import load_plans
+from .score import CheckResult, ExerciseResult, Status
 
 RESULTS = pytest.StashKey[dict]()
 
@@ -60,9 +61,9 @@ class ExerciseFile(pytest.File):
         return Exercise(self.path.parent.name, Course(self.path.parent.parent.parent))
 
     def collect(self):
-        plans = load_plans(self.path)
+        plans = load_plans(self.path, self.exercise.course)
         if self.config.getoption("deepgrade_hidden"):
-            from .grade import hidden_plans
+            from .plan import hidden_plans
             plans += hidden_plans(self.exercise)
         self.plans = plans
         for plan in plans:
@@ -72,8 +73,9 @@ class ExerciseFile(pytest.File):
         return self.path.parent / f"{self.path.parent.name}.ipynb"
 
     def setup(self) -> None:
-        from .grade import not_run_notes, open_student
+        from .grade import not_run_notes
         from .load import SubmissionError, load_program
+        from .student import open_student
 
         self.load_error = ""
         try:
@@ -82,7 +84,7 @@ class ExerciseFile(pytest.File):
             self.load_error = str(exc)
             return
         name = self.exercise.name
-        self.config.stash[RESULTS].setdefault(name, ExerciseResult(name)).notes.extend(not_run_notes(program))
+        self.config.stash[RESULTS].setdefault(name, ExerciseResult(exercise=name)).notes.extend(not_run_notes(program))
         self.student = open_student(program, getattr(self, "plans", []))
 
     def teardown(self) -> None:
@@ -91,20 +93,18 @@ class ExerciseFile(pytest.File):
 
 
 class CheckItem(pytest.Item):
-    def __init__(self, *, plan: AnyPlan, **kwargs):
+    def __init__(self, *, plan: Plan, **kwargs):
         super().__init__(**kwargs)
         self.plan = plan
 
     def runtest(self) -> None:
-        from .evaluate import run_check
-
         parent: ExerciseFile = self.parent  # type: ignore[assignment]
         if parent.student is None:
-            result = CheckResult(self.plan.name, self.plan.target, self.plan.points, "error",
-                                 parent.load_error or "the notebook could not be loaded")
+            result = self.plan.result(Status.ERROR, parent.load_error or "the notebook could not be loaded")
         else:
-            result = run_check(self.plan, parent.student)
-        results = self.config.stash[RESULTS].setdefault(parent.exercise.name, ExerciseResult(parent.exercise.name))
+            result = kind_of(self.plan).judge(self.plan, parent.student)
+        results = self.config.stash[RESULTS].setdefault(parent.exercise.name,
+                                                        ExerciseResult(exercise=parent.exercise.name))
         results.checks.append(result)
         if not result.passed:
             raise CheckFailed(result)
@@ -113,7 +113,7 @@ class CheckItem(pytest.Item):
         if isinstance(excinfo.value, CheckFailed):
             result = excinfo.value.result
             text = result.message
-            if result.hint and result.status != "not_attempted":
+            if result.hint and result.status is not Status.NOT_ATTEMPTED:
                 text += f"\nhint: {result.hint}"
             return text
         return super().repr_failure(excinfo, style)

@@ -89,6 +89,9 @@ class Check:
     hint: str = ""  # shown when the answer is wrong and no known mistake matches
     timeout: float = 10.0
     bounds: tuple[float, float] | None = None  # check only "a number in [lo, hi]", not the value
+    #: A picture the reports draw from this check's first public case (autograder.probes.PICTURES),
+    #: e.g. "decision_boundary": the student's line and the reference's.
+    draws: str = ""
 
     def make_cases(self) -> list[Case]:
         cases = self.cases() if callable(self.cases) else self.cases

@@ -26,8 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from autograder.course import Course  # noqa: E402
-from autograder.evaluate import run_check  # noqa: E402
-from autograder.grade import hidden_plans, open_student, public_plans, reference_program  # noqa: E402
+from autograder.kinds import kind_of  # noqa: E402
+from autograder.load import load_program  # noqa: E402
+from autograder.plan import hidden_plans, public_plans  # noqa: E402
+from autograder.student import open_student  # noqa: E402
 from autograder.quiet import QUIET_ENV  # noqa: E402
 
 EXERCISES = ("ex05_mlp", "ex06_cnn", "ex07_lstm")
@@ -50,8 +52,8 @@ def grade_once(name: str, seed: int) -> dict:
     for plan in plans:
         plan.training = {**plan.training, "seed": seed}
     started = time.perf_counter()
-    with open_student(reference_program(exercise), plans) as student:
-        results = [run_check(plan, student) for plan in plans]
+    with open_student(load_program(exercise.solution_notebook), plans) as student:
+        results = [kind_of(plan).judge(plan, student) for plan in plans]
     total = time.perf_counter() - started
     by_split = {r.details.get("split"): r for r in results if "accuracy" in r.details}
     train = next(r.details["train_seconds"] for r in results if "train_seconds" in r.details)

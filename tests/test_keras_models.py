@@ -15,12 +15,13 @@ import numpy as np
 import pytest
 
 from autograder.course import Course
-from autograder.evaluate import run_check
-from autograder.grade import grade_submission, hidden_plans, open_student, public_plans
+from autograder.grade import grade_submission
+from autograder.kinds import kind_of
+from autograder.plan import hidden_plans, public_plans
+from autograder.student import open_student
 from autograder.load import load_program
 from autograder.run.device import device_env, requested_device, DeviceError
 from autograder.spec import Marks
-from autograder.tasks import task
 
 ROOT = Path(__file__).resolve().parents[1]
 KERAS_EXERCISES = ("ex02_forward_pass", "ex05_mlp", "ex06_cnn", "ex07_lstm")
@@ -43,7 +44,7 @@ def grade_plans(program, exercise, *, budget: float | None = None, hidden: bool 
         if plan.kind == "model" and budget is not None:
             plan.training = {**plan.training, "budget": budget}
     student = open_student(program, plans)  # left open: the caller may ask it more, then closes it
-    return {r.name: r for r in (run_check(p, student) for p in plans)}, student
+    return {r.name: r for r in (kind_of(p).judge(p, student) for p in plans)}, student
 
 
 # -- the references --------------------------------------------------------------------------
@@ -270,8 +271,8 @@ def label_fingerprints():
 
     relabel = np.asarray(next(p for p in hidden_plans(course.exercise("ex05_mlp"))
                               if p.kind == "learning").training["relabel"])
-    _, y_test = task("mnist_flat").split("test")
-    _, y_val = task("mnist_flat").split("validation")
+    _, y_test = course.task("mnist_flat").split("test")
+    _, y_val = course.task("mnist_flat").split("validation")
     assert _label_fingerprint(relabel[y_val]) in fingerprints  # the search works: validation labels were sent
     assert _label_fingerprint(y_test) not in fingerprints
     assert _label_fingerprint(relabel[y_test]) not in fingerprints

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from autograder.compare.diagnose import weak_model_hint
+from autograder.course import Course
 
 ROOT = Path(__file__).resolve().parents[1]
+DIGITS = Course(ROOT).task("mnist_flat")  # hints are worded from the course's data task
 SUMMARY = {"loss": "sparse_categorical_crossentropy"}
 
 #: A distinctive phrase of each diagnosis.
@@ -46,13 +48,13 @@ def _history(train_acc: list[float], loss: list[float]) -> dict[str, list[float]
     ("under", 0.80, SUMMARY, _history([0.6, 0.75, 0.82], [1.0, 0.7, 0.55]), {}),
 ])
 def test_each_weak_model_gets_its_own_hint(kind, acc, summary, history, rescaled):
-    hint = weak_model_hint(acc, chance=0.1, classes=10, summary=summary, history=history, rescaled=rescaled,
+    hint = weak_model_hint(acc, chance=0.1, loss_hints=DIGITS.loss_hints(), noun=DIGITS.noun, summary=summary, history=history, rescaled=rescaled,
                            target="train_mlp")
     _only(hint, kind)
 
 
 def test_under_training_says_the_loss_was_still_falling():
-    hint = weak_model_hint(0.8, chance=0.1, classes=10, summary=SUMMARY,
+    hint = weak_model_hint(0.8, chance=0.1, loss_hints=DIGITS.loss_hints(), noun=DIGITS.noun, summary=SUMMARY,
                            history=_history([0.6, 0.75, 0.82], [1.0, 0.7, 0.55]))
     assert "training accuracy 82%" in hint and "3 epoch(s)" in hint and "still falling" in hint
 

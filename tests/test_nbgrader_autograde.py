@@ -22,12 +22,12 @@ def _scored(cell) -> float:
 
 def test_each_status_scores_what_deepgrade_gave():
     cases = [
-        (CheckResult("a", "f", 2, "passed", "ok"), 2.0),
-        (CheckResult("a", "f", 2, "partial", "accuracy 0.85", earned=1.25), 1.25),
-        (CheckResult("a", "f", 2, "failed", "f(1) returned 3; expected 2", "Add the bias."), 0.0),
-        (CheckResult("a", "f", 2, "not_attempted", "not attempted"), 0.0),
-        (CheckResult("a", "f", 2, "timeout", "f(1) did not finish"), 0.0),
-        (CheckResult("a", "f", 2, "error", "the process ended"), 0.0),
+        (CheckResult(name="a", target="f", max_points=2, status="passed", message="ok"), 2.0),
+        (CheckResult(name="a", target="f", max_points=2, status="partial", message="accuracy 0.85", earned=1.25), 1.25),
+        (CheckResult(name="a", target="f", max_points=2, status="failed", message="f(1) returned 3; expected 2", hint="Add the bias."), 0.0),
+        (CheckResult(name="a", target="f", max_points=2, status="not_attempted", message="not attempted"), 0.0),
+        (CheckResult(name="a", target="f", max_points=2, status="timeout", message="f(1) did not finish"), 0.0),
+        (CheckResult(name="a", target="f", max_points=2, status="error", message="the process ended"), 0.0),
     ]
     for result, points in cases:
         cell = _test_cell("a")
@@ -39,7 +39,7 @@ def test_each_status_scores_what_deepgrade_gave():
 
 
 def test_a_failed_check_names_its_verdict_and_hint():
-    (failed,) = check_outputs(CheckResult("a", "f", 2, "failed", "f(1) returned 3", "Add the bias."), [])
+    (failed,) = check_outputs(CheckResult(name="a", target="f", max_points=2, status="failed", message="f(1) returned 3", hint="Add the bias."), [])
     assert failed.name == "stderr"
     assert failed.text == "  [FAIL] a (0/2)\n         f(1) returned 3\n   hint: Add the bias.\n"
 
@@ -47,8 +47,8 @@ def test_a_failed_check_names_its_verdict_and_hint():
 def test_notes_come_once_and_the_cells_show_what_they_did():
     nb = new_notebook(cells=[new_code_cell("print(1)"), _test_cell("a"), _test_cell("b"),
                              _test_cell("unknown"), new_code_cell("check('ex')")])
-    result = ExerciseResult("ex", [CheckResult("a", "f", 2, "passed", "ok"),
-                                   CheckResult("b", "f", 2, "failed", "no")], ["`!ls` was not run while grading"])
+    result = ExerciseResult(exercise="ex", checks=[CheckResult(name="a", target="f", max_points=2, status="passed", message="ok"),
+                                   CheckResult(name="b", target="f", max_points=2, status="failed", message="no")], notes=["`!ls` was not run while grading"])
     ran = [{"cell": "cell 1", "stdout": "1\n", "stderr": "WARNING:absl:noise\n", "result": "2"}]
     GradeInSandbox._write(nb, result, "", ran)
     assert [o.get("text") for o in nb.cells[0].outputs] == ["1\n", None]

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from autograder.evaluate import HIDDEN_INPUT
+from autograder.kinds import HIDDEN_INPUT
 from autograder.nbgrader import cells as nbcells
 from autograder.nbgrader import kernel
 from autograder.score import CheckResult
@@ -125,9 +125,9 @@ def test_nbgrader_gives_zero_to_a_cell_with_stderr():
 
 
 def test_grade_in_the_kernel_prints_a_pass_on_stdout_and_anything_else_on_stderr(monkeypatch, capsys):
-    partial = CheckResult("mlp_accuracy", "build_model", 4.0, "partial", "test accuracy 0.85 (pass mark 0.9)",
-                          "Train for more epochs.", earned=2.5)
-    passed = CheckResult("mlp_architecture", "build_model", 2.0, "passed")
+    partial = CheckResult(name="mlp_accuracy", target="build_model", max_points=4.0, status="partial", message="test accuracy 0.85 (pass mark 0.9)",
+                          hint="Train for more epochs.", earned=2.5)
+    passed = CheckResult(name="mlp_architecture", target="build_model", max_points=2.0, status="passed")
     monkeypatch.delenv("DEEPGRADE_WORKER", raising=False)
     monkeypatch.setattr(kernel, "grade_check", lambda *a, **k: passed)
     assert kernel.grade("ex05_mlp", "mlp_architecture") is None  # no Out[...] number

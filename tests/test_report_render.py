@@ -12,14 +12,14 @@ def _result() -> ExerciseResult:
     history = {"loss": [1.0, 0.6, 0.4], "val_loss": [1.1, 0.8, 0.7],
                "accuracy": [0.6, 0.8, 0.9], "val_accuracy": [0.55, 0.7, 0.8]}
     matrix = [[40, 2, 0], [3, 35, 5], [0, 4, 41]]
-    return ExerciseResult("ex05_mlp", [
-        CheckResult("mlp_architecture", "train_mlp", 2, "passed", "3 Dense layers"),
-        CheckResult("mlp_validation_accuracy", "train_mlp", 3, "partial", "validation accuracy 0.80",
-                    "Train for more epochs.", earned=1.5,
+    return ExerciseResult(exercise="ex05_mlp", checks=[
+        CheckResult(name="mlp_architecture", target="train_mlp", max_points=2, status="passed", message="3 Dense layers"),
+        CheckResult(name="mlp_validation_accuracy", target="train_mlp", max_points=3, status="partial", message="validation accuracy 0.80",
+                    hint="Train for more epochs.", earned=1.5,
                     details={"history": history, "confusion_matrix": matrix, "accuracy": 0.8}),
-        CheckResult("p_fake_is_probability", "p_fake", 1, "failed", "p_fake = <b>1.52</b> is outside [0, 1]",
-                    "A probability lies between 0 and 1."),
-    ], ["`!pip install numpy` was not run while grading"])
+        CheckResult(name="p_fake_is_probability", target="p_fake", max_points=1, status="failed", message="p_fake = <b>1.52</b> is outside [0, 1]",
+                    hint="A probability lies between 0 and 1."),
+    ], notes=["`!pip install numpy` was not run while grading"])
 
 
 def test_text_and_html_say_the_same_from_one_result():

@@ -39,6 +39,9 @@ class Found:
     exercise: str
     path: Path | None = None
     problem: str = ""  # why there is nothing to grade
+    #: Nothing was handed in for this exercise (not attempted), as opposed to a file that
+    #: could not be used (an unsafe zip: an error).
+    missing: bool = False
     notes: list[str] = field(default_factory=list)
     own_folder: bool = False  # the file's folder holds this submission only (copy it whole)
 
@@ -192,10 +195,11 @@ def discover(root: Path, exercises: list[str], unpack_dir: Path,
         for exercise in scope:
             options = candidates.get((student, exercise), [])
             if not options:
+                missing = (student, exercise) not in problems
                 problem = problems.get((student, exercise)) or f"no submission for {exercise}"
                 if strays.get(student):
                     problem += f" (found {', '.join(strays[student][:5])}, which name no exercise)"
-                found.append(Found(student, exercise, problem=problem))
+                found.append(Found(student, exercise, problem=problem, missing=missing))
                 continue
             options.sort(key=lambda o: _rank(o[0], exercise))
             path, own, notes = options[0]

@@ -34,6 +34,7 @@ from ..load import Program
 from ..score import ExerciseResult
 from .process import SandboxedProcess
 from .sandbox import Sandbox, SandboxLimits
+from .slots import SLOTS_FOLDER, SlotLease
 
 #: What of a submission's folder reaches the sandbox (and the cache key): at most this many
 #: files, each at most this large, all together at most this much. Hidden files and
@@ -175,9 +176,11 @@ def grade_one(program: Program, exercise: Exercise, files: SubmissionFiles, *, h
     sandbox = detect(backend, hide=(course.solutions_dir, course.exercises_dir, files.root))
     if sandbox.missing and log is not None:
         log("deepgrade: " + sandbox.describe())
-    root = new_scratch_root(scratch_parent())
+    parent = scratch_parent()
+    root = new_scratch_root(parent)
     try:
-        return grade_isolated(program, exercise, files, sandbox=sandbox, limits=limits or SandboxLimits(),
-                              hidden=hidden, scratch_parent=root)
+        with SlotLease(1, parent / SLOTS_FOLDER) as lease:  # its own user, beside any other run
+            return grade_isolated(program, exercise, files, sandbox=sandbox, limits=limits or SandboxLimits(),
+                                  hidden=hidden, scratch_parent=root, slot=lease.slots[0])
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -10,7 +10,7 @@ from typing import Any
 from ..report.gradescope import gradescope_results
 from ..report.html import index_page, student_page
 from ..report.tables import grades_csv
-from .runner import write_atomic
+from .cache import write_atomic
 
 PUBLIC_KEYS = ("student", "exercise", "score", "max_score", "checks", "notes", "submission", "seconds",
                "output")

@@ -85,4 +85,4 @@ def _upgrade(limits: Any) -> SandboxLimits:
     if limits is None:
         return SandboxLimits()
     return SandboxLimits(load_timeout=limits.load_timeout, call_timeout=limits.call_timeout,
-                         memory_bytes=limits.memory_bytes or SandboxLimits().memory_bytes)
+                         memory_bytes=limits.memory_bytes or SandboxLimits().memory_bytes, device=limits.device)

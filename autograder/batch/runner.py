@@ -1,87 +1,41 @@
 """Grading a whole class: in parallel, sandboxed, resumable.
 
-Every submission's result is written to ``OUT/cache/<key>.json`` as soon as it
-is known, atomically (a temporary file, fsync, rename). The key is a hash of
-the submission's bytes, the exercise's checks (public plans, ``checks.py``,
-the solution notebook), the grader's own source and the options that change a
-verdict. A rerun after a crash (even SIGKILL) or on an unchanged class serves
-what is there and grades only the rest; a half-written file is never renamed
-into place, and an unreadable cache file is graded again.
+Every submission's record is written to the cache (:mod:`~autograder.batch.cache`)
+as soon as it is known; a rerun after a crash (even SIGKILL) or on an
+unchanged class serves what is there and grades only the rest.
+
+Parallelism is threads: each grading's work is a sandboxed child process,
+and a thread only waits on it, so ``workers`` threads keep ``workers``
+students' processes busy. Each thread holds one sandbox slot (its own user id)
+for as long as it grades. Everything a grading needs travels in one
+:class:`ClassGrader`; nothing is kept at module level.
 """
 
 from __future__ import annotations
 
-import ctypes
-import hashlib
 import json
-import multiprocessing as mp
-import os
+import queue
 import shutil
-import signal
 import sys
-import tempfile
 import time
 import traceback
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..course import Course
-from ..grade import hidden_plans, public_plans
 from ..load import SubmissionError, load_program
-from ..score import CheckResult, ExerciseResult
+from ..plan import hidden_plans, public_plans
+from ..score import Status
+from .cache import ResultCache, exercise_fingerprint, grader_fingerprint, task_key
 from .discover import Found, discover
 from .isolated import grade_isolated, new_scratch_root, scratch_parent, submission_files
 from .progress import Progress
-from .sandbox import PACKAGE_DIR, Sandbox, SandboxLimits
-
-CACHE_VERSION = "deepgrade-batch-1"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def grader_fingerprint() -> str:
-    """A hash of the grading code (reports excluded: they do not change a verdict)."""
-    h = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
-        rel = path.relative_to(PACKAGE_DIR)
-        if rel.parts[0] == "report" or rel.name in ("progress.py", "cli.py"):
-            continue
-        h.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` so that ``path`` holds either the old or the whole new content."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:
-        pass
+from .record import Record, problem_record
+from .sandbox import Sandbox, SandboxLimits
+from .slots import SLOTS_FOLDER, SlotLease
 
 
 @dataclass
@@ -97,97 +51,60 @@ class Options:
 
 
 @dataclass
-class Task:
+class Job:
+    """One submission of one exercise to grade, at its place in the class's list."""
+
     index: int
     found: Found
     key: str = ""
 
 
-def _exercise_fingerprint(course: Course, name: str, hidden: bool) -> str:
-    ex = course.exercise(name)
-    parts = [name, sha256_file(ex.public_checks_path) if ex.public_checks_path.is_file() else "-"]
-    if hidden:
-        parts += [sha256_file(ex.source_dir / "checks.py"), sha256_file(ex.solution_notebook)]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+@dataclass
+class ClassGrader:
+    """What every grading of one run shares: the course, the sandbox, the limits (the device
+    among them), the cache and the scratch folder."""
 
+    course: Course
+    sandbox: Sandbox
+    limits: SandboxLimits
+    hidden: bool
+    max_scores: dict[str, float]
+    cache: ResultCache
+    scratch_root: Path
 
-def task_key(found: Found, exercise_fp: str, settings: str, reject: tuple[str, ...] = ()) -> str:
-    h = hashlib.sha256(f"{CACHE_VERSION}\0{exercise_fp}\0{settings}\0".encode())
-    assert found.path is not None
-    files = submission_files(found.path, found.own_folder, reject)  # exactly what the sandbox gets
-    h.update(found.path.suffix.encode())
-    for path in files.files:
-        h.update(b"\0" + str(path.relative_to(files.root)).encode() + b"\0" + sha256_file(path).encode())
-    return h.hexdigest()
-
-
-def problem_record(found: Found, max_score: float, status: str) -> dict[str, Any]:
-    result = ExerciseResult(found.exercise, [CheckResult("submission", "-", max_score, status,
-                                                          found.problem)], list(found.notes))
-    return {"student": found.student, **result.to_json(), "submission": None}
-
-
-# -- the grading worker -------------------------------------------------------------------
-# Set in the parent before the pool forks: the course, plans, sandbox and options.
-_STATE: dict[str, Any] = {}
-
-
-def _die_with_parent() -> None:
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _init_worker(slots: Any) -> None:
-    _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _STATE["slot"] = slots.get()
-
-
-def grade_task(task: Task) -> dict[str, Any]:
-    """Grade one submission in its sandbox; never raises (a grader failure is a record)."""
-    st = _STATE
-    found = task.found
-    started = time.monotonic()
-    try:
-        course: Course = st["course"]
-        exercise = course.exercise(found.exercise)
-        assert found.path is not None  # discover gives a path, or a problem that is not graded
+    def grade(self, job: Job, slot: int = 0) -> Record:
+        """Grade one submission in its sandbox; never raises (a grader failure is a record)."""
+        found = job.found
+        started = time.monotonic()
+        max_score = self.max_scores.get(found.exercise, 0.0)
         try:
-            program = load_program(found.path)
-        except SubmissionError as exc:
-            return {**problem_record(Found(found.student, found.exercise, problem=str(exc),
-                                           notes=found.notes), st["max_scores"][found.exercise], "error"),
-                    "submission": str(found.path), "key": task.key}
-        assert found.path is not None
-        files = submission_files(found.path, found.own_folder, course.rejected_files)
-        isolated = grade_isolated(program, exercise, files,
-                                  sandbox=st["sandbox"][found.exercise], limits=st["limits"],
-                                  hidden=st["hidden"], scratch_parent=st["scratch_root"],
-                                  slot=st.get("slot", 0))
-        result = isolated.result
-        result.notes[:0] = found.notes
-        record = {"student": found.student, **result.to_json(), "submission": str(found.path),
-                  "output": isolated.printed[:8192], "key": task.key,
-                  "seconds": round(time.monotonic() - started, 3)}
-        if task.key and st["use_cache"]:
-            write_atomic(st["cache_dir"] / f"{task.key}.json", json.dumps(record))
-        return record
-    except Exception as exc:
-        found_err = Found(found.student, found.exercise,
-                          problem=f"the grader failed on this submission ({type(exc).__name__}: {exc}); "
-                                  "it was not cached and will be graded again next run",
-                          notes=found.notes)
-        record = problem_record(found_err, st.get("max_scores", {}).get(found.exercise, 0.0), "error")
-        record.update({"submission": str(found.path), "grader_error": traceback.format_exc()[-2000:]})
-        return record
+            assert found.path is not None  # discover gives a path, or a problem that is not graded
+            try:
+                program = load_program(found.path)
+            except SubmissionError as exc:
+                record = problem_record(found, max_score, Status.ERROR, str(exc))
+                return replace(record, submission=str(found.path), key=job.key)
+            files = submission_files(found.path, found.own_folder, self.course.rejected_files)
+            isolated = grade_isolated(program, self.course.exercise(found.exercise), files, sandbox=self.sandbox,
+                                      limits=self.limits, hidden=self.hidden, scratch_parent=self.scratch_root,
+                                      slot=slot)
+            isolated.result.notes[:0] = found.notes
+            record = Record(student=found.student, result=isolated.result, submission=str(found.path),
+                            output=isolated.printed[:8192], key=job.key,
+                            seconds=round(time.monotonic() - started, 3))
+            self.cache.put(job.key, record.to_json())
+            return record
+        except Exception as exc:
+            problem = (f"the grader failed on this submission ({type(exc).__name__}: {exc}); "
+                       "it was not cached and will be graded again next run")
+            record = problem_record(found, max_score, Status.ERROR, problem)
+            return replace(record, submission=str(found.path), grader_error=traceback.format_exc()[-2000:])
 
 
 # -- the batch ----------------------------------------------------------------------------
 @dataclass
 class Batch:
-    records: list[dict[str, Any]]
+    records: list[dict[str, Any]]  # Record.to_json(), in the class's order
     sandbox: Sandbox
     graded: int
     cached: int
@@ -199,40 +116,27 @@ class Batch:
 
 
 def run_batch(course: Course, submissions: Path, out: Path, options: Options,
-              progress: Progress | None = None, log=None) -> Batch:
-    from ..run.device import device_env
+              progress: Progress | None = None, log: Callable[[str], None] | None = None) -> Batch:
+    from .sandbox import detect
 
-    log = log or (lambda text: print(text, file=sys.stderr))
+    say = log or (lambda text: print(text, file=sys.stderr))
     started = time.monotonic()
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
-    cache_dir = out / "cache"
     submissions = submissions.resolve()
-    saved_env = dict(os.environ)
-    os.environ.update(device_env(options.device))  # read by every student's process
-    try:
-        return _run(course, submissions, out, options, progress, log, started, cache_dir)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved_env)
-
-
-def _run(course: Course, submissions: Path, out: Path, options: Options, progress: Progress | None,
-         log, started: float, cache_dir: Path) -> Batch:
-    from .sandbox import detect
-
+    limits = replace(options.limits, device=options.device or options.limits.device)
 
     hidden = options.hidden and all(course.exercise(n).has_solution for n in
                                     (options.exercises or course.exercise_names))
     if options.hidden and not hidden:
-        log("deepgrade: no solutions/ for some exercise: grading the public checks only")
+        say("deepgrade: no solutions/ for some exercise: grading the public checks only")
     found = discover(submissions, course.exercise_names, out / "unpacked", options.exercises or None,
                      exclude=(out,))
     names = sorted({f.exercise for f in found})
     for name in names:
         course.exercise(name)  # an unknown --exercise is a usage error
 
-    # Plans once, here, before any worker starts (hidden ones run the reference solution).
+    # Plans once, here, before any grading starts (hidden ones run the reference solution).
     plans = {n: public_plans(course.exercise(n)) + (hidden_plans(course.exercise(n)) if hidden else [])
              for n in names}
     max_scores = {n: float(sum(p.points for p in plans[n])) for n in names}
@@ -240,54 +144,54 @@ def _run(course: Course, submissions: Path, out: Path, options: Options, progres
     hide = (course.solutions_dir, course.exercises_dir, submissions, out)
     # No exercise needs the data files: model checks send the training and validation
     # arrays themselves and keep the held-out labels, so "auto" hides them like "hidden".
-    base = detect(options.backend, hide=hide, show_data=options.show_data == "visible")
-    sandboxes: dict[str, Sandbox] = {n: base for n in names}
-    log("deepgrade: " + base.describe())
+    sandbox = detect(options.backend, hide=hide, show_data=options.show_data == "visible")
+    say("deepgrade: " + sandbox.describe())
 
-    settings = json.dumps({"hidden": hidden, "device": options.device, "backend": base.name,
-                           "limits": repr(options.limits), "grader": grader_fingerprint(),
-                           "data": {n: s.show_data for n, s in sandboxes.items()}}, sort_keys=True)
-    fps = {n: _exercise_fingerprint(course, n, hidden) for n in names}
+    settings = json.dumps({"hidden": hidden, "device": options.device, "backend": sandbox.name,
+                           "limits": repr(limits), "grader": grader_fingerprint(),
+                           "data": {n: sandbox.show_data for n in names}}, sort_keys=True)
+    fps = {n: exercise_fingerprint(course, n, hidden) for n in names}
+    cache = ResultCache(out / "cache", enabled=options.use_cache)
 
-    records: list[dict[str, Any] | None] = [None] * len(found)
-    todo: list[Task] = []
+    records: list[Record | None] = [None] * len(found)
+    todo: list[Job] = []
     cached = 0
     for i, f in enumerate(found):
         if f.path is None:
-            status = "not_attempted" if f.problem.startswith("no submission") else "error"
-            records[i] = problem_record(f, max_scores[f.exercise], status)
+            records[i] = problem_record(f, max_scores[f.exercise],
+                                        Status.NOT_ATTEMPTED if f.missing else Status.ERROR)
             continue
         key = task_key(f, fps[f.exercise], settings, course.rejected_files)
-        hit = cache_dir / f"{key}.json"
-        if options.use_cache and hit.is_file():
-            try:
-                record = json.loads(hit.read_text(encoding="utf-8"))
-                if record.get("key") == key:
-                    record["student"], record["submission"] = f.student, str(f.path)
-                    records[i] = {**record, "cached": True}
-                    cached += 1
-                    continue
-            except (OSError, ValueError):
-                pass  # unreadable: grade again
-        todo.append(Task(i, f, key))
+        hit = cache.get(key)
+        if hit is not None:
+            records[i] = _from_cache(hit, f)
+            cached += 1
+            continue
+        todo.append(Job(i, f, key))
 
     progress = progress or Progress(len(found), stream=sys.stderr)
     progress.start(done=len(found) - len(todo), cached=cached)
     parent = scratch_parent()
     remove_stale_scratch(parent)
-    scratch_root = new_scratch_root(parent)
-    _STATE.clear()
-    _STATE.update(course=course, sandbox=sandboxes, limits=options.limits, hidden=hidden,
-                  max_scores=max_scores,
-                  cache_dir=cache_dir, scratch_root=scratch_root, use_cache=options.use_cache, slot=0)
+    grader = ClassGrader(course=course, sandbox=sandbox, limits=limits, hidden=hidden, max_scores=max_scores,
+                         cache=cache, scratch_root=new_scratch_root(parent))
     try:
-        for task, record in _grade_all(todo, options.workers):
-            records[task.index] = record
-            progress.tick(record)
+        for job, record in _grade_all(grader, todo, options.workers):
+            records[job.index] = record
+            progress.tick(record.to_json())
     finally:
         progress.finish()
-        shutil.rmtree(scratch_root, ignore_errors=True)
-    return Batch([r for r in records if r is not None], base, len(todo), cached, time.monotonic() - started)
+        shutil.rmtree(grader.scratch_root, ignore_errors=True)
+    return Batch([r.to_json() if isinstance(r, Record) else r for r in records if r is not None], sandbox,
+                 len(todo), cached, time.monotonic() - started)
+
+
+def _from_cache(hit: dict[str, Any], found: Found) -> Record:
+    """A cached record, as this run names its student and file."""
+    from ..score import ExerciseResult
+
+    return Record(student=found.student, result=ExerciseResult.from_json(hit), submission=str(found.path),
+                  output=hit.get("output", ""), key=hit.get("key", ""), seconds=hit.get("seconds"), cached=True)
 
 
 def remove_stale_scratch(parent: Path) -> None:
@@ -298,22 +202,28 @@ def remove_stale_scratch(parent: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _grade_all(tasks: list[Task], workers: int) -> Iterator[tuple[Task, dict[str, Any]]]:
-    if not tasks:
+def _grade_all(grader: ClassGrader, jobs: list[Job], workers: int) -> Iterator[tuple[Job, Record]]:
+    """Grade ``jobs`` on ``workers`` threads, each holding a sandbox slot; yields as they finish."""
+    if not jobs:
         return
-    if workers <= 1 or len(tasks) == 1:
-        for task in tasks:
-            yield task, grade_task(task)
-        return
-    ctx = mp.get_context("fork")  # the workers inherit the plans made above
-    slots = ctx.Queue()
-    for slot in range(workers):
+    lease = SlotLease(max(1, min(workers, len(jobs))), grader.scratch_root.parent / SLOTS_FOLDER)
+    slots: queue.Queue[int] = queue.Queue()
+    for slot in lease.slots:
         slots.put(slot)
-    by_index = {t.index: t for t in tasks}
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(slots,), maxtasksperchild=None) as pool:
-        for index, record in pool.imap_unordered(_indexed, [(t.index, t) for t in tasks]):
-            yield by_index[index], record
 
+    def grade(job: Job) -> tuple[Job, Record]:
+        slot = slots.get()
+        try:
+            return job, grader.grade(job, slot)
+        finally:
+            slots.put(slot)
 
-def _indexed(item: tuple[int, Task]) -> tuple[int, dict[str, Any]]:
-    return item[0], grade_task(item[1])
+    with lease, ThreadPoolExecutor(max_workers=slots.qsize(), thread_name_prefix="deepgrade-grade") as pool:
+        futures = [pool.submit(grade, job) for job in jobs]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise

@@ -37,6 +37,7 @@ import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..run.device import requested_device
 from ..run.session import Limits
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # .../autograder
@@ -225,7 +226,7 @@ class Sandbox:
         if not self.show_data:
             for path in package_data_dirs():  # inside the (visible) site-packages
                 args += ["--tmpfs", str(path)]
-        if os.environ.get("DEEPGRADE_DEVICE", "auto") != "cpu":  # GPUs for Keras exercises
+        if requested_device(limits.device) != "cpu":  # GPUs for Keras exercises
             for dev in sorted(Path("/dev").glob("nvidia*")):
                 if dev.is_char_device():
                     args += ["--dev-bind", str(dev), str(dev)]

@@ -5,7 +5,8 @@ compiled with, its training history, its accuracy on the inputs as sent and on
 the same inputs rescaled. Diagnoses are tried in order and the first that fits
 gives the hint, so a student gets one reason, not a list:
 
-1. a loss that does not fit the labels (ten digits with ``binary_crossentropy``);
+1. a loss that does not fit the labels (ten digits with ``binary_crossentropy``), worded by
+   the course's data task (:meth:`autograder.tasks.Task.loss_hints`);
 2. no training at all (no history);
 3. inputs on another scale: the model does far better on the inputs times or
    divided by 255 than on the real ones, so it was trained on rescaled inputs
@@ -20,10 +21,9 @@ beside them (docs/keras-grading.md).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-
-from .models import LOSS_HINTS
 
 
 @dataclass(frozen=True)
@@ -52,13 +52,16 @@ def _last(history: dict[str, list[float]], key: str) -> float | None:
     return float(values[-1]) if values else None
 
 
-def weak_model_hint(acc: float, *, chance: float, classes: int, summary: dict[str, Any],
-                    history: dict[str, list[float]], rescaled: dict[str, float] | None = None,
-                    target: str = "the function", rules: Diagnosis = DEFAULT) -> str:
-    """The hint for a model whose accuracy ``acc`` (on unseen inputs) is below its pass mark."""
+def weak_model_hint(acc: float, *, chance: float, summary: dict[str, Any], history: dict[str, list[float]],
+                    loss_hints: Mapping[str, str] | None = None, noun: str = "example",
+                    rescaled: dict[str, float] | None = None, target: str = "the function",
+                    rules: Diagnosis = DEFAULT) -> str:
+    """The hint for a model whose accuracy ``acc`` (on unseen inputs) is below its pass mark.
+    ``loss_hints``: losses that do not fit the task's labels, and what to say; ``noun``: what
+    one example is ("digit")."""
     loss = str(summary.get("loss", "")).lower()
-    if loss in LOSS_HINTS.get(classes, {}):
-        return LOSS_HINTS[classes][loss]
+    if loss in (loss_hints or {}):
+        return (loss_hints or {})[loss]
     if not history:
         return ("The model looks untrained: call model.fit(x_train, y_train, epochs=..., "
                 "validation_data=(x_val, y_val)) before returning it.")
@@ -73,7 +76,7 @@ def weak_model_hint(acc: float, *, chance: float, classes: int, summary: dict[st
     epochs = len(next(iter(history.values()), []))
     trained = _last(history, "accuracy")
     if trained is not None and trained - acc > rules.overfit_gap:
-        return (f"The model over-fits: {trained:.0%} accuracy on its training data but {acc:.0%} on digits "
+        return (f"The model over-fits: {trained:.0%} accuracy on its training data but {acc:.0%} on {noun}s "
                 "it has not seen. Add Dropout, use fewer parameters, or stop earlier "
                 "(keras.callbacks.EarlyStopping on val_loss).")
     losses = history.get("loss") or []

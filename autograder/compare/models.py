@@ -16,23 +16,6 @@ from ..spec import Architecture
 IGNORED_LAYERS = {"InputLayer"}
 PROBABILITY_TOLERANCE = 1e-3
 
-#: Losses that do not fit the task's labels, and what to use instead.
-LOSS_HINTS = {
-    10: {"binary_crossentropy": "binary_crossentropy is for two classes: ten digits with integer labels "
-                                "need loss='sparse_categorical_crossentropy'.",
-         "mse": "Mean squared error on digit labels treats 7 as 'closer' to 8 than to 1: use "
-                "loss='sparse_categorical_crossentropy'.",
-         "mean_squared_error": "Mean squared error on digit labels treats 7 as 'closer' to 8 than to 1: "
-                               "use loss='sparse_categorical_crossentropy'."},
-    2: {"mse": "Use loss='binary_crossentropy' for a yes/no label with a sigmoid output.",
-        "mean_squared_error": "Use loss='binary_crossentropy' for a yes/no label with a sigmoid output.",
-        "sparse_categorical_crossentropy": "A single sigmoid output goes with "
-                                           "loss='binary_crossentropy', not a categorical loss.",
-        "categorical_crossentropy": "A single sigmoid output goes with loss='binary_crossentropy', "
-                                    "not a categorical loss."},
-}
-
-
 def layer_classes(summary: dict[str, Any]) -> list[str]:
     """Each layer's class, and the classes it wraps (``Bidirectional`` wraps ``LSTM``)."""
     out = []
@@ -71,8 +54,9 @@ def params_problem(summary: dict[str, Any], arch: Architecture) -> tuple[str, st
     return None
 
 
-def output_problem(predictions: Any, n: int, arch: Architecture) -> tuple[str, str] | None:
-    """The predictions' shape and range: (n, outputs) probabilities."""
+def output_problem(predictions: Any, n: int, arch: Architecture, output_hint: str = "") -> tuple[str, str] | None:
+    """The predictions' shape and range: (n, outputs) probabilities. ``output_hint`` says what the
+    last layer must be (worded by the course's data task)."""
     if not isinstance(predictions, np.ndarray) or predictions.dtype.kind not in "fiu":
         return (f"predict returned {type(predictions).__name__}, not an array of numbers",
                 "Return the Keras model itself from your function, not its predictions or history.")
@@ -82,9 +66,7 @@ def output_problem(predictions: Any, n: int, arch: Architecture) -> tuple[str, s
     if p.ndim != 2 or p.shape != (n, arch.outputs):
         want = f"({n}, {arch.outputs})" + (f" or ({n},)" if arch.outputs == 1 else "")
         return (f"the model's output has shape {predictions.shape}; expected {want}",
-                f"The last layer needs {arch.outputs} unit(s): "
-                + ("Dense(10, activation='softmax'), one probability per digit." if arch.outputs > 1
-                   else "Dense(1, activation='sigmoid'), the probability of a positive review."))
+                output_hint or f"The last layer needs {arch.outputs} unit(s).")
     if not np.all(np.isfinite(p)):
         return ("the model predicts NaN or infinity",
                 "Training diverged: lower the learning rate, and check the inputs are scaled to [0, 1].")
@@ -92,7 +74,7 @@ def output_problem(predictions: Any, n: int, arch: Architecture) -> tuple[str, s
     if arch.output_activation == "softmax" and not (
             in_range and np.allclose(p.sum(axis=1), 1.0, atol=PROBABILITY_TOLERANCE * arch.outputs)):
         return ("the model's outputs are not probabilities (rows do not sum to 1)",
-                "End with activation='softmax' so that each row holds the 10 class probabilities.")
+                f"End with activation='softmax' so that each row holds the {arch.outputs} class probabilities.")
     if arch.output_activation == "sigmoid" and not in_range:
         return ("the model's outputs are not probabilities (values outside [0, 1])",
                 "End with Dense(1, activation='sigmoid').")

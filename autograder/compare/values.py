@@ -91,16 +91,22 @@ NONFINITE_HINT = ("Some values overflowed or were undefined (log(0), 0/0, exp of
 
 
 def _wrong_values(got: np.ndarray, expected: np.ndarray, tol: Tolerance) -> Verdict:
-    err = np.abs(got - expected)
+    both_nan = np.isnan(got) & np.isnan(expected)
+    err = np.where(both_nan, 0.0, np.abs(got - expected))
+    err = np.where(np.isnan(err), np.inf, err)  # a number where NaN was expected is not "off by 0"
     close = np.isclose(got, expected, rtol=tol.rtol, atol=tol.atol, equal_nan=True)
     if tol.exact:
-        close = got == expected
-    return Verdict(False, "returned wrong values", max_error=float(np.nanmax(err)),
+        close = (got == expected) | both_nan
+    return Verdict(False, "returned wrong values", max_error=float(err.max()),
                    differ=(int(np.count_nonzero(~close)), int(expected.size)))
 
 
 def compare_arrays(got: Any, expected: np.ndarray, tol: Tolerance) -> Verdict:
     if isinstance(got, (list, tuple)):
+        if any(item is None for item in _flat(got)):
+            return Verdict(False, f"returned a {type(got).__name__} holding None",
+                           hint="A value in your result is None: a function (or a branch) that computes it "
+                                "does not `return` it.")
         try:
             got = np.asarray(got, dtype=np.float64)
         except (ValueError, TypeError):
@@ -123,7 +129,7 @@ def compare_arrays(got: Any, expected: np.ndarray, tol: Tolerance) -> Verdict:
         n = int(np.count_nonzero(~np.isfinite(got64)))
         return Verdict(False, f"returned {n} NaN or infinite value(s)", hint=NONFINITE_HINT)
     if tol.exact:
-        ok = np.array_equal(got64, exp64)
+        ok = np.array_equal(got64, exp64, equal_nan=True)
     else:
         ok = bool(np.allclose(got64, exp64, rtol=tol.rtol, atol=tol.atol, equal_nan=True))
     if ok:
@@ -139,7 +145,7 @@ def _shape_verdict(got: np.ndarray, expected: np.ndarray) -> Verdict:
     elif got.size == expected.size:
         hint = (f"The values may be right but the shape is not: keep the result {expected.ndim}-D "
                 f"with shape {expected.shape} (see `reshape` or `keepdims`).")
-    elif expected.ndim == 2 and got.ndim == 2 and got.shape[0] == expected.shape[0] == got.shape[1]:
+    elif got.ndim == 2 and got.shape[0] == expected.shape[0] == got.shape[1] and expected.ndim in (1, 2):
         hint = "An (n, n) result usually means a bias or weight of the wrong shape was broadcast."
     else:
         hint = "Check the shapes of the weights and the order of the matrix product."
@@ -177,14 +183,23 @@ def compare_values(got: Any, expected: Any, tol: Tolerance) -> Verdict:
                 return Verdict(False, f"value {i + 1} of {len(expected)} {problem}",
                                verdict.hint, verdict.max_error, verdict.differ)
         return Verdict(True)
-    if expected is None or isinstance(expected, str):
-        return Verdict(got == expected, "" if got == expected else f"returned {show_value(got)}")
+    if expected is None or isinstance(expected, (str, bool)):
+        same = type(got) is type(expected) and got == expected
+        return Verdict(True) if same else Verdict(False, f"returned {show_value(got)}")
     raise TypeError(f"cannot compare with expected value of type {type(expected).__name__}")
 
 
 def matches(got: Any, candidate: Any, tol: Tolerance) -> bool:
     """Whether an answer equals a candidate (a known mistake's output)."""
     try:
-        return compare_values(got, candidate, tol).ok
-    except TypeError:
+        return bool(compare_values(got, candidate, tol).ok)
+    except (TypeError, ValueError):
         return False
+
+
+def _flat(items: list | tuple) -> list[Any]:
+    """The items of a nested list or tuple."""
+    out: list[Any] = []
+    for item in items:
+        out.extend(_flat(item) if isinstance(item, (list, tuple)) else [item])
+    return out

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..spec import Check
+from ..spec import AnyCheck
 
 #: The import every test cell starts with; the in-kernel grader recognises test cells by it.
 TEST_IMPORT = "from autograder.nbgrader import grade"
@@ -43,7 +44,7 @@ class GradeCell:
     index: int
 
 
-def grade_id(check: Check | str) -> str:
+def grade_id(check: AnyCheck | str) -> str:
     return GRADE_ID_PREFIX + (check if isinstance(check, str) else check.name)
 
 
@@ -52,7 +53,7 @@ def _points(value: float) -> float | int:
     return int(value) if value.is_integer() else value
 
 
-def cell_source(exercise: str, check: Check) -> str:
+def cell_source(exercise: str, check: AnyCheck) -> str:
     """The code of one check's test cell."""
     label = f"# {check.name}: {_points(check.points)} point{'s' if check.points != 1 else ''}"
     if not check.hidden:
@@ -63,7 +64,7 @@ def cell_source(exercise: str, check: Check) -> str:
             f"### END HIDDEN TESTS")
 
 
-def new_cell(exercise: str, check: Check):
+def new_cell(exercise: str, check: AnyCheck):
     """A new nbformat code cell for ``check``."""
     import nbformat
 
@@ -110,7 +111,7 @@ class AnswerCellMissing(Exception):
     """A check's target has no answer cell in the solution notebook."""
 
 
-def sync_test_cells(nb, exercise: str, checks: list[Check]):
+def sync_test_cells(nb, exercise: str, checks: Sequence[AnyCheck]):
     """A copy of notebook ``nb`` with exactly one generated test cell per check."""
     nb = copy.deepcopy(nb)
     cells = [c for c in nb.cells if not _is_generated(c)]
@@ -129,7 +130,7 @@ def sync_test_cells(nb, exercise: str, checks: list[Check]):
     return nb
 
 
-def synced_notebook_text(solution_notebook: Path, exercise: str, checks: list[Check]) -> str:
+def synced_notebook_text(solution_notebook: Path, exercise: str, checks: Sequence[AnyCheck]) -> str:
     """The solution notebook's text with its test cells in sync with ``checks``."""
     import nbformat
 

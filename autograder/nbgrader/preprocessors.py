@@ -63,7 +63,7 @@ class ReleaseExercise(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         from ..course import PUBLIC_CHECKS, Course, CourseError
-        from ..grade import plan_from_reference
+        from ..plan import plan_from_reference
         from ..release.pipeline import public_checks_text
         from .cells import sync_test_cells
 

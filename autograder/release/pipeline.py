@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..course import Course, Exercise
-from ..grade import plan_from_reference
-from ..plan import AnyPlan
+from ..kinds import Plan
+from ..plan import plan_from_reference
 
 #: The nbgrader preprocessors, by name, in the order generate_assignment runs them.
 STUDENT_NOTEBOOK_STEPS = (
@@ -85,7 +85,7 @@ def student_notebook_text(solution_notebook: Path | str) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def public_checks_text(exercise: Exercise, plans: list[AnyPlan]) -> str:
+def public_checks_text(exercise: Exercise, plans: list[Plan]) -> str:
     data = {"exercise": exercise.name, "format": 1,
             "generated_from": f"solutions/{exercise.name}",
             "checks": [p.to_json() for p in plans]}

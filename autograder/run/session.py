@@ -22,6 +22,7 @@ from typing import Any
 
 from ..load import Program
 from ..quiet import QUIET_ENV
+from .device import device_env
 from .protocol import Closed, FrameReader, ProtocolError, Timeout, write_frame
 
 #: How much of the student's printed output is kept for messages.
@@ -69,11 +70,13 @@ class OutputTail:
 
 @dataclass
 class Limits:
-    """Resource limits applied to the student's process."""
+    """Resource limits applied to the student's process, and the device its models train on."""
 
     load_timeout: float = 60.0
     call_timeout: float | None = None  # caps every check's own timeout when set
     memory_bytes: int | None = None  # address space; None = no limit
+    #: cpu | gpu | auto (autograder.run.device); None: $DEEPGRADE_DEVICE, else auto.
+    device: str | None = None
 
     def apply(self) -> None:  # runs in the child between fork and exec
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -107,7 +110,7 @@ class StudentProcess:
         if cwd is None and Path(program.path).is_file():
             cwd = str(Path(program.path).resolve().parent)
         self.cwd = cwd
-        self.env = worker_env(env)
+        self.env = worker_env({**device_env(self.limits.device), **(env or {})})
         self.preload = preload
         self.command = command  # a sandbox wrapper (bwrap ...) may prefix the interpreter
         self.cell_errors: list[dict[str, Any]] = []

@@ -57,7 +57,7 @@ def _class_random():
 CHECKS = [
     Check("decision_boundary_course", target="decision_boundary", points=2,
           about="decision_boundary(b0, b1, b2) returns (intercept, slope) of x2 = intercept + slope * x1",
-          cases=[Case(1, 2, 0.5), Case(0.5, -1.0, 2.0)], mistakes=BOUNDARY_MISTAKES,
+          cases=[Case(1, 2, 0.5), Case(0.5, -1.0, 2.0)], mistakes=BOUNDARY_MISTAKES, draws="decision_boundary",
           hint="Set ln(p / (1 - p)) = 0 (that is p = 0.5) and solve b0 + b1*x1 + b2*x2 = 0 for x2."),
     Check("decision_boundary_vertical", target="decision_boundary", points=1,
           about="decision_boundary raises ValueError when b2 == 0 (the boundary is vertical)",

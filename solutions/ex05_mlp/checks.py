@@ -5,7 +5,7 @@ margin for other machines (CPU or GPU). The measurements are written next to
 each mark and come from ``benchmarks/keras_grading.py`` (docs/keras-grading.md).
 """
 
-from autograder.keras_hints import DIGIT_LABEL_MISTAKES, KERAS1_MISTAKES
+from autograder.keras_hints import KERAS1_MISTAKES
 from autograder.spec import Architecture, Learning, LearningCheck, Marks, ModelCheck, Training
 
 FULLY_CONNECTED = Architecture(
@@ -28,7 +28,7 @@ MLP = Training(
     budget=60.0,  # reference: 5.7-6.1 s of training on 2 CPU cores (docs/keras-grading.md), well under a third
     reference="the reference trains in about 6 s on 2 CPU cores",
     learning=LEARNING,
-    mistakes=KERAS1_MISTAKES + DIGIT_LABEL_MISTAKES)
+    mistakes=KERAS1_MISTAKES)
 
 CHECKS = [
     ModelCheck("mlp_architecture", MLP, points=2,

@@ -4,7 +4,7 @@ Marks are set below the reference solution's worst measured seed, with a
 margin; measurements from ``benchmarks/keras_grading.py`` (docs/keras-grading.md).
 """
 
-from autograder.keras_hints import DIGIT_LABEL_MISTAKES, KERAS1_MISTAKES
+from autograder.keras_hints import KERAS1_MISTAKES
 from autograder.spec import Architecture, Learning, LearningCheck, Marks, ModelCheck, Training
 
 POOLING = ("MaxPooling2D", "AveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling2D")
@@ -27,7 +27,7 @@ CNN = Training(
     budget=90.0,  # reference: 19-21 s of training on 2 CPU cores (docs/keras-grading.md), under a third
     reference="the reference trains in about 20 s on 2 CPU cores",
     learning=LEARNING,
-    mistakes=KERAS1_MISTAKES + DIGIT_LABEL_MISTAKES)
+    mistakes=KERAS1_MISTAKES)
 
 CHECKS = [
     ModelCheck("cnn_architecture", CNN, points=2,

@@ -1,21 +1,24 @@
-"""Running model checks: train once per grading, predict on the grader's inputs, judge.
+"""Trained-model checks: train once per grading, predict on the grader's inputs, judge.
 
-The training function is called once per student's process, whatever the
-number of checks about it; every check then reuses that outcome (a timeout
-too: an overrun is not retried). Predictions are requested per split, and the
-held-out labels stay here: only the inputs are sent.
+Two kinds share one plan (:class:`PlannedModelCheck`): ``model`` (the
+architecture, or the accuracy on a split, scored against declared marks) and
+``learning`` (the network learns from the data passed in: a second training on
+relabelled classes). The training function is called once per student's
+process, whatever the number of checks about it; every check then reuses that
+outcome (a timeout too: an overrun is not retried). Predictions are requested
+per split, and the held-out labels stay here: only the inputs are sent.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .compare import compare_values, show_value
-from .compare.diagnose import weak_model_hint
-from .compare.models import (
+from ..compare.diagnose import weak_model_hint
+from ..compare.models import (
     accuracy,
     architecture_problem,
     confusion_matrix,
@@ -23,12 +26,15 @@ from .compare.models import (
     output_problem,
     params_problem,
 )
-from .evaluate import failed_outcome
-from .plan import PlannedBuildCheck, PlannedModelCheck
-from .run.session import StudentProcess
-from .score import CheckResult
-from .spec import Architecture
-from .tasks import Task, task
+from ..run.session import StudentProcess
+from ..score import CheckResult, Status
+from ..spec import Architecture, LearningCheck, Marks, ModelCheck
+from ..tasks import Task
+from .base import CheckKind, Plan, Planning, failed_outcome, raised_mistakes
+from .built import not_a_model
+
+if TYPE_CHECKING:
+    from ..course import Course
 
 PREDICT_TIMEOUT = 120.0
 #: The slot of the second training, on relabelled classes (the learning check).
@@ -36,17 +42,98 @@ RELABELLED = "relabelled"
 SPLIT_NAMES = {"test": "held-out test", "validation": "validation", "train": "training"}
 
 
+@dataclass(kw_only=True)
+class PlannedModelCheck(Plan):
+    """A trained-model check: what to train and how to score it. Nothing is recorded from
+    the reference: the marks are declared, with their measurement. ``task`` is the course's
+    data task, bound when planning or reading the release (never written to JSON)."""
+
+    training: dict[str, Any]  # Training.as_dict(), and the relabelling of a hidden learning check
+    marks: Marks | None = None
+    split: str = "test"
+    task: Task | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def data(self) -> Task:
+        assert self.task is not None, f"{self.name}: the plan's data task was not bound (CheckKind.bind)"
+        return self.task
+
+    @property
+    def architecture(self) -> Architecture:
+        return Architecture.from_dict(self.training["architecture"])
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.common_json(), "training": self.training,
+                "marks": vars(self.marks) if self.marks else None, "split": self.split,
+                "raised_mistakes": [list(m) for m in self.raised_mistakes]}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> PlannedModelCheck:
+        return cls(**cls.common_fields(d), timeout=float(d["training"]["budget"]), training=d["training"],
+                   marks=Marks(**d["marks"]) if d.get("marks") else None, split=d.get("split", "test"))
+
+
+def relabelling(classes: int, secret: bytes, target: str) -> list[int]:
+    """The class each class becomes for the learning check: a permutation that moves every
+    class, drawn from ``secret`` (the hidden checks.py), so no student can know it."""
+    if classes == 2:
+        return [1, 0]
+    seed = int.from_bytes(hashlib.sha256(secret + b"\0" + target.encode()).digest()[:8], "big")
+    rng = np.random.default_rng(seed)
+    while True:
+        order = rng.permutation(classes)
+        if not (order == np.arange(classes)).any():
+            return [int(c) for c in order]
+
+
+class ModelKind(CheckKind):
+    """``ModelCheck``: the trained model's architecture, or its accuracy on a split."""
+
+    name = "model"
+    plan_type = PlannedModelCheck
+    runs_reference = False
+    uses_keras = True
+
+    def plan(self, check: ModelCheck | LearningCheck, planning: Planning) -> PlannedModelCheck:
+        """The declaration as data; a hidden check of a training with ``learning`` also gets the
+        relabelling (hidden plans never leave the grader)."""
+        data = planning.course.task(check.training.task)
+        training = check.training.as_dict()
+        if check.hidden and check.training.learning is not None:
+            training["relabel"] = relabelling(data.classes, planning.secret, check.target)
+        mistakes = (*check.mistakes, *data.label_mistakes())
+        return PlannedModelCheck(kind=check.kind, name=check.name, target=check.target, points=float(check.points),
+                                 about=check.about, hidden=check.hidden, hint=check.hint,
+                                 timeout=check.training.budget, raised_mistakes=raised_mistakes(mistakes),
+                                 training=training, marks=getattr(check, "marks", None),
+                                 split=getattr(check, "split", "test"), task=data)
+
+    def bind(self, plan: PlannedModelCheck, course: Course) -> None:
+        plan.task = course.task(plan.training["task"])
+
+    def judge(self, plan: PlannedModelCheck, student: StudentProcess) -> CheckResult:
+        return run_model_check(plan, student)
+
+
+class LearningKind(ModelKind):
+    """``LearningCheck``: the network learns from the data passed to the function."""
+
+    name = "learning"
+
+    def judge(self, plan: PlannedModelCheck, student: StudentProcess) -> CheckResult:
+        return run_learning_check(plan, student)
+
+
 @dataclass
 class Verdict:
     """A check-independent failure (status, message, hint), shared by the checks of one model."""
 
-    status: str
+    status: Status
     message: str
     hint: str = ""
 
-    def result(self, check: Any) -> CheckResult:
-        return CheckResult(check.name, check.target, check.points, self.status, self.message,
-                           self.hint or check.hint, check.hidden)
+    def result(self, plan: Plan) -> CheckResult:
+        return plan.result(self.status, self.message, self.hint)
 
 
 @dataclass
@@ -58,44 +145,22 @@ class Trained:
     failure: Verdict | None = None
 
 
-def _shows(target: str, data: Task) -> str:
-    return f"{target}(x_train, y_train, x_val, y_val) with {data.describe}"
-
-
-def _not_a_model(target: str, type_name: str) -> Verdict:
-    if type_name == "History":
-        hint = "model.fit returns a History object: return the model itself (`return model`)."
-    elif type_name == "NoneType":
-        hint = f"`{target}` returns nothing: end it with `return model`."
-    else:
-        hint = "Return the trained Keras model (keras.Sequential or keras.Model)."
-    return Verdict("failed", f"{target} returned a {type_name}, not a Keras model", hint)
-
-
-def _training_args(data: Task, relabel: list[int] | None) -> list[Any]:
-    x_train, y_train, x_val, y_val = data.training_args()
-    if relabel is None:
-        return [x_train, y_train, x_val, y_val]
-    new = np.asarray(relabel)
-    return [x_train, new[y_train], x_val, new[y_val]]
-
-
 def train_once(plan: PlannedModelCheck, student: StudentProcess, slot: str = "") -> Trained:
     """Train the student's model (or reuse this grading's earlier outcome). The ``relabelled``
     slot trains on the same inputs with the classes relabelled (the learning check)."""
     key = ("train", plan.target, slot)
     if key in student.memo:
         return student.memo[key]
-    training, data = plan.training, task(plan.training["task"])
-    shows = _shows(plan.target, data)
+    training, data = plan.training, plan.data
+    shows = data.shows_call(plan.target)
     relabel = training.get("relabel") if slot == RELABELLED else None
-    outcome = student.request({"op": "train", "target": plan.target, "args": _training_args(data, relabel),
+    outcome = student.request({"op": "train", "target": plan.target, "args": data.training_args(relabel),
                                "seed": int(training.get("seed", 0)), "slot": slot},
                               timeout=float(training["budget"]))
     trained = Trained()
     if outcome.status == "timeout":
         reference = f" ({training['reference']})" if training.get("reference") else ""
-        trained.failure = Verdict("timeout", f"{plan.target} did not finish training within its budget "
+        trained.failure = Verdict(Status.TIMEOUT, f"{plan.target} did not finish training within its budget "
                                   f"of {float(training['budget']):g} s{reference}",
                                   "Train for fewer epochs, or use a smaller model or a larger batch size.")
     elif outcome.status != "ok":
@@ -103,7 +168,7 @@ def train_once(plan: PlannedModelCheck, student: StudentProcess, slot: str = "")
         outside = trained_outside(plan, student) if "NameError" in outcome.error.get("types", []) else ""
         trained.failure = Verdict(failed.status, failed.message, outside or failed.hint)
     elif not outcome.value.get("model"):
-        trained.failure = _not_a_model(plan.target, str(outcome.value.get("type")))
+        trained.failure = Verdict(Status.FAILED, *not_a_model(plan.target, str(outcome.value.get("type"))))
     else:
         value = outcome.value
         trained = Trained(value.get("summary") or {}, value.get("history") or {},
@@ -120,10 +185,10 @@ def predictions(plan: PlannedModelCheck, student: StudentProcess, trained: Train
         return student.memo[key]
     answer: tuple[Any, Verdict | None]
     if student.starts != trained.incarnation:
-        answer = (None, Verdict("error", f"the process that trained {plan.target} ended before it "
+        answer = (None, Verdict(Status.ERROR, f"the process that trained {plan.target} ended before it "
                                 "could predict", "An earlier check crashed the process; fix that first."))
     else:
-        x, _ = task(plan.training["task"]).split(split)
+        x, _ = plan.data.split(split)
         outcome = student.request({"op": "predict", "target": plan.target, "x": x, "slot": slot},
                                   timeout=PREDICT_TIMEOUT)
         if outcome.status == "ok":
@@ -143,13 +208,12 @@ def run_model_check(plan: PlannedModelCheck, student: StudentProcess) -> CheckRe
     trained = train_once(plan, student)
     if trained.failure:
         return trained.failure.result(plan)
-    arch = Architecture.from_dict(plan.training["architecture"])
-    data = task(plan.training["task"])
+    arch, data = plan.architecture, plan.data
     if plan.marks is None:
         return _judge_architecture(plan, student, trained, arch, data)
     problem = architecture_problem(trained.summary, arch)
     if problem:
-        return Verdict("failed", f"not scored: {problem[0]}", problem[1]).result(plan)
+        return Verdict(Status.FAILED, f"not scored: {problem[0]}", problem[1]).result(plan)
     return _judge_accuracy(plan, student, trained, arch, data)
 
 
@@ -159,12 +223,12 @@ def _judge_architecture(plan: PlannedModelCheck, student: StudentProcess, traine
     if failure:
         return failure.result(plan)
     n = len(data.split("validation")[1])
-    problem = (architecture_problem(trained.summary, arch) or output_problem(got, n, arch)
+    problem = (architecture_problem(trained.summary, arch) or output_problem(got, n, arch, data.output_hint())
                or params_problem(trained.summary, arch))
     if problem:
-        return Verdict("failed", problem[0], problem[1]).result(plan)
+        return Verdict(Status.FAILED, problem[0], problem[1]).result(plan)
     message = f"{plan.about or 'the model'}: {_describe(trained.summary)}; trained in {trained.seconds:.1f} s"
-    return CheckResult(plan.name, plan.target, plan.points, "passed", message, hidden=plan.hidden,
+    return plan.result(Status.PASSED, message,
                        details={"layers": layer_classes(trained.summary), "params": trained.summary.get("params"),
                                 "train_seconds": trained.seconds, "history": trained.history})
 
@@ -176,13 +240,13 @@ def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: T
     if failure:
         return failure.result(plan)
     _, labels = data.split(plan.split)
-    p, problem = _scorable(got, len(labels), arch)
+    p, problem = _scorable(got, len(labels), arch, data)
     if problem:
-        return Verdict("failed", f"not scored: {problem[0]}", problem[1]).result(plan)
+        return Verdict(Status.FAILED, f"not scored: {problem[0]}", problem[1]).result(plan)
     if plan.split == "test" and plan.training.get("relabel"):
         learning = judge_learning(plan, learned(plan, student))
         if learning.gates:
-            return Verdict("failed", f"not scored: {learning.message}", learning.hint).result(plan)
+            return Verdict(Status.FAILED, f"not scored: {learning.message}", learning.hint).result(plan)
     acc = accuracy(p, labels, data.classes)
     marks = plan.marks
     earned = round(marks.points(acc, plan.points), 2)
@@ -193,24 +257,21 @@ def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: T
     said = f"{SPLIT_NAMES[plan.split]} accuracy {acc:.3f}"
     rule = f"full points from {marks.pass_at:.2f}, none at {marks.zero_at:.2f} or below"
     if acc >= marks.pass_at:
-        return CheckResult(plan.name, plan.target, plan.points, "passed", f"{said} ({rule})",
-                           hidden=plan.hidden, details=details)
+        return plan.result(Status.PASSED, f"{said} ({rule})", details=details)
     hint = (trained_outside(plan, student) or
-            weak_model_hint(acc, chance=data.chance, classes=data.classes, summary=trained.summary,
-                            history=trained.history, rescaled=_rescaled(plan, student, trained, data),
-                            target=plan.target))
+            weak_model_hint(acc, chance=data.chance, loss_hints=data.loss_hints(), noun=data.noun,
+                            summary=trained.summary, history=trained.history,
+                            rescaled=_rescaled(plan, student, trained, data), target=plan.target))
     if earned > 0:
-        return CheckResult(plan.name, plan.target, plan.points, "partial",
-                           f"{said}: {earned:g} of {plan.points:g} points ({rule})", hint, plan.hidden,
-                           earned, details)
-    return CheckResult(plan.name, plan.target, plan.points, "failed", f"{said} ({rule})", hint,
-                       plan.hidden, details=details)
+        return plan.result(Status.PARTIAL, f"{said}: {earned:g} of {plan.points:g} points ({rule})", hint,
+                           earned=earned, details=details)
+    return plan.result(Status.FAILED, f"{said} ({rule})", hint, details=details)
 
 
 def trained_outside(plan: PlannedModelCheck, student: StudentProcess) -> str:
     """The hint for a model built or trained at the notebook's top level, on the data cell's names,
     which are not there while grading (that cell is left out: the grader passes the data)."""
-    from .grade import left_out_use
+    from ..grade import left_out_use
 
     for error in student.cell_errors:
         if left_out_use(student.program, error):
@@ -222,18 +283,20 @@ def trained_outside(plan: PlannedModelCheck, student: StudentProcess) -> str:
 
 def _rescaled(plan: PlannedModelCheck, student: StudentProcess, trained: Trained,
               data: Task) -> dict[str, float]:
-    """Accuracy on the split's inputs rescaled each way the task allows (a weak model only)."""
+    """Accuracy on the split's inputs rescaled each way the task allows (a weak model only).
+    Measured while the model's process lives (the learning check measures it before it closes
+    that process), then read from the grading's memo."""
     found: dict[str, float] = {}
-    if student.starts != trained.incarnation:
-        return found
     x, labels = data.split(plan.split)
-    arch = Architecture.from_dict(plan.training["architecture"])
+    arch = plan.architecture
     for how, factor in data.rescalings:
         key = ("rescaled", plan.target, plan.split, how)
+        if key not in student.memo and student.starts != trained.incarnation:
+            continue  # the model is gone, and was not measured while it lived
         if key not in student.memo:
             outcome = student.request({"op": "predict", "target": plan.target, "x": x * np.float32(factor)},
                                       timeout=PREDICT_TIMEOUT)
-            p, problem = _scorable(outcome.value if outcome.status == "ok" else None, len(labels), arch)
+            p, problem = _scorable(outcome.value if outcome.status == "ok" else None, len(labels), arch, data)
             student.memo[key] = None if problem else accuracy(p, labels, data.classes)
         if student.memo[key] is not None:
             found[how] = student.memo[key]
@@ -242,14 +305,15 @@ def _rescaled(plan: PlannedModelCheck, student: StudentProcess, trained: Trained
 
 def _unscorable(problem: tuple[str, str] | None) -> Verdict:
     said, hint = problem or ("the output cannot be scored", "")
-    return Verdict("failed", f"not scored: {said}", hint)
+    return Verdict(Status.FAILED, f"not scored: {said}", hint)
 
 
-def _scorable(got: Any, n: int, arch: Architecture) -> tuple[np.ndarray, tuple[str, str] | None]:
+def _scorable(got: Any, n: int, arch: Architecture, data: Task) -> tuple[np.ndarray, tuple[str, str] | None]:
     """Predictions as an (n, outputs) array, or why they cannot be scored."""
     p = got[:, None] if (arch.outputs == 1 and getattr(got, "ndim", 0) == 1) else got
     if getattr(p, "shape", None) != (n, arch.outputs):
-        return np.zeros((0, arch.outputs)), output_problem(got, n, arch) or ("the output cannot be scored", "")
+        return (np.zeros((0, arch.outputs)),
+                output_problem(got, n, arch, data.output_hint()) or ("the output cannot be scored", ""))
     return np.asarray(p), None
 
 
@@ -274,7 +338,7 @@ def learned(plan: PlannedModelCheck, student: StudentProcess) -> Learned:
     key = ("learned", plan.target)
     if key in student.memo:
         return student.memo[key]
-    data, arch = task(plan.training["task"]), Architecture.from_dict(plan.training["architecture"])
+    data, arch = plan.data, plan.architecture
     relabel = np.asarray(plan.training["relabel"])
     _, labels = data.split("test")
     answer = Learned()
@@ -286,7 +350,7 @@ def learned(plan: PlannedModelCheck, student: StudentProcess) -> Learned:
             predictions(plan, student, trained, split)
         _rescaled(plan, student, trained, data)  # the held-out check's diagnosis, if it needs one
         got, failure = predictions(plan, student, trained, "test")
-        p, problem = _scorable(got, len(labels), arch)
+        p, problem = _scorable(got, len(labels), arch, data)
         if failure is not None or problem is not None:
             answer.failure = failure or _unscorable(problem)
         else:
@@ -305,7 +369,7 @@ def _relabelled(plan: PlannedModelCheck, student: StudentProcess, data: Task, ar
                                  f"relabelled, {second.failure.message}", second.failure.hint)
         return answer
     got, failure = predictions(plan, student, second, "test", RELABELLED)
-    p, problem = _scorable(got, len(labels), arch)
+    p, problem = _scorable(got, len(labels), arch, data)
     if failure is not None or problem is not None:
         answer.failure = failure or _unscorable(problem)
         return answer
@@ -319,7 +383,7 @@ class LearningVerdict:
     gates: bool  # the held-out accuracy gets no points
     message: str
     hint: str = ""
-    status: str = "failed"
+    status: Status = Status.FAILED
 
 
 def judge_learning(plan: PlannedModelCheck, seen: Learned) -> LearningVerdict:
@@ -329,7 +393,7 @@ def judge_learning(plan: PlannedModelCheck, seen: Learned) -> LearningVerdict:
         return LearningVerdict(False, True, seen.failure.message, seen.failure.hint, seen.failure.status)
     rule = plan.training["learning"]
     max_gap, floor = float(rule["max_gap"]), float(rule["min_accuracy"])
-    chance = task(plan.training["task"]).chance
+    chance = plan.data.chance
     gap = seen.accuracy - seen.relabelled
     said = (f"trained again on the same inputs with the classes relabelled, the network matched the new "
             f"labels on {seen.relabelled:.1%} of the held-out inputs, against {seen.accuracy:.1%} for the "
@@ -346,7 +410,7 @@ def judge_learning(plan: PlannedModelCheck, seen: Learned) -> LearningVerdict:
     if seen.relabelled < floor:
         return LearningVerdict(False, False, f"{said}; at least {floor:.0%} shows learning",
                                "The network barely learns from its data: see the accuracy checks' hints.")
-    return LearningVerdict(True, False, said, status="passed")
+    return LearningVerdict(True, False, said, status=Status.PASSED)
 
 
 def run_learning_check(plan: PlannedModelCheck, student: StudentProcess) -> CheckResult:
@@ -354,51 +418,12 @@ def run_learning_check(plan: PlannedModelCheck, student: StudentProcess) -> Chec
     trained = train_once(plan, student)
     if trained.failure:
         return trained.failure.result(plan)
-    problem = architecture_problem(trained.summary, Architecture.from_dict(plan.training["architecture"]))
+    problem = architecture_problem(trained.summary, plan.architecture)
     if problem:
-        return Verdict("failed", f"not scored: {problem[0]}", problem[1]).result(plan)
+        return Verdict(Status.FAILED, f"not scored: {problem[0]}", problem[1]).result(plan)
     seen = learned(plan, student)
     verdict = judge_learning(plan, seen)
     details = {"learning": {"accuracy": seen.accuracy, "relabelled_accuracy": seen.relabelled,
                             "max_gap": plan.training["learning"]["max_gap"],
                             "min_accuracy": plan.training["learning"]["min_accuracy"]}} if not seen.failure else {}
-    if verdict.passed:
-        return CheckResult(plan.name, plan.target, plan.points, "passed", verdict.message, hidden=plan.hidden,
-                           details=details)
-    return CheckResult(plan.name, plan.target, plan.points, verdict.status, verdict.message,
-                       verdict.hint or plan.hint, plan.hidden, details=details)
-
-
-# -- model-building checks ----------------------------------------------------------------
-
-def run_build_check(plan: PlannedBuildCheck, student: StudentProcess) -> CheckResult:
-    outcome = student.request({"op": "build", "target": plan.target, **plan.request}, timeout=plan.timeout)
-    if outcome.status != "ok":
-        return failed_outcome(plan, plan.shows, outcome, student)
-    value = outcome.value or {}
-    if not value.get("model"):
-        return _not_a_model(plan.target, str(value.get("type"))).result(plan)
-    expected = plan.expected
-    want, got = expected["summary"], value["summary"]
-    if layer_classes(got) != layer_classes(want):
-        return Verdict("failed", f"{plan.shows} has layers {', '.join(layer_classes(got)) or 'none'}; "
-                       f"expected {', '.join(layer_classes(want))}").result(plan)
-    if got.get("params") != want.get("params"):
-        return Verdict("failed", f"{plan.shows} has {got.get('params')} parameters; expected "
-                       f"{want.get('params')}").result(plan)
-    for i, (g, w) in enumerate(zip(_layers(got), _layers(want), strict=False), start=1):
-        if g.get("activation") != w.get("activation"):
-            return Verdict("failed", f"{plan.shows}: layer {i} ({g.get('class')}) uses activation "
-                           f"{g.get('activation')!r}; expected {w.get('activation')!r}",
-                           f"Pass activation='{w.get('activation')}' to layer {i}.").result(plan)
-    if "predictions" in expected:
-        verdict = compare_values(value.get("predictions"), expected["predictions"], plan.tolerance)
-        if not verdict.ok:
-            shown = "" if plan.hidden else f"; expected {show_value(expected['predictions'])}"
-            return Verdict("failed", f"{plan.shows} with the given weights predicted "
-                           f"{show_value(value.get('predictions'))}{shown}", verdict.hint).result(plan)
-    return CheckResult(plan.name, plan.target, plan.points, "passed", plan.about, hidden=plan.hidden)
-
-
-def _layers(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    return [layer for layer in summary.get("layers", []) if layer.get("class") != "InputLayer"]
+    return plan.result(verdict.status, verdict.message, verdict.hint, details=details)
