@@ -17,18 +17,18 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from .course import Course, Exercise
+from .course import Exercise
 from .kinds import Plan, Planning, kind_of, plan_from_json
 from .load import load_program
 from .student import open_student
 
 
-def load_plans(path: Path, course: Course) -> list[Plan]:
-    """Plans recorded in a release file, bound to the course (their data tasks)."""
+def load_plans(path: Path, exercise: Exercise) -> list[Plan]:
+    """Plans recorded in a release file, bound to their exercise (data tasks, released files)."""
     data = json.loads(Path(path).read_text())
     plans = [plan_from_json(d) for d in data["checks"]]
     for plan in plans:
-        kind_of(plan).bind(plan, course)
+        kind_of(plan).bind(plan, exercise)
     return plans
 
 
@@ -37,7 +37,7 @@ def public_plans(exercise: Exercise) -> list[Plan]:
     if not exercise.public_checks_path.is_file():
         raise FileNotFoundError(f"{exercise.public_checks_path} is missing: regenerate the "
                                 "release with `deepgrade release`")
-    return load_plans(exercise.public_checks_path, exercise.course)
+    return load_plans(exercise.public_checks_path, exercise)
 
 
 def plan_from_reference(exercise: Exercise, *, hidden: bool) -> list[Plan]:
@@ -46,10 +46,10 @@ def plan_from_reference(exercise: Exercise, *, hidden: bool) -> list[Plan]:
     checks = [c for c in exercise.checks() if c.hidden == hidden]
     secret = (exercise.source_dir / "checks.py").read_bytes() if hidden else b""
     if not any(kind_of(c).runs_reference for c in checks):
-        planning = Planning(reference=None, course=exercise.course, secret=secret)
+        planning = Planning(reference=None, exercise=exercise, secret=secret)
         return [kind_of(c).plan(c, planning) for c in checks]
     with open_student(load_program(exercise.solution_notebook), checks) as reference:
-        planning = Planning(reference=reference, course=exercise.course, secret=secret)
+        planning = Planning(reference=reference, exercise=exercise, secret=secret)
         return [kind_of(c).plan(c, planning) for c in checks]
 
 

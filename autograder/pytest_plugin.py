@@ -61,7 +61,7 @@ class ExerciseFile(pytest.File):
         return Exercise(self.path.parent.name, Course(self.path.parent.parent.parent))
 
     def collect(self):
-        plans = load_plans(self.path, self.exercise.course)
+        plans = load_plans(self.path, self.exercise)
         if self.config.getoption("deepgrade_hidden"):
             from .plan import hidden_plans
             plans += hidden_plans(self.exercise)

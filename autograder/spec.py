@@ -189,6 +189,33 @@ class Learning:
 
 
 @dataclass(frozen=True)
+class Pretrained:
+    """A network the course trains once and releases, for a transfer-learning exercise.
+
+    ``deepgrade release`` calls the reference solution's ``target`` on ``task``
+    (training and validation splits, with ``seed``) and writes the trained network
+    to ``file`` in the exercise's folders (its architecture and weights as JSON,
+    with the hash of the source it was made from, so it is remade only when that
+    changes). The student's training function receives it, loaded, as its first
+    argument; students load it in their notebook with
+    ``autograder.pretrained.load_model(file)``. ``keep`` are the layer classes of
+    that network a ``ModelCheck(frozen=True)`` requires in the returned model with
+    their weights unchanged (reused and frozen).
+    """
+
+    file: str
+    target: str
+    task: str
+    seed: int = 0
+    keep: tuple[str, ...] = ("Conv2D",)
+    budget: float = 600.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "target": self.target, "task": self.task, "seed": self.seed,
+                "keep": list(self.keep)}
+
+
+@dataclass(frozen=True)
 class Training:
     """How the student's training function is run: once per grading, shared by its checks.
 
@@ -198,6 +225,17 @@ class Training:
     solution measured, for instructors and messages. With ``learning``, the
     held-out accuracy counts only for a network shown to learn from its data
     (one more training, on relabelled classes; see :class:`Learning`).
+
+    With ``members`` (one per class of the task), the function returns that many
+    models in a list, one binary classifier per class ("k or not k", one sigmoid
+    output each), each judged against ``architecture``; the grader stacks their
+    outputs side by side and predicts the class whose classifier is most
+    confident (one-vs-all voting). Outputs that sum to one across the members
+    for every input are one softmax network split in pieces, and are not scored.
+
+    With ``pretrained`` (:class:`Pretrained`), the function is called as
+    ``target(base, x_train, y_train, x_val, y_val)``, ``base`` being the released
+    network, loaded afresh in the student's process.
     """
 
     target: str
@@ -208,12 +246,18 @@ class Training:
     reference: str = ""
     mistakes: Sequence[Mistake] = ()
     learning: Learning | None = None
+    members: int = 0
+    pretrained: Pretrained | None = None
 
     def as_dict(self) -> dict[str, Any]:
         data = {"target": self.target, "task": self.task, "architecture": self.architecture.as_dict(),
                 "budget": self.budget, "seed": self.seed, "reference": self.reference}
         if self.learning is not None:
             data["learning"] = self.learning.as_dict()
+        if self.members:
+            data["members"] = self.members
+        if self.pretrained is not None:
+            data["pretrained"] = self.pretrained.as_dict()
         return data
 
 
@@ -261,7 +305,11 @@ class ModelCheck(_OfTraining):
 
     With ``marks`` it scores accuracy on ``split`` ("validation", which the
     student has, for public checks; "test", held out, for hidden ones); without,
-    it checks the architecture, the output and the parameter budget.
+    it checks the architecture, the output and the parameter budget. With
+    ``per_member`` (a training with ``members``) the marks score the weakest
+    member's own accuracy at telling its class from the others. With ``frozen``
+    (a training with ``pretrained``) it checks that the returned model reuses the
+    released network's ``keep`` layers with their weights unchanged.
     """
 
     name: str
@@ -272,7 +320,15 @@ class ModelCheck(_OfTraining):
     hidden: bool = False
     about: str = ""
     hint: str = ""
+    per_member: bool = False
+    frozen: bool = False
     kind: str = "model"
+
+    def __post_init__(self) -> None:
+        if self.per_member and not (self.marks and self.training.members):
+            raise ValueError(f"{self.name}: per_member needs marks and a Training with members")
+        if self.frozen and (self.marks or self.training.pretrained is None):
+            raise ValueError(f"{self.name}: frozen needs a Training with pretrained, and no marks")
 
 
 @dataclass(frozen=True)

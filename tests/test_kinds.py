@@ -882,8 +882,8 @@ def test_a_plan_round_trips_through_the_releases_json(plan):
 def test_a_model_plan_read_back_is_bound_to_its_task():
     read = plan_from_json(json.loads(json.dumps(accuracy_plan().to_json())))
     assert read.task is None
-    course = SimpleNamespace(task=lambda name: {"tiny": TINY}[name])
-    kind_of(read).bind(read, course)
+    exercise = SimpleNamespace(course=SimpleNamespace(task=lambda name: {"tiny": TINY}[name]))
+    kind_of(read).bind(read, exercise)
     assert read.task is TINY
     assert judge(read, TrainedStudent({"": right_on()})).points == 4.0
 

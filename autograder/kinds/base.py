@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ..score import CheckResult, Status
 
 if TYPE_CHECKING:
-    from ..course import Course
+    from ..course import Course, Exercise
     from ..run.session import Outcome, StudentProcess
 
 CRASH_HINT = ("Your code ended the Python process (sys.exit, os._exit, or a crash). "
@@ -89,11 +89,15 @@ class Plan:
 class Planning:
     """What planning a check may use: the reference solution's process (None when no
     check of the exercise runs it), the hidden ``checks.py`` as a secret (the learning
-    check's relabelling) and the course (its data tasks)."""
+    check's relabelling) and the exercise (its course's data tasks, its released files)."""
 
     reference: StudentProcess | None
-    course: Course
+    exercise: Exercise
     secret: bytes = b""
+
+    @property
+    def course(self) -> Course:
+        return self.exercise.course
 
 
 class CheckKind(ABC):
@@ -117,8 +121,9 @@ class CheckKind(ABC):
     def judge(self, plan: Any, student: StudentProcess) -> CheckResult:
         """Stage 2: run the plan against the student's process and decide."""
 
-    def bind(self, plan: Any, course: Course) -> None:
-        """Attach what a plan read from JSON needs of the course (its data task). Default: nothing."""
+    def bind(self, plan: Any, exercise: Exercise) -> None:
+        """Attach what a plan read from JSON needs of its exercise (the course's data task, a
+        released file). Default: nothing."""
         return None
 
     def from_json(self, d: dict[str, Any]) -> Plan:

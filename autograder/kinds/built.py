@@ -74,8 +74,13 @@ class BuildKind(CheckKind):
         return plan.result(Status.PASSED, plan.about)
 
 
-def not_a_model(target: str, type_name: str) -> tuple[str, str]:
-    """(message, hint) for a function that returned something other than a Keras model."""
+def not_a_model(target: str, type_name: str, members: int = 0) -> tuple[str, str]:
+    """(message, hint) for a function that returned something other than a Keras model (or, for
+    one-vs-all, a list of ``members`` models)."""
+    if members:
+        return (f"{target} returned a {type_name}, not a list of {members} Keras models",
+                f"Return a list of the {members} trained binary classifiers, [model_0, ..., "
+                f"model_{members - 1}], model k answering 'class k or not'.")
     if type_name == "History":
         hint = "model.fit returns a History object: return the model itself (`return model`)."
     elif type_name == "NoneType":

@@ -12,7 +12,9 @@ per split, and the held-out labels stay here: only the inputs are sent.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,20 +28,36 @@ from ..compare.models import (
     output_problem,
     params_problem,
 )
+from ..pretrained import read_model_file
 from ..run.session import StudentProcess
 from ..score import CheckResult, Status
 from ..spec import Architecture, LearningCheck, Marks, ModelCheck
 from ..tasks import Task
 from .base import CheckKind, Plan, Planning, failed_outcome, raised_mistakes
 from .built import not_a_model
+from .ensembles import (
+    disguised_softmax,
+    member_accuracies,
+    member_count_problem,
+    member_problem,
+    stacked,
+)
 
 if TYPE_CHECKING:
-    from ..course import Course
+    from ..course import Exercise
 
 PREDICT_TIMEOUT = 120.0
 #: The slot of the second training, on relabelled classes (the learning check).
 RELABELLED = "relabelled"
 SPLIT_NAMES = {"test": "held-out test", "validation": "validation", "train": "training"}
+#: A frozen layer's weights may differ from the released ones by float32 rounding, no more.
+FROZEN_ATOL = 1e-6
+
+
+def _base_file(training: dict[str, Any], exercise: Exercise) -> Path | None:
+    """The released network a training's function receives, in the exercise's release folder."""
+    pretrained = training.get("pretrained")
+    return exercise.release_dir / pretrained["file"] if pretrained else None
 
 
 @dataclass(kw_only=True)
@@ -51,7 +69,16 @@ class PlannedModelCheck(Plan):
     training: dict[str, Any]  # Training.as_dict(), and the relabelling of a hidden learning check
     marks: Marks | None = None
     split: str = "test"
+    per_member: bool = False  # score the weakest one-vs-all member's own accuracy
+    frozen: bool = False  # the released network's kept layers are reused, weights unchanged
     task: Task | None = field(default=None, repr=False, compare=False)
+    #: The released network the function receives first (Training(pretrained=...)), bound like ``task``.
+    base_file: Path | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def members(self) -> int:
+        """One-vs-all: the number of binary classifiers the function returns (0: one model)."""
+        return int(self.training.get("members") or 0)
 
     @property
     def data(self) -> Task:
@@ -63,14 +90,20 @@ class PlannedModelCheck(Plan):
         return Architecture.from_dict(self.training["architecture"])
 
     def to_json(self) -> dict[str, Any]:
-        return {**self.common_json(), "training": self.training,
+        data = {**self.common_json(), "training": self.training,
                 "marks": vars(self.marks) if self.marks else None, "split": self.split,
                 "raised_mistakes": [list(m) for m in self.raised_mistakes]}
+        if self.per_member:
+            data["per_member"] = True
+        if self.frozen:
+            data["frozen"] = True
+        return data
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> PlannedModelCheck:
         return cls(**cls.common_fields(d), timeout=float(d["training"]["budget"]), training=d["training"],
-                   marks=Marks(**d["marks"]) if d.get("marks") else None, split=d.get("split", "test"))
+                   marks=Marks(**d["marks"]) if d.get("marks") else None, split=d.get("split", "test"),
+                   per_member=bool(d.get("per_member")), frozen=bool(d.get("frozen")))
 
 
 def relabelling(classes: int, secret: bytes, target: str) -> list[int]:
@@ -98,6 +131,9 @@ class ModelKind(CheckKind):
         """The declaration as data; a hidden check of a training with ``learning`` also gets the
         relabelling (hidden plans never leave the grader)."""
         data = planning.course.task(check.training.task)
+        if check.training.members and check.training.members != data.classes:
+            raise ValueError(f"{check.name}: one-vs-all needs one member per class: members="
+                             f"{check.training.members}, but task {data.name!r} has {data.classes} classes")
         training = check.training.as_dict()
         if check.hidden and check.training.learning is not None:
             training["relabel"] = relabelling(data.classes, planning.secret, check.target)
@@ -106,10 +142,14 @@ class ModelKind(CheckKind):
                                  about=check.about, hidden=check.hidden, hint=check.hint,
                                  timeout=check.training.budget, raised_mistakes=raised_mistakes(mistakes),
                                  training=training, marks=getattr(check, "marks", None),
-                                 split=getattr(check, "split", "test"), task=data)
+                                 split=getattr(check, "split", "test"),
+                                 per_member=getattr(check, "per_member", False),
+                                 frozen=getattr(check, "frozen", False), task=data,
+                                 base_file=_base_file(training, planning.exercise))
 
-    def bind(self, plan: PlannedModelCheck, course: Course) -> None:
-        plan.task = course.task(plan.training["task"])
+    def bind(self, plan: PlannedModelCheck, exercise: Exercise) -> None:
+        plan.task = exercise.course.task(plan.training["task"])
+        plan.base_file = _base_file(plan.training, exercise)
 
     def judge(self, plan: PlannedModelCheck, student: StudentProcess) -> CheckResult:
         return run_model_check(plan, student)
@@ -143,6 +183,8 @@ class Trained:
     seconds: float = 0.0
     incarnation: int = 0
     failure: Verdict | None = None
+    #: The released network's kept layers after training: name, class, in_model, weights.
+    base_layers: list[dict[str, Any]] = field(default_factory=list)
 
 
 def train_once(plan: PlannedModelCheck, student: StudentProcess, slot: str = "") -> Trained:
@@ -154,9 +196,12 @@ def train_once(plan: PlannedModelCheck, student: StudentProcess, slot: str = "")
     training, data = plan.training, plan.data
     shows = data.shows_call(plan.target)
     relabel = training.get("relabel") if slot == RELABELLED else None
-    outcome = student.request({"op": "train", "target": plan.target, "args": data.training_args(relabel),
-                               "seed": int(training.get("seed", 0)), "slot": slot},
-                              timeout=float(training["budget"]))
+    request = {"op": "train", "target": plan.target, "args": data.training_args(relabel),
+               "seed": int(training.get("seed", 0)), "slot": slot, "members": plan.members}
+    if plan.base_file is not None:
+        shows = shows.replace(f"{plan.target}(", f"{plan.target}(base, ", 1)
+        request["pretrained"] = {**read_model_file(plan.base_file), "keep": training["pretrained"]["keep"]}
+    outcome = student.request(request, timeout=float(training["budget"]))
     trained = Trained()
     if outcome.status == "timeout":
         reference = f" ({training['reference']})" if training.get("reference") else ""
@@ -168,11 +213,13 @@ def train_once(plan: PlannedModelCheck, student: StudentProcess, slot: str = "")
         outside = trained_outside(plan, student) if "NameError" in outcome.error.get("types", []) else ""
         trained.failure = Verdict(failed.status, failed.message, outside or failed.hint)
     elif not outcome.value.get("model"):
-        trained.failure = Verdict(Status.FAILED, *not_a_model(plan.target, str(outcome.value.get("type"))))
+        trained.failure = Verdict(Status.FAILED, *not_a_model(plan.target, str(outcome.value.get("type")),
+                                                              plan.members))
     else:
         value = outcome.value
         trained = Trained(value.get("summary") or {}, value.get("history") or {},
-                          float(value.get("seconds") or 0.0), student.starts)
+                          float(value.get("seconds") or 0.0), student.starts,
+                          base_layers=list(value.get("base_layers") or []))
     student.memo[key] = trained
     return trained
 
@@ -209,9 +256,11 @@ def run_model_check(plan: PlannedModelCheck, student: StudentProcess) -> CheckRe
     if trained.failure:
         return trained.failure.result(plan)
     arch, data = plan.architecture, plan.data
+    if plan.frozen:
+        return _judge_frozen(plan, trained)
     if plan.marks is None:
         return _judge_architecture(plan, student, trained, arch, data)
-    problem = architecture_problem(trained.summary, arch)
+    problem = _layers_problem(plan, trained)
     if problem:
         return Verdict(Status.FAILED, f"not scored: {problem[0]}", problem[1]).result(plan)
     return _judge_accuracy(plan, student, trained, arch, data)
@@ -223,14 +272,51 @@ def _judge_architecture(plan: PlannedModelCheck, student: StudentProcess, traine
     if failure:
         return failure.result(plan)
     n = len(data.split("validation")[1])
-    problem = (architecture_problem(trained.summary, arch) or output_problem(got, n, arch, data.output_hint())
-               or params_problem(trained.summary, arch))
+    if plan.members:
+        problem = (_layers_problem(plan, trained) or member_problem(trained.summary, got, n, arch, data)
+                   or _scorable(plan, got, n)[1])
+    else:
+        problem = (architecture_problem(trained.summary, arch) or output_problem(got, n, arch, data.output_hint())
+                   or params_problem(trained.summary, arch))
     if problem:
         return Verdict(Status.FAILED, problem[0], problem[1]).result(plan)
     message = f"{plan.about or 'the model'}: {_describe(trained.summary)}; trained in {trained.seconds:.1f} s"
     return plan.result(Status.PASSED, message,
                        details={"layers": layer_classes(trained.summary), "params": trained.summary.get("params"),
                                 "train_seconds": trained.seconds, "history": trained.history})
+
+
+def _judge_frozen(plan: PlannedModelCheck, trained: Trained) -> CheckResult:
+    """The released network's kept layers are in the returned model, with the weights released."""
+    assert plan.base_file is not None
+    keep = plan.training["pretrained"]["keep"]
+    released = {layer["name"]: layer for layer in read_model_file(plan.base_file)["layers"] if layer["class"] in keep}
+    seen = {str(layer.get("name")): layer for layer in trained.base_layers}
+    missing = [name for name in released if not seen.get(name, {}).get("in_model")]
+    if missing:
+        return plan.result(Status.FAILED, f"the returned model does not reuse the released network's "
+                           f"{', '.join(missing)} layer(s)",
+                           f"Build on the layers of `base` (the network passed to {plan.target}): e.g. "
+                           "keras.Sequential(base.layers[:-1] + [new layers]), instead of new layers of your own.")
+    changed = {}
+    for name, layer in released.items():
+        got, want = seen[name].get("weights") or [], layer["weights"]
+        if len(got) != len(want) or any(not isinstance(g, np.ndarray) or g.shape != w.shape
+                                        for g, w in zip(got, want, strict=False)):
+            changed[name] = math.inf
+            continue
+        diffs = [float(np.max(np.abs(g.astype(np.float64) - w))) if w.size else 0.0
+                 for g, w in zip(got, layer["weights"], strict=False)]
+        if max(diffs, default=0.0) > FROZEN_ATOL:
+            changed[name] = max(diffs)
+    if changed:
+        worst = max(changed.values())
+        said = "of another shape" if math.isinf(worst) else f"changed by up to {worst:.3g}"
+        return plan.result(Status.FAILED, f"the reused layers were trained: {', '.join(changed)} {said}",
+                           "Freeze the reused layers before compile and fit: base.trainable = False (or "
+                           "layer.trainable = False for each), so that only the new head learns.")
+    return plan.result(Status.PASSED, f"{plan.about or 'the released layers'}: {', '.join(released)} reused, "
+                       "weights unchanged")
 
 
 def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: Trained,
@@ -240,7 +326,7 @@ def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: T
     if failure:
         return failure.result(plan)
     _, labels = data.split(plan.split)
-    p, problem = _scorable(got, len(labels), arch, data)
+    p, problem = _scorable(plan, got, len(labels))
     if problem:
         return Verdict(Status.FAILED, f"not scored: {problem[0]}", problem[1]).result(plan)
     if plan.split == "test" and plan.training.get("relabel"):
@@ -249,12 +335,18 @@ def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: T
             return Verdict(Status.FAILED, f"not scored: {learning.message}", learning.hint).result(plan)
     acc = accuracy(p, labels, data.classes)
     marks = plan.marks
-    earned = round(marks.points(acc, plan.points), 2)
     details = {"accuracy": acc, "split": plan.split, "pass_at": marks.pass_at, "zero_at": marks.zero_at,
                "train_seconds": trained.seconds, "history": trained.history}
     if data.classes > 2:
         details["confusion_matrix"] = confusion_matrix(p, labels, data.classes)
     said = f"{SPLIT_NAMES[plan.split]} accuracy {acc:.3f}"
+    if plan.per_member:
+        each = member_accuracies(p, labels)
+        weakest = int(np.argmin(each))
+        acc, details["member_accuracies"] = each[weakest], each
+        said = (f"weakest classifier: '{data.noun} {weakest} or not' at {acc:.3f} {SPLIT_NAMES[plan.split]} "
+                f"accuracy (all {len(each)}: {min(each):.3f}-{max(each):.3f})")
+    earned = round(marks.points(acc, plan.points), 2)
     rule = f"full points from {marks.pass_at:.2f}, none at {marks.zero_at:.2f} or below"
     if acc >= marks.pass_at:
         return plan.result(Status.PASSED, f"{said} ({rule})", details=details)
@@ -288,7 +380,6 @@ def _rescaled(plan: PlannedModelCheck, student: StudentProcess, trained: Trained
     that process), then read from the grading's memo."""
     found: dict[str, float] = {}
     x, labels = data.split(plan.split)
-    arch = plan.architecture
     for how, factor in data.rescalings:
         key = ("rescaled", plan.target, plan.split, how)
         if key not in student.memo and student.starts != trained.incarnation:
@@ -296,7 +387,7 @@ def _rescaled(plan: PlannedModelCheck, student: StudentProcess, trained: Trained
         if key not in student.memo:
             outcome = student.request({"op": "predict", "target": plan.target, "x": x * np.float32(factor)},
                                       timeout=PREDICT_TIMEOUT)
-            p, problem = _scorable(outcome.value if outcome.status == "ok" else None, len(labels), arch, data)
+            p, problem = _scorable(plan, outcome.value if outcome.status == "ok" else None, len(labels))
             student.memo[key] = None if problem else accuracy(p, labels, data.classes)
         if student.memo[key] is not None:
             found[how] = student.memo[key]
@@ -308,8 +399,21 @@ def _unscorable(problem: tuple[str, str] | None) -> Verdict:
     return Verdict(Status.FAILED, f"not scored: {said}", hint)
 
 
-def _scorable(got: Any, n: int, arch: Architecture, data: Task) -> tuple[np.ndarray, tuple[str, str] | None]:
-    """Predictions as an (n, outputs) array, or why they cannot be scored."""
+def _layers_problem(plan: PlannedModelCheck, trained: Trained) -> tuple[str, str] | None:
+    """The layers break the exercise's rules (each member's, for one-vs-all)."""
+    if plan.members:
+        return (member_count_problem(trained.summary, plan.members, plan.target)
+                or member_problem(trained.summary, None, 0, plan.architecture, plan.data))
+    return architecture_problem(trained.summary, plan.architecture)
+
+
+def _scorable(plan: PlannedModelCheck, got: Any, n: int) -> tuple[np.ndarray, tuple[str, str] | None]:
+    """Predictions as an (n, outputs) array (one-vs-all: the members' confidences side by side),
+    or why they cannot be scored."""
+    arch, data = plan.architecture, plan.data
+    if plan.members:
+        confidences, problem = stacked(got, n, plan.members)
+        return confidences, problem or disguised_softmax(confidences, plan.target)
     p = got[:, None] if (arch.outputs == 1 and getattr(got, "ndim", 0) == 1) else got
     if getattr(p, "shape", None) != (n, arch.outputs):
         return (np.zeros((0, arch.outputs)),
@@ -350,7 +454,7 @@ def learned(plan: PlannedModelCheck, student: StudentProcess) -> Learned:
             predictions(plan, student, trained, split)
         _rescaled(plan, student, trained, data)  # the held-out check's diagnosis, if it needs one
         got, failure = predictions(plan, student, trained, "test")
-        p, problem = _scorable(got, len(labels), arch, data)
+        p, problem = _scorable(plan, got, len(labels))
         if failure is not None or problem is not None:
             answer.failure = failure or _unscorable(problem)
         else:
@@ -369,7 +473,7 @@ def _relabelled(plan: PlannedModelCheck, student: StudentProcess, data: Task, ar
                                  f"relabelled, {second.failure.message}", second.failure.hint)
         return answer
     got, failure = predictions(plan, student, second, "test", RELABELLED)
-    p, problem = _scorable(got, len(labels), arch, data)
+    p, problem = _scorable(plan, got, len(labels))
     if failure is not None or problem is not None:
         answer.failure = failure or _unscorable(problem)
         return answer
@@ -418,7 +522,7 @@ def run_learning_check(plan: PlannedModelCheck, student: StudentProcess) -> Chec
     trained = train_once(plan, student)
     if trained.failure:
         return trained.failure.result(plan)
-    problem = architecture_problem(trained.summary, plan.architecture)
+    problem = _layers_problem(plan, trained)
     if problem:
         return Verdict(Status.FAILED, f"not scored: {problem[0]}", problem[1]).result(plan)
     seen = learned(plan, student)

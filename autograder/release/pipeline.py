@@ -95,6 +95,7 @@ def public_checks_text(exercise: Exercise, plans: list[Plan]) -> str:
 def release_exercise(exercise: Exercise, *, write: bool = True) -> ReleaseReport:
     """Build (and, with ``write``, save) one exercise's release files."""
     from ..nbgrader.cells import synced_notebook_text
+    from .networks import network_files
 
     source = synced_notebook_text(exercise.solution_notebook, exercise.name, exercise.checks())
     plans = plan_from_reference(exercise, hidden=False)
@@ -102,6 +103,7 @@ def release_exercise(exercise: Exercise, *, write: bool = True) -> ReleaseReport
         exercise.solution_notebook: source,
         exercise.student_notebook: student_notebook_text(source),
         exercise.public_checks_path: public_checks_text(exercise, plans),
+        **network_files(exercise),  # networks a transfer-learning exercise hands out
     }
     report = ReleaseReport()
     for path, text in files.items():

@@ -7,7 +7,16 @@ exercises never import TensorFlow. It registers three requests:
     call the student's training function on the data the grader sends (training
     and validation only) with fixed seeds and op determinism; keep the model in
     this process (under its ``slot``: the learning check trains a second one on
-    relabelled classes) and answer with its summary and training history.
+    relabelled classes) and answer with its summary and training history. With
+    ``members``, the function returns that many models (one-vs-all): each is
+    summarised, and ``predict`` answers with the list of their outputs. With
+    ``pretrained`` (a released network's architecture and weights), the network
+    is rebuilt here and passed first; the answer then says, for each of its
+    ``keep`` layers, whether the returned model holds it and its weights after
+    training (the grader compares them with the released ones).
+``export``
+    answer with a kept model's architecture and weights (``deepgrade release``
+    makes a released network from the reference solution this way).
 ``build``
     call a model-building function, optionally ``set_weights``, and answer with
     the summary and the predictions on the inputs sent.
@@ -174,8 +183,10 @@ def train(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
         tf.config.experimental.enable_op_determinism()
         callback = _progress_callback(keras, sub.progress, target + (" (relabelled)" if request.get("slot") else ""))
         original, keras.Model.fit = _reporting_fit(keras, callback)
+        base = _pretrained(keras, request.get("pretrained"))
+        args = [base, *request.get("args", [])] if base is not None else request.get("args", [])
         started = time.perf_counter()
-        model = fn(*request.get("args", []), **request.get("kwargs", {}))
+        model = fn(*args, **request.get("kwargs", {}))
         seconds = time.perf_counter() - started
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
@@ -184,12 +195,70 @@ def train(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
     finally:
         if original is not None:
             keras.Model.fit = original
+    members = int(request.get("members") or 0)
+    if members:
+        return _keep_members(model, members, request, keras, seconds)
     if not _is_model(model, keras):
         return _not_a_model(model)
     MODELS[_model_key(request)] = model
-    return {"status": "ok", "value": {"model": True, "summary": describe_model(model),
-                                      "history": _history(model), "seconds": round(seconds, 3),
-                                      "device": dict(_DEVICE)}}
+    value = {"model": True, "summary": describe_model(model), "history": _history(model),
+             "seconds": round(seconds, 3), "device": dict(_DEVICE)}
+    if base is not None:
+        value["base_layers"] = _base_layers(base, model, request["pretrained"].get("keep", []))
+    return {"status": "ok", "value": value}
+
+
+def _pretrained(keras: Any, data: dict[str, Any] | None) -> Any:
+    """The released network, rebuilt from plain data (None when the training has none)."""
+    if not data:
+        return None
+    from ..pretrained import build
+
+    return build(keras, data["config"], data["layers"])
+
+
+def _flat_layers(model: Any) -> list[Any]:
+    out = []
+    for layer in getattr(model, "layers", []):
+        out.append(layer)
+        if hasattr(layer, "layers"):
+            out.extend(_flat_layers(layer))
+    return out
+
+
+def _base_layers(base: Any, model: Any, keep: list[str]) -> list[dict[str, Any]]:
+    """For each kept layer of the released network: is it in the returned model, and its weights."""
+    held = {id(layer) for layer in _flat_layers(model)}
+    return [{"name": str(layer.name), "class": type(layer).__name__, "in_model": id(layer) in held,
+             "weights": [normalize(np.asarray(w)) for w in layer.get_weights()]}
+            for layer in _flat_layers(base) if type(layer).__name__ in keep]
+
+
+def export(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
+    model = MODELS.get(_model_key(request))
+    if model is None or isinstance(model, list):
+        return {"status": "protocol", "message": "no trained model in this process"}
+    layers = [{"name": str(layer.name), "class": type(layer).__name__,
+               "weights": [normalize(np.asarray(w)) for w in layer.get_weights()]}
+              for layer in model.layers if layer.get_weights()]
+    return {"status": "ok", "value": {"config": model.to_json(), "layers": layers}}
+
+
+def _keep_members(models: Any, members: int, request: dict[str, Any], keras: Any, seconds: float) -> dict[str, Any]:
+    """A one-vs-all answer: a list (or tuple) of ``members`` models, kept together."""
+    if not isinstance(models, (list, tuple)) or not all(_is_model(m, keras) for m in models):
+        kind = type(models).__name__
+        if isinstance(models, (list, tuple)):
+            kind = f"{kind} of {', '.join(sorted({type(m).__name__ for m in models})) or 'nothing'}"
+        return {"status": "ok", "value": {"model": False, "type": kind, "members": members}}
+    MODELS[_model_key(request)] = list(models)
+    summaries = [describe_model(m) for m in models]
+    summary = {"class": "Ensemble", "members": summaries, "layers": summaries[0]["layers"] if summaries else [],
+               "params": sum(max(s["params"], 0) for s in summaries),
+               "loss": summaries[0]["loss"] if summaries else ""}
+    return {"status": "ok", "value": {"model": True, "summary": summary,
+                                      "history": _history(models[0]) if models else {},
+                                      "seconds": round(seconds, 3), "device": dict(_DEVICE)}}
 
 
 def _predict(model: Any, x: np.ndarray) -> np.ndarray:
@@ -231,6 +300,9 @@ def predict(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
     if model is None:
         return {"status": "protocol", "message": "no trained model in this process"}
     try:
+        if isinstance(model, list):  # one-vs-all: each member's outputs, side by side in a list
+            x = np.asarray(request["x"])
+            return {"status": "ok", "value": [normalize(_predict(m, x)) for m in model]}
         return {"status": "ok", "value": normalize(_predict(model, np.asarray(request["x"])))}
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
@@ -238,4 +310,4 @@ def predict(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
         return _failure(exc, sub)
 
 
-HANDLERS.update({"train": train, "build": build, "predict": predict})
+HANDLERS.update({"train": train, "build": build, "predict": predict, "export": export})

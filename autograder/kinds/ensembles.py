@@ -1,0 +1,79 @@
+"""One-vs-all trainings (``Training(members=k)``): k binary classifiers that vote.
+
+The student's process answers ``predict`` with each member's outputs; here they
+are checked member by member, stacked side by side into an ``(n, k)`` array of
+confidences (member k's probability of "class k"), and voted: the predicted
+class is the most confident member's. Everything is judged on those numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..compare.models import architecture_problem, output_problem, params_problem
+from ..spec import Architecture
+from ..tasks import Task
+
+#: Rows of the stacked confidences that sum to 1 within this are one softmax split in pieces.
+SOFTMAX_TOLERANCE = 1e-3
+
+
+def member_count_problem(summary: dict[str, Any], members: int, target: str) -> tuple[str, str] | None:
+    got = len(summary.get("members", []))
+    if got == members:
+        return None
+    return (f"{target} returned {got} model(s); expected {members}, one binary classifier per class",
+            f"Return a list of {members} trained models: model k answers 'class k or not' "
+            f"(for k in range({members})).")
+
+
+def member_problem(summary: dict[str, Any], got: Any, n: int, arch: Architecture,
+                   data: Task) -> tuple[str, str] | None:
+    """The first member whose layers, output or size break the architecture, said by its class."""
+    members = summary.get("members", [])
+    outputs = got if isinstance(got, (list, tuple)) else [None] * len(members)
+    for k, (member, pred) in enumerate(zip(members, outputs, strict=False)):
+        problem = architecture_problem(member, arch) or params_problem(member, arch)
+        if problem is None and pred is not None:
+            problem = output_problem(pred, n, arch, f"Each classifier ends with Dense(1, activation='sigmoid'): "
+                                                     f"the probability that the {data.noun} is of its class.")
+        if problem:
+            return f"classifier {k} ('{data.noun} {k} or not'): {problem[0]}", problem[1]
+    return None
+
+
+def stacked(got: Any, n: int, members: int) -> tuple[np.ndarray, tuple[str, str] | None]:
+    """The members' confidences as an (n, members) array, or why they cannot be stacked."""
+    if not isinstance(got, (list, tuple)) or len(got) != members:
+        count = len(got) if isinstance(got, (list, tuple)) else 0
+        return np.zeros((0, members)), (f"{count} classifier output(s) for {members} classes",
+                                         f"Return a list of {members} models, one per class.")
+    columns = []
+    for k, pred in enumerate(got):
+        p = np.asarray(pred) if isinstance(pred, np.ndarray) else None
+        if p is not None and p.ndim == 2 and p.shape[1] == 1:
+            p = p[:, 0]
+        if p is None or p.shape != (n,) or p.dtype.kind not in "fiu" or not np.all(np.isfinite(p)):
+            return np.zeros((0, members)), (f"classifier {k} does not give one probability per input",
+                                            "Each classifier ends with Dense(1, activation='sigmoid').")
+        columns.append(p.astype(np.float64))
+    return np.column_stack(columns), None
+
+
+def disguised_softmax(confidences: np.ndarray, target: str) -> tuple[str, str] | None:
+    """Members whose outputs sum to one for every input are one multi-class softmax, sliced."""
+    if len(confidences) and np.allclose(confidences.sum(axis=1), 1.0, atol=SOFTMAX_TOLERANCE):
+        k = confidences.shape[1]
+        return (f"the {k} classifiers' outputs sum to 1 for every input: they are one softmax network "
+                f"split into {k} pieces, not {k} binary classifiers",
+                f"One-vs-all trains {k} separate networks, each with its own Dense(1, activation='sigmoid') "
+                f"output, fitted on the labels (y == k) with loss='binary_crossentropy'; then the most confident "
+                f"one votes. A softmax over {k} classes is the other approach (ex05_mlp).")
+    return None
+
+
+def member_accuracies(confidences: np.ndarray, labels: np.ndarray) -> list[float]:
+    """Each member's accuracy at telling its class from all the others."""
+    return [float(np.mean((confidences[:, k] > 0.5) == (labels == k))) for k in range(confidences.shape[1])]
