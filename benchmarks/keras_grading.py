@@ -50,7 +50,8 @@ def grade_once(name: str, seed: int) -> dict:
     exercise = course.exercise(name)
     plans = public_plans(exercise) + hidden_plans(exercise)
     for plan in plans:
-        plan.training = {**plan.training, "seed": seed}
+        if hasattr(plan, "training"):  # model checks; value checks of the same exercise are unchanged
+            plan.training = {**plan.training, "seed": seed}
     started = time.perf_counter()
     with open_student(load_program(exercise.solution_notebook), plans) as student:
         results = [kind_of(plan).judge(plan, student) for plan in plans]

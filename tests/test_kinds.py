@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -39,6 +40,7 @@ from autograder.kinds.trained import (
     run_learning_check,
 )
 from autograder.kinds.values import CallKind, ValueKind
+from autograder.pretrained import model_file_text
 from autograder.run.session import Outcome
 from autograder.score import Status
 from autograder.spec import (
@@ -49,6 +51,7 @@ from autograder.spec import (
     LearningCheck,
     Marks,
     ModelCheck,
+    Pretrained,
     Tolerance,
     Training,
 )
@@ -922,3 +925,134 @@ def test_registering_another_kind_under_a_taken_name_is_refused():
     with pytest.raises(ValueError, match="already registered by CallKind"):
         register(Impostor)
     assert type(KINDS["call"]) is CallKind
+
+
+# == one-vs-all (Training(members=k)) ============================================================
+
+MEMBER_ARCH = Architecture(required={"Dense layer": ("Dense",)}, allowed=("Dense",), outputs=1,
+                           output_activation="sigmoid")
+MEMBER = model_summary(("Dense", "relu"), ("Dense", "sigmoid"), loss="binary_crossentropy")
+
+
+def ova_plan(name: str = "ova_architecture", *, marks: Marks | None = None, per_member: bool = False,
+             split: str = "validation", members: int = CLASSES) -> PlannedModelCheck:
+    data = Training(target="train_ova", task="tiny", architecture=MEMBER_ARCH, budget=30.0,
+                    members=members).as_dict()
+    return PlannedModelCheck(kind="model", name=name, target="train_ova", points=4.0, timeout=30.0, training=data,
+                             marks=marks, split=split, per_member=per_member, task=TINY)
+
+
+def members_right(first: int | None = None) -> Model:
+    """k honest binary classifiers: member k fires on class k (right on the first ``first`` inputs)."""
+    def predict(x: np.ndarray) -> list[np.ndarray]:
+        y = np.rint(x[:, 0]).astype(int)
+        wrong = np.arange(len(y)) >= (len(y) if first is None else first)
+        y = np.where(wrong, (y + 1) % CLASSES, y)
+        return [np.where(y == k, 0.9, 0.2).astype(np.float32)[:, None] for k in range(CLASSES)]
+    return predict
+
+
+def softmax_sliced(x: np.ndarray) -> list[np.ndarray]:
+    p = one_hot(np.rint(x[:, 0]).astype(int)) * 0.8 + 0.2 / CLASSES
+    return [p[:, [k]] for k in range(CLASSES)]
+
+
+def ensemble(count: int = CLASSES, member: dict[str, Any] = MEMBER) -> dict[str, Any]:
+    return {"class": "Ensemble", "members": [member] * count, "layers": member["layers"], "params": 21 * count,
+            "loss": member["loss"]}
+
+
+def test_one_vs_all_members_are_asked_for_and_an_honest_vote_scores():
+    student = TrainedStudent({"": members_right()}, summary=ensemble())
+    arch = judge(ova_plan(), student)
+    acc = judge(ova_plan("ova_accuracy", marks=MARKS), student)
+    assert arch.status is Status.PASSED and acc.status is Status.PASSED
+    assert student.trainings()[0]["members"] == CLASSES
+
+
+def test_one_vs_all_a_softmax_split_into_members_is_not_scored():
+    result = judge(ova_plan("ova_accuracy", marks=MARKS), TrainedStudent({"": softmax_sliced}, summary=ensemble()))
+    assert result.status is Status.FAILED and result.points == 0
+    assert "sum to 1 for every input" in result.message and "separate networks" in result.hint
+
+
+def test_one_vs_all_the_wrong_number_of_members_is_said():
+    result = judge(ova_plan(), TrainedStudent({"": members_right()}, summary=ensemble(CLASSES - 1)))
+    assert result.status is Status.FAILED and f"returned {CLASSES - 1} model(s); expected {CLASSES}" in result.message
+
+
+def test_one_vs_all_a_member_with_a_softmax_layer_is_named():
+    softmax_member = model_summary(("Dense", "relu"), ("Dense", "softmax"))
+    summary = ensemble()
+    summary["members"] = [MEMBER, softmax_member, MEMBER]
+    student = TrainedStudent({"": members_right()}, summary=summary)
+    assert judge(ova_plan(), student).status is Status.PASSED  # layers allowed; its output is the judge below
+    summary["members"][1] = model_summary(("Conv2D", "relu"), ("Dense", "sigmoid"))
+    result = judge(ova_plan(), TrainedStudent({"": members_right()}, summary=summary))
+    assert result.message.startswith("classifier 1 ('point 1 or not')")
+
+
+def test_one_vs_all_one_model_instead_of_a_list_says_to_return_the_list():
+    student = TrainedStudent({"": members_right()}, train=ok({"model": False, "type": "Sequential", "members": 3}))
+    result = judge(ova_plan(), student)
+    assert "not a list of 3 Keras models" in result.message and "[model_0, ..., model_2]" in result.hint
+
+
+def test_per_member_accuracy_scores_the_weakest_member_on_its_own_class():
+    plan = ova_plan("ova_members", marks=Marks(pass_at=0.95, zero_at=0.6), per_member=True, split="test")
+    result = judge(plan, TrainedStudent({"": members_right(first=12)}, summary=ensemble()))
+    each = result.details["member_accuracies"]
+    assert len(each) == CLASSES and result.details["accuracy"] == min(each) < 1.0
+    assert "weakest classifier" in result.message and result.status is Status.PARTIAL
+
+
+# == released networks: frozen layers ============================================================
+
+def released_file(tmp_path: Path, kernel: np.ndarray) -> Path:
+    path = tmp_path / "base_model.json"
+    path.write_text(model_file_text(config='{"class_name": "Sequential"}', made_from="x", about={}, layers=[
+        {"name": "conv", "class": "Conv2D", "weights": [kernel, np.zeros(2, np.float32)]},
+        {"name": "head", "class": "Dense", "weights": [np.ones((2, 2), np.float32)]}]))
+    return path
+
+
+def frozen_plan(path: Path) -> PlannedModelCheck:
+    pretrained = Pretrained(file=path.name, target="train_base", task="tiny", keep=("Conv2D",))
+    data = Training(target="fine_tune", task="tiny", architecture=ARCH, budget=30.0, pretrained=pretrained).as_dict()
+    return PlannedModelCheck(kind="model", name="base_frozen", target="fine_tune", points=2.0, timeout=30.0,
+                             training=data, frozen=True, task=TINY, base_file=path)
+
+
+KERNEL = np.arange(6, dtype=np.float32).reshape(3, 2)
+
+
+def after_training(kernel: np.ndarray, *, in_model: bool = True) -> TrainedStudent:
+    value = {"model": True, "summary": MLP, "history": HISTORY, "seconds": 1.0,
+             "base_layers": [{"name": "conv", "class": "Conv2D", "in_model": in_model,
+                              "weights": [kernel, np.zeros(2, np.float32)]}]}
+    return TrainedStudent({"": right_on()}, train=ok(value))
+
+
+def test_frozen_layers_unchanged_pass_and_the_released_network_is_sent(tmp_path):
+    path = released_file(tmp_path, KERNEL)
+    student = after_training(KERNEL.copy())
+    result = judge(frozen_plan(path), student)
+    assert result.status is Status.PASSED and "conv reused" in result.message
+    sent = student.trainings()[0]["pretrained"]
+    assert sent["keep"] == ["Conv2D"] and [layer["name"] for layer in sent["layers"]] == ["conv", "head"]
+
+
+def test_frozen_layers_that_were_trained_fail_with_the_freeze_hint(tmp_path):
+    result = judge(frozen_plan(released_file(tmp_path, KERNEL)), after_training(KERNEL + 0.01))
+    assert result.status is Status.FAILED and "changed by up to 0.01" in result.message
+    assert "trainable = False" in result.hint
+
+
+def test_layers_not_reused_fail_with_the_reuse_hint(tmp_path):
+    result = judge(frozen_plan(released_file(tmp_path, KERNEL)), after_training(KERNEL, in_model=False))
+    assert result.status is Status.FAILED and "does not reuse" in result.message and "base.layers" in result.hint
+
+
+def test_a_reported_weight_of_another_shape_counts_as_changed(tmp_path):
+    result = judge(frozen_plan(released_file(tmp_path, KERNEL)), after_training(KERNEL.T.copy()))
+    assert result.status is Status.FAILED and "of another shape" in result.message
