@@ -23,12 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder.release.pipeline import same_release
-
 from autograder import cli
 from autograder.course import Course
 from autograder.nbgrader import roundtrip as rt
 from autograder.release.fill import fill_notebook
+from autograder.release.pipeline import same_release
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = [n for n in Course(ROOT).exercise_names if Course(ROOT).exercise(n).has_solution]
@@ -101,10 +100,11 @@ def build_students(course: Path) -> dict[str, dict[str, dict]]:
 #: The score of every (student, exercise), worked out from checks.py's points:
 #: ex01 12 (sigmoid 2+1+2, predict_no_hidden 2+2, p_fake 1+2), ex02 16 (NumPy 10, Keras 2+3+1),
 #: ex03 10, ex04 11 (nll_binary 2+1+2+1, nll_categorical 2+1+2), ex05-ex07 10 each (architecture 2,
-#: validation accuracy 3, held-out accuracy 4, learning 1). A missing submission scores 0.
+#: validation accuracy 3, held-out accuracy 4, learning 1), ex08 12 (heaviside 2+1, perceptron_predict
+#: 1+1, perceptron_fit 2+1+2, xor_best_accuracy 1+1). A missing submission scores 0.
 EXPECTED = {
     "ada": {"ex01_sigmoid": 12, "ex02_forward_pass": 16, "ex03_decision_boundary": 10, "ex04_nll": 11,
-            "ex05_mlp": 10},
+            "ex05_mlp": 10, "ex08_perceptron": 12},
     # ex01: bias missing (-4, predict_no_hidden), p_fake sign (-2, hidden value);
     # ex04: the sum instead of the mean fails all four nll_binary checks (-6)
     "ben": {"ex01_sigmoid": 6, "ex04_nll": 5},

@@ -55,10 +55,14 @@ def test_release_holds_no_hidden_check(exercises):
         assert "BEGIN HIDDEN TESTS" not in ex.student_notebook.read_text()
 
 
-def test_the_by_hand_answer_is_not_handed_to_the_student(course):
-    ex = course.exercise("ex01_sigmoid")
+@pytest.mark.parametrize("name, answers", [
+    ("ex01_sigmoid", ("0.8205", "0.82053", "0.1794")),  # p_fake
+    ("ex08_perceptron", ("0.75", "3 / 4", "3/4")),  # xor_best_accuracy
+])
+def test_the_by_hand_answer_is_not_handed_to_the_student(course, name, answers):
+    ex = course.exercise(name)
     released = ex.public_checks_path.read_text() + ex.student_notebook.read_text()
-    for text in ("0.8205", "0.82053", "0.1794"):
+    for text in answers:
         assert text not in released
 
 

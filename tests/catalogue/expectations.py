@@ -5,7 +5,8 @@ submission. A correct one (``CORRECT``) must get full marks. A wrong one
 (``wrong(check=hint part, ...)``) must fail exactly the named checks, each with
 a hint containing the given text (case-insensitive), and pass every other
 check: the mistake is in one function only, so the other targets keep their
-points.
+points (unless they call that function, as ex08's perceptron calls heaviside:
+then their checks are named too, each with the hint it gives for that mistake).
 
 The hint parts are distinctive words of the hint a student who made that
 mistake should read: the ``Mistake`` hint of the check in
@@ -223,4 +224,83 @@ EXPECTATIONS: dict[str, Expected] = {
         nll_categorical_clipping="clip p to [1e-7", nll_categorical_random="clip p to [1e-7"),
     "ex04_nll/wrong_categorical_math_log_no_clip.py": wrong(
         nll_categorical_clipping="clip p to [1e-7", nll_categorical_random="clip p to [1e-7"),
+    # ------------------------------------------------------------ ex08_perceptron
+    "ex08_perceptron/ok_reference_style.py": CORRECT,
+    "ex08_perceptron/ok_np_heaviside.py": CORRECT,
+    "ex08_perceptron/ok_float32.py": CORRECT,
+    "ex08_perceptron/ok_python_loops.py": CORRECT,
+    "ex08_perceptron/ok_bool_predictions.py": CORRECT,
+    # heaviside(0) = 0: perceptron_predict and perceptron_fit call heaviside, so every check of the
+    # three fails, each with its own hint about heaviside(0) = 1 (the fit's first prediction).
+    "ex08_perceptron/wrong_heaviside_strict.py": wrong(
+        heaviside_values="heaviside(0) = 1", heaviside_random="heaviside(0) = 1",
+        perceptron_predict_values="use z >= 0, not z > 0", perceptron_predict_random="use z >= 0, not z > 0",
+        perceptron_fit_and_or="first prediction is heaviside(0)", perceptron_fit_xor="first prediction is heaviside(0)",
+        perceptron_fit_random="first prediction is heaviside(0)"),
+    "ex08_perceptron/wrong_heaviside_half.py": wrong(
+        heaviside_values="np.heaviside(z, 0.5)", heaviside_random="np.heaviside(z, 0.5)"),
+    "ex08_perceptron/wrong_heaviside_sign.py": wrong(
+        heaviside_values="sign function sgn(z)", heaviside_random="sign function sgn(z)"),
+    # `if z >= 0:` works on numbers: the fit (one sample at a time) passes, the vectorised
+    # perceptron_predict raises "truth value of an array is ambiguous".
+    "ex08_perceptron/wrong_heaviside_if.py": wrong(
+        heaviside_values="work for a single number only", heaviside_random="work for a single number only",
+        perceptron_predict_values="must work elementwise on an array",
+        perceptron_predict_random="must work elementwise on an array"),
+    # z >= 0 on a number is a bool, which the grader does not take for a number (a boolean array
+    # passes): predict and fit still work.
+    "ex08_perceptron/wrong_heaviside_bool.py": wrong(
+        heaviside_values="not True and False", heaviside_random="not True and False"),
+    "ex08_perceptron/wrong_predict_no_bias.py": wrong(
+        perceptron_predict_values="The bias is missing", perceptron_predict_random="The bias is missing"),
+    "ex08_perceptron/wrong_predict_w_matmul_x.py": wrong(
+        perceptron_predict_values="not w @ X", perceptron_predict_random="not w @ X"),
+    "ex08_perceptron/wrong_predict_sigmoid.py": wrong(
+        perceptron_predict_values="That is the sigmoid", perceptron_predict_random="That is the sigmoid"),
+    "ex08_perceptron/wrong_fit_no_bias_update.py": wrong(
+        perceptron_fit_and_or="The bias must learn too", perceptron_fit_xor="The bias must learn too",
+        perceptron_fit_random="The bias must learn too"),
+    "ex08_perceptron/wrong_fit_prediction_update.py": wrong(
+        perceptron_fit_and_or="not with the prediction", perceptron_fit_xor="not with the prediction",
+        perceptron_fit_random="not with the prediction"),
+    # On XOR, the label and prediction - label updates end at the same weights: one hint names both.
+    "ex08_perceptron/wrong_fit_label_update.py": wrong(
+        perceptron_fit_and_or="not with the label y_i", perceptron_fit_xor="not with the label y_i alone",
+        perceptron_fit_random="not with the label y_i"),
+    "ex08_perceptron/wrong_fit_flipped_error.py": wrong(
+        perceptron_fit_and_or="moves the weights away", perceptron_fit_xor="nor with prediction_i - y_i",
+        perceptron_fit_random="moves the weights away"),
+    # The XOR cases use lr = 1, where the learning rate changes nothing.
+    "ex08_perceptron/wrong_fit_no_lr.py": wrong(
+        perceptron_fit_and_or="Multiply each update by the learning rate",
+        perceptron_fit_random="Multiply each update by the learning rate"),
+    "ex08_perceptron/wrong_fit_random_start.py": wrong(
+        perceptron_fit_and_or="not random numbers", perceptron_fit_xor="not random numbers",
+        perceptron_fit_random="not random numbers"),
+    "ex08_perceptron/wrong_fit_one_epoch.py": wrong(
+        perceptron_fit_and_or="That is one pass", perceptron_fit_xor="That is one pass",
+        perceptron_fit_random="That is one pass"),
+    # On XOR the weights at the end of every epoch from the second on are the same, and AND and
+    # OR have converged after 10 epochs: AND after 4 epochs and the hidden sets show the extra one.
+    "ex08_perceptron/wrong_fit_extra_epoch.py": wrong(
+        perceptron_fit_and_or="one pass too many or too few", perceptron_fit_random="one pass too many or too few"),
+    "ex08_perceptron/wrong_fit_batch.py": wrong(
+        perceptron_fit_and_or="(batch) rule", perceptron_fit_xor="(batch) rule", perceptron_fit_random="(batch) rule"),
+    "ex08_perceptron/wrong_fit_returns_b_w.py": wrong(
+        perceptron_fit_and_or="the weights first", perceptron_fit_xor="the weights first",
+        perceptron_fit_random="the weights first"),
+    # Integer X: np.zeros_like(X[0]) is an integer array and `w += 0.5 * ...` cannot be cast back.
+    "ex08_perceptron/wrong_fit_int_weights.py": wrong(
+        perceptron_fit_and_or="np.zeros_like(X[0]) is an integer array",
+        perceptron_fit_xor="np.zeros_like(X[0]) is an integer array",
+        perceptron_fit_random="np.zeros_like(X[0]) is an integer array"),
+    "ex08_perceptron/wrong_fit_column_w.py": wrong(
+        perceptron_fit_and_or="one weight per feature", perceptron_fit_xor="one weight per feature",
+        perceptron_fit_random="one weight per feature"),
+    "ex08_perceptron/wrong_xor_one.py": wrong(xor_best_accuracy_value="No perceptron classifies all four"),
+    "ex08_perceptron/wrong_xor_half.py": wrong(xor_best_accuracy_value="not the best any perceptron can do"),
+    "ex08_perceptron/wrong_xor_count.py": wrong(
+        xor_best_accuracy_is_fraction="a number between 0 and 1", xor_best_accuracy_value="a count of points"),
+    "ex08_perceptron/wrong_xor_percent.py": wrong(
+        xor_best_accuracy_is_fraction="a number between 0 and 1", xor_best_accuracy_value="not a percentage"),
 }
