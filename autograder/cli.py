@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 from .course import Course, CourseError, find_course
 from .load import SubmissionError
-from .run.device import DEVICES, device_env
+from .run.device import DEVICES
+from .run.session import Limits
 
 USAGE_ERROR = 2
 
@@ -29,13 +29,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .grade import grade_submission
     from .report import format_result
 
-    if args.device:
-        os.environ.update(device_env(args.device))
     course = _course(args, Path(args.submission).resolve().parent)
     if args.hidden:
-        result = _check_in_sandbox(Path(args.submission), course.exercise(args.exercise))
+        result = _check_in_sandbox(Path(args.submission), course.exercise(args.exercise), args.device)
     else:
-        result = grade_submission(args.submission, args.exercise, course=course)
+        result = grade_submission(args.submission, args.exercise, course=course, limits=Limits(device=args.device))
     if args.format == "json":
         print(json.dumps(result.to_json(), indent=2))
     else:
@@ -43,14 +41,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if result.all_passed else 1
 
 
-def _check_in_sandbox(path: Path, exercise):
+def _check_in_sandbox(path: Path, exercise, device: str | None):
     from .batch.isolated import grade_one, submission_files
+    from .batch.sandbox import SandboxLimits
     from .load import load_program
 
     program = load_program(path)  # a SubmissionError is a usage error, as without --hidden
     log = lambda text: print(text, file=sys.stderr)  # noqa: E731
     files = submission_files(path, True, exercise.course.rejected_files)
-    return grade_one(program, exercise, files, hidden=True, log=log).result
+    return grade_one(program, exercise, files, hidden=True, log=log, limits=SandboxLimits(device=device)).result
 
 
 def cmd_release(args: argparse.Namespace) -> int:

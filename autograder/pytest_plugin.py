@@ -16,6 +16,7 @@ import pytest
 from .course import PUBLIC_CHECKS, Course, Exercise
 from .kinds import Plan, kind_of
 from .plan import load_plans
+from .run.session import Limits
 from .score import CheckResult, ExerciseResult, Status
 
 RESULTS = pytest.StashKey[dict]()
@@ -31,12 +32,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[RESULTS] = {}
-    device = config.getoption("deepgrade_device", None)
-    if device:
-        import os
-
-        from .run.device import device_env
-        os.environ.update(device_env(device))
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
@@ -85,7 +80,8 @@ class ExerciseFile(pytest.File):
             return
         name = self.exercise.name
         self.config.stash[RESULTS].setdefault(name, ExerciseResult(exercise=name)).notes.extend(not_run_notes(program))
-        self.student = open_student(program, getattr(self, "plans", []))
+        limits = Limits(device=self.config.getoption("deepgrade_device", None))
+        self.student = open_student(program, getattr(self, "plans", []), limits=limits)
 
     def teardown(self) -> None:
         if self.student is not None:
