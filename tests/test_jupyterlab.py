@@ -50,6 +50,7 @@ def lab(tmp_path_factory):
     home = tmp_path_factory.mktemp("student")
     for name in ("ex01_sigmoid", "ex05_mlp"):
         shutil.copytree(ROOT / "exercises" / name, home / "exercises" / name)
+    shutil.copy2(ROOT / "exercises" / "tasks.py", home / "exercises")  # the release's data tasks
     ex01 = home / "exercises" / "ex01_sigmoid" / "ex01_sigmoid.ipynb"
     nb = fill_notebook(ex01, ROOT / "solutions" / "ex01_sigmoid" / "ex01_sigmoid.ipynb", {"p-fake": WRONG_P_FAKE})
     ex01.write_text(json.dumps(nb, indent=1))

@@ -20,7 +20,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-COURSE_FILES = ("solutions", "nbgrader_config.py")
+#: The instructor's side of a course: its source, nbgrader's settings, and the data tasks (which the
+#: release folder holds beside the exercises: students' self-checks need them too).
+COURSE_FILES = ("solutions", "nbgrader_config.py", "exercises/tasks.py")
 
 
 class NbgraderFailed(Exception):
@@ -35,6 +37,7 @@ def copy_course(root: Path, dest: Path) -> Path:
         if src.is_dir():
             shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
         else:
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / name)
     return dest
 
