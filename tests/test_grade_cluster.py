@@ -400,3 +400,36 @@ def test_grading_on_a_running_scheduler(tmp_path):
     assert nobody.returncode == 3
     assert "cannot reach a Dask scheduler with workers at tcp://127.0.0.1:" in stderr
     assert "`dask scheduler`" in stderr
+
+
+# -- the course as it travels to workers --------------------------------------------------
+def test_the_course_bundle_is_content_addressed_and_unpacks_safely(tmp_path, course):
+    import io
+    import tarfile
+
+    from autograder.batch.bundle import BundleError, CourseBundle, course_files, make_bundle, unpack_bundle
+
+    bundle = make_bundle(course)
+    assert make_bundle(course) == bundle, "the same course gives the same bytes"
+    folder = unpack_bundle(bundle, tmp_path / "courses")
+    assert folder.name == f"deepgrade-course-{bundle.digest[:32]}"
+    assert oct(folder.stat().st_mode & 0o777) == oct(0o700)
+    expected = {p.relative_to(course.root).as_posix(): p.read_bytes() for p in course_files(course)}
+    got = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert got == expected
+    assert "solutions/ex01_sigmoid/checks.py" in got and "exercises/ex01_sigmoid/public_checks.json" in got
+    assert not any("__pycache__" in name for name in got)
+    assert unpack_bundle(bundle, tmp_path / "courses") == folder  # once per host
+    assert [p.name for p in (tmp_path / "courses").iterdir()] == [folder.name]
+
+    with pytest.raises(BundleError, match="does not match its digest"):
+        unpack_bundle(CourseBundle(bundle.digest, bundle.data[:-1] + b"x"), tmp_path / "other")
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w:gz") as tar:
+        info = tarfile.TarInfo("../escape.py")
+        info.size = 1
+        tar.addfile(info, io.BytesIO(b"x"))
+    evil = CourseBundle(__import__("hashlib").sha256(raw.getvalue()).hexdigest(), raw.getvalue())
+    with pytest.raises(BundleError, match="not a plain file in it"):
+        unpack_bundle(evil, tmp_path / "evil")
+    assert not (tmp_path / "escape.py").exists() and not list((tmp_path / "evil").iterdir())
