@@ -433,3 +433,24 @@ def test_the_course_bundle_is_content_addressed_and_unpacks_safely(tmp_path, cou
     with pytest.raises(BundleError, match="not a plain file in it"):
         unpack_bundle(evil, tmp_path / "evil")
     assert not (tmp_path / "escape.py").exists() and not list((tmp_path / "evil").iterdir())
+
+
+NO_DASK = ("import sys; sys.modules['distributed'] = None; sys.modules['dask'] = None\n"
+           "from autograder.cli import main\n"
+           "code = main(sys.argv[1:])\n"
+           "assert not [m for m in sys.modules if m.startswith(('dask', 'distributed')) and sys.modules[m]]\n"
+           "sys.exit(code)\n")
+
+
+def test_without_cluster_no_dask_is_needed(tmp_path):
+    klass = tmp_path / "class"
+    _make_class(klass, 2)
+    args = ["grade", str(klass), "--out", str(tmp_path / "out"), "--course", str(ROOT), "--public-only"]
+    plain = subprocess.run([sys.executable, "-c", NO_DASK, *args], capture_output=True, text=True, timeout=300,
+                           cwd=ROOT)
+    assert plain.returncode == 0, plain.stderr
+    assert "2 graded, 0 from the cache" in plain.stdout
+    wanted = subprocess.run([sys.executable, "-c", NO_DASK, *args, "--cluster", "local:1"], capture_output=True,
+                            text=True, timeout=300, cwd=ROOT)
+    assert wanted.returncode == 2
+    assert 'pip install "deepgrade[cluster]"' in wanted.stderr
