@@ -158,7 +158,7 @@ def test_kubernetes_spec_is_a_dask_cluster_resource():
         assert part in command
     assert container["securityContext"]["capabilities"]["add"] == ["SYS_ADMIN"]  # bwrap's namespaces
     (scheduler,) = spec["spec"]["scheduler"]["spec"]["containers"]
-    assert {"name": "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES", "value": str(MAX_TRIES - 1)} in scheduler["env"]
+    assert {"name": "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES", "value": "0"} in scheduler["env"]
     assert spec["spec"]["scheduler"]["service"]["ports"][0]["port"] == 8786
     with pytest.raises(ClusterSpecError, match="needs image"):
         kubernetes_spec(config_from_dict({}))
@@ -166,9 +166,15 @@ def test_kubernetes_spec_is_a_dask_cluster_resource():
         from dask_kubernetes.operator import make_cluster_spec
     except ImportError:
         return
-    reference = make_cluster_spec(name="deepgrade", image="registry/dg:1")
+    reference = make_cluster_spec(name="deepgrade", image="registry/dg:1", n_workers=3)
     assert set(reference["spec"]) == set(spec["spec"])
-    assert set(reference["spec"]["scheduler"]) == set(spec["spec"]["scheduler"])
+    for part in ("worker", "scheduler"):
+        assert set(reference["spec"][part]) == set(spec["spec"][part])
+    assert reference["spec"]["scheduler"]["service"] == spec["spec"]["scheduler"]["service"]
+    ours = spec["spec"]["scheduler"]["spec"]["containers"][0]
+    theirs = reference["spec"]["scheduler"]["spec"]["containers"][0]
+    assert ours["ports"] == theirs["ports"] and ours["readinessProbe"] == theirs["readinessProbe"]
+    assert container["ports"] == reference["spec"]["worker"]["spec"]["containers"][0]["ports"]
 
 
 # -- grading on a LocalCluster -----------------------------------------------------------

@@ -16,17 +16,20 @@ run on a worker in that host's sandbox. Invariants:
   arrives (atomically), so a killed grader resumes where it stopped; each job's
   future resolves once and lands at the job's own index, so nothing is graded
   twice into the results.
-* A killed worker's tasks are rescheduled by Dask on other workers; a task
-  whose workers died :data:`~autograder.batch.cluster_deploy.MAX_TRIES` times
-  (on a scheduler this process starts) comes back as a grader failure:
-  status ``error``, not cached, graded again next run.
+* A killed worker's task is tried again by this process (Dask's schedulers
+  started here report the death at once: ``allowed-failures`` = 0), up to
+  :data:`~autograder.batch.cluster_deploy.MAX_TRIES` tries in all; then it comes
+  back as a grader failure: status ``error``, not cached, graded again next run.
+  No more tasks are handed to the scheduler than there are worker threads, so a
+  death is blamed on the task the worker was running, not on tasks queued there.
 * Every worker at the start is probed before grading: the same grading code as
   this grader (else a clear error), the best sandbox backend that works on all
   of them (the run's backend, part of every cache key), and their GPUs:
   ``--device gpu`` with model exercises and no ``GPU`` worker is an error before
   any grading starts.
-* At most :data:`WINDOW` tasks are in flight, so a class of any size holds a
-  bounded number of submissions in memory.
+* At most as many tasks as worker threads (and never more than :data:`WINDOW`)
+  are in flight, so a class of any size holds a bounded number of submissions
+  in memory.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,6 +156,7 @@ class ClusterGrading:
         self.cluster: Any = None
         self.client: Any = None
         self.reports: list[WorkerReport] = []
+        self._capacity, self._capacity_at = (1, 0), -1e9
 
     # -- starting -------------------------------------------------------------------------
     def open(self) -> ClusterGrading:
@@ -159,7 +165,7 @@ class ClusterGrading:
 
         kind = self.spec.kind
         try:
-            with dask.config.set({ALLOWED_FAILURES: MAX_TRIES - 1}):  # read when a scheduler starts
+            with dask.config.set({ALLOWED_FAILURES: 0}):  # read when a scheduler starts; see grade()
                 if kind == "local":
                     self.cluster = self._local()
                 elif kind == "slurm":
@@ -173,11 +179,14 @@ class ClusterGrading:
                 self.log(f"deepgrade: waiting for the first worker of {self.spec} "
                          f"(up to {self.config.start_timeout:g} s)")
             self.client.wait_for_workers(expected, timeout=self.config.start_timeout)
+            self.log(f"deepgrade: Dask dashboard at {self.client.dashboard_link}")
+            self.reports = self.probe()
         except (OSError, TimeoutError) as exc:
             self.close()
             raise ClusterError(self._unreachable(exc)) from None
-        self.log(f"deepgrade: Dask dashboard at {self.client.dashboard_link}")
-        self.reports = self.probe()
+        except BaseException:
+            self.close()  # a cluster this run started ends with it, whatever stopped the start
+            raise
         return self
 
     def _expected_workers(self) -> int:
@@ -288,13 +297,31 @@ class ClusterGrading:
         self.close()
 
     # -- grading --------------------------------------------------------------------------
+    def capacity(self) -> tuple[int, int]:
+        """Worker threads now: all of them, and those of workers with a GPU."""
+        now = time.monotonic()
+        if now - self._capacity_at > 2.0:
+            try:
+                info = self.client.scheduler_info(n_workers=-1)
+            except TypeError:  # distributed before 2025: every worker by default
+                info = self.client.scheduler_info()
+            workers = info["workers"].values()
+            self._capacity = (sum(w.get("nthreads", 1) for w in workers),
+                              sum(w.get("nthreads", 1) for w in workers if (w.get("resources") or {}).get(GPU)))
+            self._capacity_at = now
+        return self._capacity
+
     def grade(self, bundle: CourseBundle, jobs: list[Submitted], make_task: Callable[[Submitted], GradeTask],
               resources: Callable[[Submitted], dict[str, float] | None],
               failure: Callable[[Submitted, BaseException, str], Record]) -> Iterator[tuple[Submitted, Record, bool]]:
-        """Grade ``jobs`` on the cluster; yields ``(job, record, cacheable)`` as they finish.
+        """Grade ``jobs`` on the cluster; yields ``(job, record, cacheable)`` as they finish, each
+        job once.
 
         ``make_task`` reads a job's files (on this side); if it fails, or the task does, the
-        job's record is ``failure(job, exc, what)``, never cached.
+        job's record is ``failure(job, exc, what)``, never cached. No more tasks are handed
+        to the scheduler than there are worker threads (GPU tasks: threads of GPU workers),
+        so a worker runs the one task it holds, and a worker's death is blamed on that task
+        alone: it is tried again, up to :data:`MAX_TRIES` times in all.
         """
         from distributed import as_completed
 
@@ -307,46 +334,52 @@ class ClusterGrading:
             return
         client = self.client
         course = client.submit(load_bundle, bundle, key=f"deepgrade-course-{bundle.digest[:32]}", pure=False)
-        waiting = iter(jobs)
-        in_flight: dict[Any, Submitted] = {}
+        # (job, its task once read, tries so far), per kind of task
+        waiting: dict[bool, deque[tuple[Submitted, GradeTask | None, int]]] = {
+            True: deque(), False: deque()}
+        for job in jobs:
+            waiting[bool((resources(job) or {}).get(GPU))].append((job, None, 0))
+        in_flight: dict[Any, tuple[Submitted, GradeTask, int, bool]] = {}
         done = as_completed(loop=client.loop)
         ready: list[tuple[Submitted, Record, bool]] = []
 
-        def submit_next() -> bool:
-            job = next(waiting, None)
-            if job is None:
-                return False
-            try:
-                task = make_task(job)
-            except Exception as exc:
-                ready.append((job, failure(job, exc, ""), False))
-                return True
-            future = client.submit(grade_task, course, task, key=f"deepgrade-{job.index}-{job.key[:24]}",
-                                   resources=resources(job), retries=1, pure=False)
-            in_flight[future] = job
-            done.add(future)
-            return True
-
         def fill() -> None:
-            while len(in_flight) < WINDOW and submit_next():
-                pass
+            total, gpu = self.capacity()
+            for on_gpu in (True, False):
+                while waiting[on_gpu] and len(in_flight) < min(WINDOW, max(total, 1)) and (
+                        not on_gpu or sum(1 for f in in_flight.values() if f[3]) < max(gpu, 1)):
+                    job, task, tries = waiting[on_gpu].popleft()
+                    if task is None:
+                        try:
+                            task = make_task(job)
+                        except Exception as exc:
+                            ready.append((job, failure(job, exc, ""), False))
+                            continue
+                    key = f"deepgrade-{job.index}-{job.key[:24]}" + (f"-try{tries + 1}" if tries else "")
+                    future = client.submit(grade_task, course, task, key=key, resources=resources(job),
+                                           retries=1, pure=False)
+                    in_flight[future] = (job, task, tries, on_gpu)
+                    done.add(future)
 
         try:
             fill()
             yield from _drain(ready)
             for future in done:  # futures added while iterating are waited for too
-                job = in_flight.pop(future)
+                job, task, tries, on_gpu = in_flight.pop(future)
                 try:
                     answer = future.result()
                 except KilledWorker as exc:
-                    what = (f"grading it ended {MAX_TRIES} worker processes: killed by the system, "
-                            "or out of memory")
-                    yield job, failure(job, exc, what), False
+                    if tries + 1 < MAX_TRIES:
+                        waiting[on_gpu].appendleft((job, task, tries + 1))
+                    else:
+                        what = (f"grading it ended {MAX_TRIES} worker processes: killed by the system, "
+                                "or out of memory")
+                        ready.append((job, failure(job, exc, what), False))
                 except Exception as exc:
-                    yield job, failure(job, exc, ""), False
+                    ready.append((job, failure(job, exc, ""), False))
                 else:
                     record = record_from_json(answer["record"])
-                    yield job, record, bool(answer["cache"]) and record.key == job.key
+                    ready.append((job, record, bool(answer["cache"]) and record.key == job.key))
                 future.release()
                 fill()
                 yield from _drain(ready)

@@ -11,9 +11,11 @@ thread each, in the job's Python environment (``python``, ``prologue``,
 * A job with ``gpus`` advertises the Dask worker resource ``GPU`` on each of its
   workers; model exercises ask for it (``--device gpu|auto``), NumPy exercises
   do not.
-* The scheduler gives up on a task after :data:`MAX_TRIES` worker deaths
-  (Dask's ``allowed-failures``): a submission that kills its worker is marked
-  ``error`` after a bounded number of tries.
+* A scheduler started here gives up on a task at the first death of its worker
+  (Dask's ``allowed-failures`` = 0) and the grader tries it again, up to
+  :data:`MAX_TRIES` times in all (``cluster.ClusterGrading.grade``): a
+  submission that kills its worker is marked ``error`` after a bounded number
+  of tries, and only the task a dead worker was running is blamed.
 * Rendering (:func:`slurm_options`, :func:`kubernetes_spec`) needs neither
   Slurm nor Kubernetes: it is plain data, tested as such.
 """
@@ -26,7 +28,7 @@ from typing import Any
 
 from .cluster_spec import ClusterConfig, ClusterSpecError
 
-#: Worker deaths a task may cause before it is given up (Dask: allowed-failures + 1).
+#: Tries of a task whose worker died before it is given up (counted by the grader).
 MAX_TRIES = 3
 #: The scheduler setting that bounds them.
 ALLOWED_FAILURES = "distributed.scheduler.allowed-failures"
@@ -119,11 +121,13 @@ def kubernetes_spec(config: ClusterConfig) -> dict[str, Any]:
     scheduler = {
         "name": "scheduler", "image": config.image, "imagePullPolicy": "IfNotPresent",
         "args": [config.python, "-m", "distributed.cli.dask_scheduler", "--host", "0.0.0.0"],
-        "env": [*env, {"name": "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES", "value": str(MAX_TRIES - 1)}],
+        "env": [*env, {"name": "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES", "value": "0"}],
         "ports": [{"name": "tcp-comm", "containerPort": 8786, "protocol": "TCP"},
                   {"name": "http-dashboard", "containerPort": 8787, "protocol": "TCP"}],
         "readinessProbe": {"httpGet": {"port": "http-dashboard", "path": "/health"},
-                           "initialDelaySeconds": 5, "periodSeconds": 10},
+                           "initialDelaySeconds": 0, "periodSeconds": 1, "timeoutSeconds": 300},
+        "livenessProbe": {"httpGet": {"port": "http-dashboard", "path": "/health"},
+                          "initialDelaySeconds": 15, "periodSeconds": 20},
     }
     selector = {"dask.org/cluster-name": config.name, "dask.org/component": "scheduler"}
     metadata: dict[str, Any] = {"name": config.name}
@@ -134,6 +138,7 @@ def kubernetes_spec(config: ClusterConfig) -> dict[str, Any]:
         "kind": "DaskCluster",
         "metadata": metadata,
         "spec": {
+            "idleTimeout": 0,
             "worker": {"replicas": config.jobs, "spec": {"containers": [container]}},
             "scheduler": {
                 "spec": {"containers": [scheduler]},
