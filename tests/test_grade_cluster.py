@@ -391,9 +391,16 @@ def test_grading_on_a_running_scheduler(tmp_path):
                                         stderr=subprocess.DEVNULL))
         klass = tmp_path / "class"
         _make_class(klass, 2)
+        unreadable = klass / "s99" / "ex01_sigmoid" / "ex01_sigmoid.py"
+        unreadable.parent.mkdir(parents=True)
+        unreadable.write_bytes(b"def sigmoid(z):\n    return '\xff\xfe'\n")  # not UTF-8
         stdout, stderr = _finish(_grade(klass, tmp_path / "out", "--cluster", address, "--public-only"))
         assert f"cluster {address}: 1 worker(s) on 1 host(s)" in stderr
-        assert {k[0]: v["score"] for k, v in _verdicts(tmp_path / "out").items()} == {"s00": 6.0, "s01": 4.0}
+        verdicts = _verdicts(tmp_path / "out")
+        assert {k[0]: v["score"] for k, v in verdicts.items()} == {"s00": 6.0, "s01": 4.0, "s99": 0.0}
+        (check,) = verdicts[("s99", "ex01_sigmoid")]["checks"]
+        assert check["status"] == "error"
+        assert check["message"].startswith(f"cannot read {unreadable.resolve()}:"), "named as handed in, not as copied"
     finally:
         for proc in reversed(started):
             proc.terminate()

@@ -114,8 +114,8 @@ def grade_files(files: SubmissionFiles, found: Found, *, course: Course, sandbox
     try:
         try:
             program = load_program(files.files[0])
-        except SubmissionError as exc:
-            record = problem_record(found, max_score, Status.ERROR, str(exc))
+        except SubmissionError as exc:  # said with the submission's own name, not a worker's copy's
+            record = problem_record(found, max_score, Status.ERROR, str(exc).replace(str(files.files[0]), submission))
             return Graded(replace(record, submission=submission, key=key), cacheable=False)
         isolated = grade_isolated(program, course.exercise(found.exercise), files, sandbox=sandbox,
                                   limits=limits, hidden=hidden, scratch_parent=scratch_root, slot=slot)
