@@ -60,6 +60,9 @@ class GradeTask:
     backend: str  # the sandbox backend the whole run uses
     show_data: bool
     grader: str  # the grader's fingerprint (cache.grader_fingerprint)
+    #: The grader's course, submissions and output folders: kept out of the sandbox where they
+    #: exist on the worker's host too (a local cluster), as the local runner keeps them out.
+    hide: tuple[str, ...] = ()
 
 
 class _WorkerState:
@@ -129,8 +132,9 @@ def grade_task(bundle: CourseBundle, task: GradeTask) -> dict[str, Any]:
             path.write_bytes(data)
             paths.append(path)
         files = SubmissionFiles(staging.resolve(), tuple(paths), task.left_out, task.rejected)
-        sandbox = detect(task.backend, hide=(course.solutions_dir, course.exercises_dir, staging),
-                         show_data=task.show_data)
+        hide = (course.solutions_dir, course.exercises_dir, staging,
+                *(Path(p) for p in task.hide if Path(p).exists()))
+        sandbox = detect(task.backend, hide=hide, show_data=task.show_data)
         found = Found(student=task.student, exercise=task.exercise, path=Path(task.label),
                       notes=list(task.notes), own_folder=task.own_folder)
         with SlotLease(1, parent / SLOTS_FOLDER) as lease:

@@ -221,7 +221,8 @@ def run_batch(course: Course, submissions: Path, out: Path, options: Options,
         progress.start(done=len(found) - len(todo), cached=cached)
         if cluster is not None:
             graded = cluster.grade_jobs(course, todo, max_scores=max_scores, hidden=hidden, limits=limits,
-                                        sandbox=sandbox, grader=grader_fp, resources=resources)
+                                        sandbox=sandbox, grader=grader_fp, resources=resources,
+                                        hide=(course.solutions_dir, course.exercises_dir, submissions, out))
             try:
                 for job, record, cacheable in graded:
                     if cacheable:
