@@ -16,7 +16,7 @@ install: $(STAMP) sandbox browser
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,cluster]"
 	touch $(STAMP)
 
 # $(call apt-install,COMMAND,PACKAGE,WHAT FOR,WITHOUT IT): install a Debian package when we can

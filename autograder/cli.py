@@ -88,7 +88,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from .batch.cluster_spec import ClusterSpecError
+
+    try:
+        return _grade(args)
+    except ClusterSpecError as exc:  # a bad --cluster or --cluster-config: a usage error
+        print(f"deepgrade: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+
+
+def _grade(args: argparse.Namespace) -> int:
     from .batch import Options, run_batch
+    from .batch.cluster_spec import ClusterSpecError, parse_spec
     from .batch.outputs import write_outputs
     from .batch.sandbox import SandboxLimits
     from .report.tables import summary_table
@@ -98,9 +109,16 @@ def cmd_grade(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"no submissions folder at {submissions}")
     course = _course(args, submissions.resolve())
     limits = SandboxLimits(call_timeout=args.timeout, memory_bytes=int(args.memory * (1 << 30)))
-    options = Options(workers=max(1, args.workers), hidden=not args.public_only, device=args.device,
+    if args.cluster_config and not args.cluster:
+        raise ClusterSpecError("--cluster-config is the configuration of --cluster slurm or kubernetes: "
+                               "give --cluster too")
+    if args.cluster:
+        parse_spec(args.cluster)  # a bad SPEC is a usage error before anything is read or started
+    options = Options(workers=max(1, args.workers or 1), hidden=not args.public_only, device=args.device,
                       limits=limits, backend=args.sandbox, show_data=args.data,
-                      exercises=list(args.exercise or []), use_cache=not args.no_cache)
+                      exercises=list(args.exercise or []), use_cache=not args.no_cache,
+                      cluster=args.cluster, cluster_config=Path(args.cluster_config) if args.cluster_config else None,
+                      cluster_workers=args.workers)
     from .kinds import ReferenceSolutionError
 
     try:
@@ -150,7 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
     grade = sub.add_parser("grade", parents=[common], help="grade a whole class, sandboxed and in parallel")
     grade.add_argument("submissions", help="nbgrader's submitted/ folder, a folder per student, or an LMS download")
     grade.add_argument("--out", "-o", required=True, help="output folder (results, grades.csv, feedback, cache)")
-    grade.add_argument("--workers", "-j", type=int, default=1, help="submissions graded at once (default 1)")
+    grade.add_argument("--workers", "-j", type=int, default=None,
+                       help="submissions graded at once (default 1; with --cluster local: its workers)")
     grade.add_argument("--exercise", "-e", action="append", help="only this exercise (repeatable)")
     grade.add_argument("--device", choices=["cpu", "gpu", "auto"], default=None,
                        help="where student models train (default: $DEEPGRADE_DEVICE, else auto)")
@@ -163,6 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--memory", type=float, default=4.0, help="address space per student process, GiB")
     grade.add_argument("--public-only", action="store_true", help="skip the hidden checks")
     grade.add_argument("--no-cache", action="store_true", help="grade everything again")
+    grade.add_argument("--cluster", metavar="SPEC", default=None,
+                       help="grade on Dask: local[:N] (this machine, N worker processes), tcp://HOST:PORT "
+                            "(a running scheduler), slurm or kubernetes (with --cluster-config); needs "
+                            "the cluster extra (docs/grading-a-class.md)")
+    grade.add_argument("--cluster-config", metavar="FILE", default=None,
+                       help="TOML: cores, memory, walltime, gpus, python, prologue, env, sandbox, "
+                            "job_extra_directives... of --cluster slurm or kubernetes")
     grade.set_defaults(run=cmd_grade)
     return parser
 

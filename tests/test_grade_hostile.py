@@ -39,8 +39,13 @@ def sandbox():
     return detect("auto")
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory, sandbox):
+@pytest.fixture(scope="module", params=["local", "cluster"])
+def graded(request, tmp_path_factory, sandbox):
+    """The hostile class graded by the local runner, then on a Dask LocalCluster of 2 workers
+    (issue 10: the same verdict for every attack wherever it is graded)."""
+    where = ["--cluster", "local:2"] if request.param == "cluster" else []
+    if where:
+        pytest.importorskip("distributed", reason="the cluster extra is not installed")
     base = tmp_path_factory.mktemp("hostile")
     klass, out = base / "class", base / "out"
     marker = f"deepgrade_pwned_{uuid.uuid4().hex[:8]}"
@@ -76,7 +81,7 @@ def graded(tmp_path_factory, sandbox):
 
     env = {**os.environ, "DEEPGRADE_DATA": str(DATA), "DEEPGRADE_OFFLINE": "1"}
     proc = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(klass), "--out", str(out),
-                           "--workers", "2", "--timeout", "3", "--memory", "1", "--course", str(ROOT)],
+                           "--workers", "2", "--timeout", "3", "--memory", "1", "--course", str(ROOT), *where],
                           capture_output=True, text=True, timeout=600, env=env, cwd=ROOT)
     listener.stop()
     records = {r["student"]: r for r in json.loads((out / "results.json").read_text())["submissions"]} \

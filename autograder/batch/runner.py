@@ -29,9 +29,10 @@ from ..course import Course
 from ..load import SubmissionError, load_program
 from ..plan import hidden_plans, public_plans
 from ..score import Status
+from ..student import needs_keras
 from .cache import ResultCache, exercise_fingerprint, grader_fingerprint, task_key
 from .discover import Found, discover
-from .isolated import grade_isolated, new_scratch_root, scratch_parent, submission_files
+from .isolated import SubmissionFiles, grade_isolated, new_scratch_root, scratch_parent, submission_files
 from .progress import Progress
 from .record import Record, problem_record
 from .sandbox import Sandbox, SandboxLimits
@@ -48,6 +49,11 @@ class Options:
     show_data: str = "auto"  # auto | hidden | visible
     exercises: list[str] = field(default_factory=list)
     use_cache: bool = True
+    #: --cluster SPEC (autograder.batch.cluster_spec); None: this machine, no Dask.
+    cluster: str | None = None
+    cluster_config: Path | None = None
+    #: Workers of ``--cluster local`` when SPEC gives no N (--workers, when given).
+    cluster_workers: int | None = None
 
 
 @dataclass
@@ -75,30 +81,59 @@ class ClassGrader:
     def grade(self, job: Job, slot: int = 0) -> Record:
         """Grade one submission in its sandbox; never raises (a grader failure is a record)."""
         found = job.found
-        started = time.monotonic()
-        max_score = self.max_scores.get(found.exercise, 0.0)
         try:
             assert found.path is not None  # discover gives a path, or a problem that is not graded
-            try:
-                program = load_program(found.path)
-            except SubmissionError as exc:
-                record = problem_record(found, max_score, Status.ERROR, str(exc))
-                return replace(record, submission=str(found.path), key=job.key)
             files = submission_files(found.path, found.own_folder, self.course.rejected_files)
-            isolated = grade_isolated(program, self.course.exercise(found.exercise), files, sandbox=self.sandbox,
-                                      limits=self.limits, hidden=self.hidden, scratch_parent=self.scratch_root,
-                                      slot=slot)
-            isolated.result.notes[:0] = found.notes
-            record = Record(student=found.student, result=isolated.result, submission=str(found.path),
-                            output=isolated.printed[:8192], key=job.key,
-                            seconds=round(time.monotonic() - started, 3))
-            self.cache.put(job.key, record.to_json())
-            return record
         except Exception as exc:
-            problem = (f"the grader failed on this submission ({type(exc).__name__}: {exc}); "
-                       "it was not cached and will be graded again next run")
-            record = problem_record(found, max_score, Status.ERROR, problem)
-            return replace(record, submission=str(found.path), grader_error=traceback.format_exc()[-2000:])
+            return grader_failure(found, self.max_scores.get(found.exercise, 0.0), exc)
+        graded = grade_files(files, found, course=self.course, sandbox=self.sandbox, limits=self.limits,
+                             hidden=self.hidden, max_score=self.max_scores.get(found.exercise, 0.0),
+                             scratch_root=self.scratch_root, slot=slot, key=job.key)
+        if graded.cacheable:
+            self.cache.put(job.key, graded.record.to_json())
+        return graded.record
+
+
+@dataclass
+class Graded:
+    """One grading's record, and whether it may be cached (a verdict on the submission, not a
+    grader failure nor an unreadable file, which are looked at again next run)."""
+
+    record: Record
+    cacheable: bool
+
+
+def grade_files(files: SubmissionFiles, found: Found, *, course: Course, sandbox: Sandbox, limits: SandboxLimits,
+                hidden: bool, max_score: float, scratch_root: Path, slot: int, key: str,
+                label: str | None = None) -> Graded:
+    """Grade the submission ``files`` (its main file first) of ``found`` in the sandbox: what
+    the local runner's threads and a cluster's workers both do. ``label`` is the submission's
+    name in the record (default ``found.path``: a worker grades a copy). Never raises."""
+    started = time.monotonic()
+    submission = label if label is not None else str(found.path)
+    try:
+        try:
+            program = load_program(files.files[0])
+        except SubmissionError as exc:  # said with the submission's own name, not a worker's copy's
+            record = problem_record(found, max_score, Status.ERROR, str(exc).replace(str(files.files[0]), submission))
+            return Graded(replace(record, submission=submission, key=key), cacheable=False)
+        isolated = grade_isolated(program, course.exercise(found.exercise), files, sandbox=sandbox,
+                                  limits=limits, hidden=hidden, scratch_parent=scratch_root, slot=slot)
+        isolated.result.notes[:0] = found.notes
+        record = Record(student=found.student, result=isolated.result, submission=submission,
+                        output=isolated.printed[:8192], key=key, seconds=round(time.monotonic() - started, 3))
+        return Graded(record, cacheable=True)
+    except Exception as exc:
+        return Graded(replace(grader_failure(found, max_score, exc), submission=submission), cacheable=False)
+
+
+def grader_failure(found: Found, max_score: float, exc: BaseException, what: str = "") -> Record:
+    """The record of a submission the grader itself failed on: status error, never cached."""
+    problem = (f"the grader failed on this submission ({what or f'{type(exc).__name__}: {exc}'}); "
+               "it was not cached and will be graded again next run")
+    record = problem_record(found, max_score, Status.ERROR, problem)
+    return replace(record, submission=str(found.path),
+                   grader_error="".join(traceback.format_exception(exc))[-2000:])
 
 
 # -- the batch ----------------------------------------------------------------------------
@@ -136,54 +171,98 @@ def run_batch(course: Course, submissions: Path, out: Path, options: Options,
     for name in names:
         course.exercise(name)  # an unknown --exercise is a usage error
 
-    # Plans once, here, before any grading starts (hidden ones run the reference solution).
-    plans = {n: public_plans(course.exercise(n)) + (hidden_plans(course.exercise(n)) if hidden else [])
-             for n in names}
-    max_scores = {n: float(sum(p.points for p in plans[n])) for n in names}
-    # bwrap shows only what it lists; for unshare these are covered by empty mounts.
-    hide = (course.solutions_dir, course.exercises_dir, submissions, out)
-    # No exercise needs the data files: model checks send the training and validation
-    # arrays themselves and keep the held-out labels, so "auto" hides them like "hidden".
-    sandbox = detect(options.backend, hide=hide, show_data=options.show_data == "visible")
-    say("deepgrade: " + sandbox.describe())
-
-    settings = json.dumps({"hidden": hidden, "device": options.device, "backend": sandbox.name,
-                           "limits": repr(limits), "grader": grader_fingerprint(),
-                           "data": {n: sandbox.show_data for n in names}}, sort_keys=True)
-    fps = {n: exercise_fingerprint(course, n, hidden) for n in names}
-    cache = ResultCache(out / "cache", enabled=options.use_cache)
-
-    records: list[Record | None] = [None] * len(found)
-    todo: list[Job] = []
-    cached = 0
-    for i, f in enumerate(found):
-        if f.path is None:
-            records[i] = problem_record(f, max_scores[f.exercise],
-                                        Status.NOT_ATTEMPTED if f.missing else Status.ERROR)
-            continue
-        key = task_key(f, fps[f.exercise], settings, course.rejected_files)
-        hit = cache.get(key)
-        if hit is not None:
-            records[i] = _from_cache(hit, f)
-            cached += 1
-            continue
-        todo.append(Job(i, f, key))
-
-    progress = progress or Progress(len(found), stream=sys.stderr)
-    progress.start(done=len(found) - len(todo), cached=cached)
-    parent = scratch_parent()
-    remove_stale_scratch(parent)
-    grader = ClassGrader(course=course, sandbox=sandbox, limits=limits, hidden=hidden, max_scores=max_scores,
-                         cache=cache, scratch_root=new_scratch_root(parent))
+    cluster = _open_cluster(options, say) if options.cluster else None
     try:
-        for job, record in _grade_all(grader, todo, options.workers):
-            records[job.index] = record
-            progress.tick(record.to_json())
+        # Which tasks ask for a GPU: decided (and --device gpu without GPU workers refused)
+        # from the checks' declarations, before the reference solutions run.
+        resources = ({n: cluster.resources(_models(course, n, hidden), limits.device) for n in names}
+                     if cluster is not None else {})
+        # Plans once, here, before any grading starts (hidden ones run the reference solution).
+        plans = {n: public_plans(course.exercise(n)) + (hidden_plans(course.exercise(n)) if hidden else [])
+                 for n in names}
+        max_scores = {n: float(sum(p.points for p in plans[n])) for n in names}
+        if cluster is not None:
+            # Each worker grades in its own host's sandbox: the run's backend is the best that
+            # works on all of them (part of every cache key, as the local backend is).
+            sandbox = replace(cluster.sandbox(options.backend), show_data=options.show_data == "visible")
+            say("deepgrade: " + cluster.describe() + "; " + sandbox.describe())
+        else:
+            # bwrap shows only what it lists; for unshare these are covered by empty mounts.
+            hide = (course.solutions_dir, course.exercises_dir, submissions, out)
+            # No exercise needs the data files: model checks send the training and validation
+            # arrays themselves and keep the held-out labels, so "auto" hides them like "hidden".
+            sandbox = detect(options.backend, hide=hide, show_data=options.show_data == "visible")
+            say("deepgrade: " + sandbox.describe())
+
+        grader_fp = grader_fingerprint()
+        settings = json.dumps({"hidden": hidden, "device": options.device, "backend": sandbox.name,
+                               "limits": repr(limits), "grader": grader_fp,
+                               "data": {n: sandbox.show_data for n in names}}, sort_keys=True)
+        fps = {n: exercise_fingerprint(course, n, hidden) for n in names}
+        cache = ResultCache(out / "cache", enabled=options.use_cache)
+
+        records: list[Record | None] = [None] * len(found)
+        todo: list[Job] = []
+        cached = 0
+        for i, f in enumerate(found):
+            if f.path is None:
+                records[i] = problem_record(f, max_scores[f.exercise],
+                                            Status.NOT_ATTEMPTED if f.missing else Status.ERROR)
+                continue
+            key = task_key(f, fps[f.exercise], settings, course.rejected_files)
+            hit = cache.get(key)
+            if hit is not None:
+                records[i] = _from_cache(hit, f)
+                cached += 1
+                continue
+            todo.append(Job(i, f, key))
+
+        progress = progress or Progress(len(found), stream=sys.stderr)
+        progress.start(done=len(found) - len(todo), cached=cached)
+        if cluster is not None:
+            graded = cluster.grade_jobs(course, todo, max_scores=max_scores, hidden=hidden, limits=limits,
+                                        sandbox=sandbox, grader=grader_fp, resources=resources,
+                                        hide=(course.solutions_dir, course.exercises_dir, submissions, out))
+            try:
+                for job, record, cacheable in graded:
+                    if cacheable:
+                        cache.put(job.key, record.to_json())  # the moment it arrives: a killed grader resumes
+                    records[job.index] = record
+                    progress.tick(record.to_json())
+            finally:
+                progress.finish()
+        else:
+            parent = scratch_parent()
+            remove_stale_scratch(parent)
+            grader = ClassGrader(course=course, sandbox=sandbox, limits=limits, hidden=hidden,
+                                 max_scores=max_scores, cache=cache, scratch_root=new_scratch_root(parent))
+            try:
+                for job, record in _grade_all(grader, todo, options.workers):
+                    records[job.index] = record
+                    progress.tick(record.to_json())
+            finally:
+                progress.finish()
+                shutil.rmtree(grader.scratch_root, ignore_errors=True)
     finally:
-        progress.finish()
-        shutil.rmtree(grader.scratch_root, ignore_errors=True)
+        if cluster is not None:
+            cluster.close()
     return Batch([r.to_json() if isinstance(r, Record) else r for r in records if r is not None], sandbox,
                  len(todo), cached, time.monotonic() - started)
+
+
+def _models(course: Course, name: str, hidden: bool) -> bool:
+    """Whether an exercise trains or builds models (its tasks may ask for a GPU)."""
+    exercise = course.exercise(name)
+    return needs_keras(exercise.checks() if hidden else public_plans(exercise))
+
+
+def _open_cluster(options: Options, say: Callable[[str], None]) -> Any:
+    """The Dask cluster ``--cluster`` names, started and probed (only now is Dask imported)."""
+    from .cluster import ClusterGrading
+    from .cluster_spec import load_config, parse_spec
+
+    spec, config = parse_spec(options.cluster or ""), load_config(options.cluster_config)
+    return ClusterGrading(spec, config, workers=options.cluster_workers, log=say).open()
 
 
 def _from_cache(hit: dict[str, Any], found: Found) -> Record:

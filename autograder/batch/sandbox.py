@@ -319,3 +319,26 @@ def detect(preferred: str = "auto", hide: tuple[Path, ...] = (), show_data: bool
             protections = tuple(p for p in protections if p != "unprivileged_user")
         return Sandbox(name, protections, tuple(hide), show_data, "; ".join(reasons))
     raise RuntimeError("no sandbox backend works here: " + "; ".join(reasons))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m autograder.batch.sandbox [--require auto|bwrap|unshare|rlimits]``: which
+    sandbox works on this host. A cluster job runs it before its worker starts; exit 0 when
+    the required backend (``auto``: any) works here, 3 when it does not."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m autograder.batch.sandbox",
+                                     description="Check the class grader's sandbox on this host.")
+    parser.add_argument("--require", choices=["auto", *BACKEND_PROTECTIONS], default="auto")
+    args = parser.parse_args(argv)
+    try:
+        sandbox = detect(args.require)
+    except RuntimeError as exc:
+        print(f"deepgrade: {exc}", file=sys.stderr)
+        return 3
+    print(f"deepgrade: {sandbox.describe()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

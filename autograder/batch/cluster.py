@@ -1,0 +1,418 @@
+"""``deepgrade grade --cluster SPEC``: the class graded on Dask distributed, one task per submission.
+
+The grader (this process) does what the local runner does before and after
+grading: discovers the class, plans the checks, computes every cache key,
+serves what is cached, writes the reports. In between, each submission ×
+exercise left to grade is one Dask task (:func:`~autograder.batch.cluster_worker.grade_task`)
+run on a worker in that host's sandbox. Invariants:
+
+* Dask is imported only here and only with ``--cluster``: without it nothing
+  changes (the local runner, no Dask needed).
+* No shared file system: the course reaches workers as one content-addressed
+  archive (:mod:`~autograder.batch.bundle`, a task of its own, fetched once per
+  worker), a submission as the bytes of exactly its
+  :func:`~autograder.batch.isolated.submission_files`; only records come back.
+* Every record is written into OUT's cache by this process the moment it
+  arrives (atomically), so a killed grader resumes where it stopped; each job's
+  future resolves once and lands at the job's own index, so nothing is graded
+  twice into the results.
+* A killed worker's task is tried again by this process (Dask's schedulers
+  started here report the death at once: ``allowed-failures`` = 0), up to
+  :data:`~autograder.batch.cluster_deploy.MAX_TRIES` tries in all; then it comes
+  back as a grader failure: status ``error``, not cached, graded again next run.
+  No more tasks are handed to the scheduler than there are worker threads, so a
+  death is blamed on the task the worker was running, not on tasks queued there.
+* Every worker at the start is probed before grading: the same grading code as
+  this grader (else a clear error), the best sandbox backend that works on all
+  of them (the run's backend, part of every cache key), and their GPUs:
+  ``--device gpu`` with model exercises and no ``GPU`` worker is an error before
+  any grading starts.
+* At most as many tasks as worker threads (and never more than :data:`WINDOW`)
+  are in flight, so a class of any size holds a bounded number of submissions
+  in memory.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..course import Course
+from ..run.device import requested_device
+from ..score import ExerciseResult
+from .bundle import CourseBundle, make_bundle
+from .cluster_deploy import ALLOWED_FAILURES, MAX_TRIES, kubernetes_spec, slurm_options
+from .cluster_spec import ClusterConfig, ClusterSpec, ClusterSpecError
+from .cluster_worker import GradeTask, grade_task, load_bundle, probe_worker
+from .isolated import submission_files
+from .record import Record
+from .sandbox import BACKEND_PROTECTIONS, PROTECTIONS, Sandbox, SandboxLimits
+
+#: Tasks submitted and not yet returned, at most.
+WINDOW = 256
+#: The Dask worker resource that model exercises ask for with --device gpu|auto.
+GPU = "GPU"
+
+
+class ClusterError(RuntimeError):
+    """The cluster cannot grade this class (unreachable, no worker, other grading code,
+    no common sandbox, no GPU for --device gpu); the message says what to do."""
+
+
+def _need_dask() -> None:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise ClusterSpecError("--cluster needs Dask: pip install \"deepgrade[cluster]\" "
+                               "(make install does)") from None
+
+
+@dataclass
+class WorkerReport:
+    """What :func:`~autograder.batch.cluster_worker.probe_worker` said of one worker, and its
+    resources as the scheduler knows them."""
+
+    address: str
+    host: str
+    grader: str
+    backends: dict[str, dict[str, Any]]
+    resources: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def has_gpu(self) -> bool:
+        return self.resources.get(GPU, 0) > 0
+
+
+def local_gpu_resources() -> dict[str, float]:
+    """A local worker's resources: ``GPU`` when this machine has an NVIDIA GPU (workers share it:
+    TensorFlow's memory growth is on)."""
+    return {GPU: 1} if any(Path("/dev").glob("nvidia[0-9]*")) else {}
+
+
+def choose_sandbox(reports: list[WorkerReport], preferred: str = "auto") -> Sandbox:
+    """The best backend that works on every worker (or ``preferred``, which must), its
+    protections as the weakest worker has them, and why better ones are not used."""
+    order = list(BACKEND_PROTECTIONS) if preferred == "auto" else [preferred]
+    reasons = []
+    for name in order:
+        lacking = [(r.host, r.backends[name]["why"]) for r in reports if r.backends[name]["why"]]
+        if lacking:
+            host, why = lacking[0]
+            reasons.append(f"{name}: {why} (on {len(lacking)} worker(s), e.g. {host})")
+            continue
+        common = set.intersection(*(set(r.backends[name]["protections"]) for r in reports))
+        return Sandbox(name, tuple(p for p in PROTECTIONS if p in common), reason="; ".join(reasons))
+    raise ClusterError("no sandbox backend works on every worker: " + "; ".join(reasons) +
+                       " (install bubblewrap on the workers' hosts, or choose one with --sandbox)")
+
+
+def task_resources(model: bool, device: str | None, gpu_workers: int) -> dict[str, float] | None:
+    """The resources one task asks for: a GPU for a model exercise with ``--device gpu``, or
+    with ``auto`` when the cluster has GPU workers; nothing otherwise. ``--device gpu`` on a
+    cluster without GPU workers is a :class:`ClusterError`."""
+    wanted = requested_device(device)
+    if not model or wanted == "cpu":
+        return None
+    if wanted == "gpu" and not gpu_workers:
+        raise ClusterError("--device gpu, but no worker of the cluster has a GPU (the Dask worker resource "
+                           f"`{GPU}`): start workers with `dask worker ... --resources {GPU}=1`, set gpus in "
+                           "the cluster config, or use --device auto")
+    return {GPU: 1} if gpu_workers else None
+
+
+def record_from_json(data: dict[str, Any]) -> Record:
+    """A record as a worker sent it (``Record.to_json()``)."""
+    return Record(student=data["student"], result=ExerciseResult.from_json(data), submission=data.get("submission"),
+                  output=data.get("output", ""), key=data.get("key", ""), seconds=data.get("seconds"),
+                  grader_error=data.get("grader_error", ""))
+
+
+@dataclass
+class Submitted:
+    """A job handed to the cluster, and what its record needs if the task never returns."""
+
+    index: int
+    found: Any  # discover.Found
+    key: str
+    max_score: float
+
+
+class ClusterGrading:
+    """A Dask client on the cluster SPEC names, started (or connected) on :meth:`open` and
+    closed (with any cluster it started) on :meth:`close`."""
+
+    def __init__(self, spec: ClusterSpec, config: ClusterConfig, *, workers: int | None = None,
+                 log: Callable[[str], None] = print):
+        _need_dask()
+        self.spec, self.config, self.log = spec, config, log
+        self.workers_hint = workers
+        self.cluster: Any = None
+        self.client: Any = None
+        self.reports: list[WorkerReport] = []
+        self._capacity, self._capacity_at = (1, 0), -1e9
+
+    # -- starting -------------------------------------------------------------------------
+    def open(self) -> ClusterGrading:
+        import dask
+        from distributed import Client
+
+        kind = self.spec.kind
+        try:
+            with dask.config.set({ALLOWED_FAILURES: 0}):  # read when a scheduler starts; see grade()
+                if kind == "local":
+                    self.cluster = self._local()
+                elif kind == "slurm":
+                    self.cluster = self._slurm()
+                elif kind == "kubernetes":
+                    self.cluster = self._kubernetes()
+                address = self.cluster if self.cluster is not None else self.spec.address
+                self.client = Client(address, timeout=min(30.0, self.config.start_timeout), set_as_default=False)
+            expected = self._expected_workers()
+            if kind != "local":
+                self.log(f"deepgrade: waiting for the first worker of {self.spec} "
+                         f"(up to {self.config.start_timeout:g} s)")
+            self.client.wait_for_workers(expected, timeout=self.config.start_timeout)
+            self.log(f"deepgrade: Dask dashboard at {self.client.dashboard_link}")
+            self.reports = self.probe()
+        except (OSError, TimeoutError) as exc:
+            self.close()
+            raise ClusterError(self._unreachable(exc)) from None
+        except BaseException:
+            self.close()  # a cluster this run started ends with it, whatever stopped the start
+            raise
+        return self
+
+    def _expected_workers(self) -> int:
+        if self.spec.kind == "local":
+            return self.spec.workers or self.workers_hint or os.cpu_count() or 1
+        return 1
+
+    def _unreachable(self, exc: BaseException) -> str:
+        if self.spec.kind == "tcp":
+            return (f"cannot reach a Dask scheduler with workers at {self.spec.address} ({exc}): start one with "
+                    "`dask scheduler` and its workers with `dask worker ADDRESS --nthreads 1` "
+                    "(docs/grading-a-class.md)")
+        return f"the {self.spec} cluster did not start a worker in time ({type(exc).__name__}: {exc})"
+
+    def _local(self) -> Any:
+        from distributed import LocalCluster
+
+        n = self._expected_workers()
+        resources = {GPU: float(self.config.gpus)} if self.config.gpus else local_gpu_resources()
+        return LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                            dashboard_address="127.0.0.1:0", resources=resources or None,
+                            silence_logs=logging.ERROR)
+
+    def _slurm(self) -> Any:
+        import shutil
+
+        if shutil.which("sbatch") is None:
+            raise ClusterError("--cluster slurm submits its workers with sbatch, which is not installed here: "
+                               "run deepgrade grade on the cluster's login node")
+        cluster = slurm_cluster(self.config)
+        cluster.scale(jobs=self.config.jobs)
+        return cluster
+
+    def _kubernetes(self) -> Any:
+        try:
+            from dask_kubernetes.operator import KubeCluster
+        except ImportError:
+            raise ClusterSpecError("--cluster kubernetes needs Dask's Kubernetes operator client: "
+                                   "pip install dask-kubernetes (docs/grading-a-class.md)") from None
+        return KubeCluster(custom_cluster_spec=kubernetes_spec(self.config),
+                           namespace=self.config.namespace or None)
+
+    def probe(self) -> list[WorkerReport]:
+        """Every worker now: same grading code, sandboxes, GPUs."""
+        from .cache import grader_fingerprint
+
+        answers = self.client.run(probe_worker)
+        try:
+            info = self.client.scheduler_info(n_workers=-1)
+        except TypeError:  # distributed before 2025: every worker by default
+            info = self.client.scheduler_info()
+        reports = [WorkerReport(address=addr, host=a["host"], grader=a["grader"], backends=a["backends"],
+                                resources=dict(info["workers"].get(addr, {}).get("resources") or {}))
+                   for addr, a in sorted(answers.items())]
+        mine = grader_fingerprint()
+        other = [r for r in reports if r.grader != mine]
+        if other:
+            raise ClusterError(f"{len(other)} worker(s) (e.g. on {other[0].host}) run other deepgrade grading code "
+                               "than this grader: install the same deepgrade version on every worker")
+        return reports
+
+    def sandbox(self, preferred: str = "auto") -> Sandbox:
+        """The run's sandbox: the best backend on every worker (:func:`choose_sandbox`)."""
+        return choose_sandbox(self.reports, preferred)
+
+    def resources(self, model: bool, device: str | None) -> dict[str, float] | None:
+        """What a task of a model (or NumPy) exercise asks for (:func:`task_resources`)."""
+        return task_resources(model, device, self.gpu_workers)
+
+    def grade_jobs(self, course: Course, jobs: list[Any], *, max_scores: dict[str, float], hidden: bool,
+                   limits: SandboxLimits, sandbox: Sandbox, grader: str,
+                   resources: dict[str, dict[str, float] | None],
+                   hide: tuple[Path, ...] = ()) -> Iterator[tuple[Any, Record, bool]]:
+        """The runner's ``Job``s graded here; yields ``(job, record, cacheable)`` as they finish."""
+        from .runner import grader_failure
+
+        pending = [Submitted(j.index, j.found, j.key, max_scores.get(j.found.exercise, 0.0)) for j in jobs]
+        by_index = {j.index: j for j in jobs}
+        task = functools.partial(make_task, reject=course.rejected_files, hidden=hidden, limits=limits,
+                                 backend=sandbox.name, show_data=sandbox.show_data, grader=grader,
+                                 hide=tuple(str(p) for p in hide))
+        graded = self.grade(make_bundle(course), pending, task,
+                            resources=lambda s: resources.get(s.found.exercise),
+                            failure=lambda s, exc, what: grader_failure(s.found, s.max_score, exc, what))
+        for sub, record, cacheable in graded:
+            yield by_index[sub.index], record, cacheable
+
+    @property
+    def gpu_workers(self) -> int:
+        return sum(1 for r in self.reports if r.has_gpu)
+
+    def describe(self) -> str:
+        hosts = sorted({r.host for r in self.reports})
+        return (f"cluster {self.spec}: {len(self.reports)} worker(s) on {len(hosts)} host(s), "
+                f"{self.gpu_workers} with a GPU")
+
+    def close(self) -> None:
+        for thing in (self.client, self.cluster):
+            if thing is not None:
+                try:
+                    thing.close()
+                except Exception:  # closing a half-started cluster: nothing more to do
+                    pass
+        self.client = self.cluster = None
+
+    def __enter__(self) -> ClusterGrading:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- grading --------------------------------------------------------------------------
+    def capacity(self) -> tuple[int, int]:
+        """Worker threads now: all of them, and those of workers with a GPU."""
+        now = time.monotonic()
+        if now - self._capacity_at > 2.0:
+            try:
+                info = self.client.scheduler_info(n_workers=-1)
+            except TypeError:  # distributed before 2025: every worker by default
+                info = self.client.scheduler_info()
+            workers = info["workers"].values()
+            self._capacity = (sum(w.get("nthreads", 1) for w in workers),
+                              sum(w.get("nthreads", 1) for w in workers if (w.get("resources") or {}).get(GPU)))
+            self._capacity_at = now
+        return self._capacity
+
+    def grade(self, bundle: CourseBundle, jobs: list[Submitted], make_task: Callable[[Submitted], GradeTask],
+              resources: Callable[[Submitted], dict[str, float] | None],
+              failure: Callable[[Submitted, BaseException, str], Record]) -> Iterator[tuple[Submitted, Record, bool]]:
+        """Grade ``jobs`` on the cluster; yields ``(job, record, cacheable)`` as they finish, each
+        job once.
+
+        ``make_task`` reads a job's files (on this side); if it fails, or the task does, the
+        job's record is ``failure(job, exc, what)``, never cached. No more tasks are handed
+        to the scheduler than there are worker threads (GPU tasks: threads of GPU workers),
+        so a worker runs the one task it holds, and a worker's death is blamed on that task
+        alone: it is tried again, up to :data:`MAX_TRIES` times in all.
+        """
+        from distributed import as_completed
+
+        try:
+            from distributed import KilledWorker
+        except ImportError:  # older distributed
+            from distributed.scheduler import KilledWorker
+
+        if not jobs:
+            return
+        client = self.client
+        course = client.submit(load_bundle, bundle, key=f"deepgrade-course-{bundle.digest[:32]}", pure=False)
+        # (job, its task once read, tries so far), per kind of task
+        waiting: dict[bool, deque[tuple[Submitted, GradeTask | None, int]]] = {
+            True: deque(), False: deque()}
+        for job in jobs:
+            waiting[bool((resources(job) or {}).get(GPU))].append((job, None, 0))
+        in_flight: dict[Any, tuple[Submitted, GradeTask, int, bool]] = {}
+        done = as_completed(loop=client.loop)
+        ready: list[tuple[Submitted, Record, bool]] = []
+
+        def fill() -> None:
+            total, gpu = self.capacity()
+            for on_gpu in (True, False):
+                while waiting[on_gpu] and len(in_flight) < min(WINDOW, max(total, 1)) and (
+                        not on_gpu or sum(1 for f in in_flight.values() if f[3]) < max(gpu, 1)):
+                    job, task, tries = waiting[on_gpu].popleft()
+                    if task is None:
+                        try:
+                            task = make_task(job)
+                        except Exception as exc:
+                            ready.append((job, failure(job, exc, ""), False))
+                            continue
+                    key = f"deepgrade-{job.index}-{job.key[:24]}" + (f"-try{tries + 1}" if tries else "")
+                    future = client.submit(grade_task, course, task, key=key, resources=resources(job),
+                                           retries=1, pure=False)
+                    in_flight[future] = (job, task, tries, on_gpu)
+                    done.add(future)
+
+        try:
+            fill()
+            yield from _drain(ready)
+            for future in done:  # futures added while iterating are waited for too
+                job, task, tries, on_gpu = in_flight.pop(future)
+                try:
+                    answer = future.result()
+                except KilledWorker as exc:
+                    if tries + 1 < MAX_TRIES:
+                        waiting[on_gpu].appendleft((job, task, tries + 1))
+                    else:
+                        what = (f"grading it ended {MAX_TRIES} worker processes: killed by the system, "
+                                "or out of memory")
+                        ready.append((job, failure(job, exc, what), False))
+                except Exception as exc:
+                    ready.append((job, failure(job, exc, ""), False))
+                else:
+                    record = record_from_json(answer["record"])
+                    ready.append((job, record, bool(answer["cache"]) and record.key == job.key))
+                future.release()
+                fill()
+                yield from _drain(ready)
+        finally:
+            if in_flight:
+                client.cancel(list(in_flight))
+            course.release()
+
+
+def _drain(ready: list[tuple[Submitted, Record, bool]]) -> Iterator[tuple[Submitted, Record, bool]]:
+    while ready:
+        yield ready.pop(0)
+
+
+def slurm_cluster(config: ClusterConfig) -> Any:
+    """dask-jobqueue's ``SLURMCluster`` for ``config`` (its scheduler runs in this process;
+    ``job_script()`` renders a job without Slurm installed)."""
+    try:
+        from dask_jobqueue import SLURMCluster
+    except ImportError:
+        raise ClusterSpecError("--cluster slurm needs dask-jobqueue: pip install \"deepgrade[cluster]\"") from None
+    return SLURMCluster(**slurm_options(config))
+
+
+def make_task(job: Submitted, *, reject: tuple[str, ...], hidden: bool, limits: SandboxLimits, backend: str,
+              show_data: bool, grader: str, hide: tuple[str, ...] = ()) -> GradeTask:
+    """What travels to a worker for ``job``: its files' bytes (exactly ``submission_files``)."""
+    found = job.found
+    files = submission_files(found.path, found.own_folder, reject)
+    return GradeTask(student=found.student, exercise=found.exercise, label=str(found.path), key=job.key,
+                     max_score=job.max_score, notes=tuple(found.notes), own_folder=found.own_folder,
+                     files=tuple((p.relative_to(files.root).as_posix(), p.read_bytes()) for p in files.files),
+                     left_out=files.left_out, rejected=files.rejected, hidden=hidden, limits=limits,
+                     backend=backend, show_data=show_data, grader=grader, hide=hide)
