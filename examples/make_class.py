@@ -43,6 +43,16 @@ BEN = {
             "def predict_class(X, b0, b1, b2):\n"
             "    return (b0 + b1 * X[:, 0] + b2 * X[:, 1] >= 0.5).astype(int)\n"),
     },
+    "ex08_perceptron": {
+        "perceptron-fit": (  # the bias is never updated
+            "def perceptron_fit(X, y, epochs=10, lr=1.0):\n"
+            "    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)\n"
+            "    w, b = np.zeros(X.shape[1]), 0.0\n"
+            "    for epoch in range(epochs):\n"
+            "        for x_i, y_i in zip(X, y):\n"
+            "            w = w + lr * (y_i - heaviside(x_i @ w + b)) * x_i\n"
+            "    return w, b\n"),
+    },
     "ex04_nll": {
         "nll-binary": (
             "def nll_binary(y, p):\n"
