@@ -98,7 +98,7 @@ WRONG = {
     # trains the reused convolution layers along with the head
     "base_not_frozen": (fine_tune(head(SEQUENTIAL_HEAD.format(units=5, activation="softmax"))),
                         {FROZEN: "failed"}, {FROZEN: "base.trainable = False"}),
-    # a CNN of the student's own: nothing of base is reused (the from-scratch baseline of the marks)
+    # a CNN of the student's own: nothing of base is reused (trained from scratch, like the marks' baseline)
     "own_conv_layers_instead_of_base": (
         fine_tune(head("model = keras.Sequential([keras.Input(shape=(28, 28, 1)), "
                        "layers.Conv2D(32, 3, activation='relu'), layers.MaxPooling2D(), layers.Flatten(), "
