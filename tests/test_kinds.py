@@ -986,7 +986,7 @@ def test_one_vs_all_a_member_with_a_softmax_layer_is_named():
     summary = ensemble()
     summary["members"] = [MEMBER, softmax_member, MEMBER]
     student = TrainedStudent({"": members_right()}, summary=summary)
-    assert judge(ova_plan(), student).status is Status.PASSED  # layers allowed; its output is the judge below
+    assert judge(ova_plan(), student).status is Status.FAILED  # a 1-unit softmax answers 1 whatever the input
     summary["members"][1] = model_summary(("Conv2D", "relu"), ("Dense", "sigmoid"))
     result = judge(ova_plan(), TrainedStudent({"": members_right()}, summary=summary))
     assert result.message.startswith("classifier 1 ('point 1 or not')")
@@ -1056,3 +1056,31 @@ def test_layers_not_reused_fail_with_the_reuse_hint(tmp_path):
 def test_a_reported_weight_of_another_shape_counts_as_changed(tmp_path):
     result = judge(frozen_plan(released_file(tmp_path, KERNEL)), after_training(KERNEL.T.copy()))
     assert result.status is Status.FAILED and "of another shape" in result.message
+
+
+def test_one_vs_all_a_member_ending_in_a_one_unit_softmax_is_named():
+    summary = ensemble()
+    summary["members"] = [MEMBER, model_summary(("Dense", "relu"), ("Dense", "softmax")), MEMBER]
+    result = judge(ova_plan(), TrainedStudent({"": members_right()}, summary=summary))
+    assert result.status is Status.FAILED
+    assert "classifier 1" in result.message and "'softmax', not 'sigmoid'" in result.message
+    assert "always answers 1" in result.hint
+
+
+def test_per_member_details_hold_the_weakest_members_accuracy_and_the_votes_apart():
+    plan = ova_plan("ova_members", marks=Marks(pass_at=0.95, zero_at=0.6), per_member=True, split="test")
+    result = judge(plan, TrainedStudent({"": members_right(first=12)}, summary=ensemble()))
+    assert result.details["accuracy"] == min(result.details["member_accuracies"])
+    assert result.details["vote_accuracy"] == pytest.approx(12 / 15)
+
+
+def test_a_weak_vote_gets_one_vs_all_advice_not_the_categorical_loss():
+    at_chance = TrainedStudent({"": lambda x: [np.full((len(x), 1), 0.5, np.float32)] * CLASSES},
+                               summary=ensemble())
+    result = judge(ova_plan("ova_accuracy", marks=MARKS), at_chance)
+    assert "(y_train == k)" in result.hint and "sparse_categorical" not in result.hint
+    categorical = ensemble(member=model_summary(("Dense", "relu"), ("Dense", "sigmoid"),
+                                                loss="sparse_categorical_crossentropy"))
+    result = judge(ova_plan("ova_accuracy", marks=MARKS), TrainedStudent({"": members_right(first=5)},
+                                                                          summary=categorical))
+    assert "loss='binary_crossentropy' on the labels (y_train == k)" in result.hint

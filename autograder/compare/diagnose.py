@@ -55,10 +55,11 @@ def _last(history: dict[str, list[float]], key: str) -> float | None:
 def weak_model_hint(acc: float, *, chance: float, summary: dict[str, Any], history: dict[str, list[float]],
                     loss_hints: Mapping[str, str] | None = None, noun: str = "example",
                     rescaled: dict[str, float] | None = None, target: str = "the function",
-                    rules: Diagnosis = DEFAULT) -> str:
+                    rules: Diagnosis = DEFAULT, chance_hint: str = "") -> str:
     """The hint for a model whose accuracy ``acc`` (on unseen inputs) is below its pass mark.
     ``loss_hints``: losses that do not fit the task's labels, and what to say; ``noun``: what
-    one example is ("digit")."""
+    one example is ("digit"); ``chance_hint``: what to say of accuracy at chance, when the
+    exercise knows better than the general advice (one-vs-all)."""
     loss = str(summary.get("loss", "")).lower()
     if loss in (loss_hints or {}):
         return (loss_hints or {})[loss]
@@ -71,8 +72,8 @@ def weak_model_hint(acc: float, *, chance: float, summary: dict[str, Any], histo
                     f"given ({acc:.0%}): it was trained on rescaled inputs. The data passed to {target} are "
                     "already in [0, 1]: do not divide (or multiply) them by 255 again.")
     if acc < chance + 0.1:
-        return (f"Accuracy near chance ({chance:.0%}): the model did not learn. Check that the output layer "
-                "has the right size and activation for the labels, and the learning rate.")
+        return chance_hint or (f"Accuracy near chance ({chance:.0%}): the model did not learn. Check that the "
+                               "output layer has the right size and activation for the labels, and the learning rate.")
     epochs = len(next(iter(history.values()), []))
     trained = _last(history, "accuracy")
     if trained is not None and trained - acc > rules.overfit_gap:

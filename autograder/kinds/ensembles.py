@@ -29,6 +29,11 @@ def member_count_problem(summary: dict[str, Any], members: int, target: str) -> 
             f"(for k in range({members})).")
 
 
+def _last_activation(summary: dict[str, Any]) -> str | None:
+    layers = [layer for layer in summary.get("layers", []) if layer.get("class") != "InputLayer"]
+    return layers[-1].get("activation") if layers else None
+
+
 def member_problem(summary: dict[str, Any], got: Any, n: int, arch: Architecture,
                    data: Task) -> tuple[str, str] | None:
     """The first member whose layers, output or size break the architecture, said by its class."""
@@ -36,6 +41,11 @@ def member_problem(summary: dict[str, Any], got: Any, n: int, arch: Architecture
     outputs = got if isinstance(got, (list, tuple)) else [None] * len(members)
     for k, (member, pred) in enumerate(zip(members, outputs, strict=False)):
         problem = architecture_problem(member, arch) or params_problem(member, arch)
+        last = _last_activation(member)
+        if problem is None and arch.output_activation == "sigmoid" and last not in (None, "sigmoid"):
+            problem = (f"its last layer's activation is {last!r}, not 'sigmoid'",
+                       "A yes/no classifier ends with Dense(1, activation='sigmoid'): a softmax over a single "
+                       "unit always answers 1.")
         if problem is None and pred is not None:
             problem = output_problem(pred, n, arch, f"Each classifier ends with Dense(1, activation='sigmoid'): "
                                                      f"the probability that the {data.noun} is of its class.")
@@ -72,6 +82,22 @@ def disguised_softmax(confidences: np.ndarray, target: str) -> tuple[str, str] |
                 f"output, fitted on the labels (y == k) with loss='binary_crossentropy'; then the most confident "
                 f"one votes. A softmax over {k} classes is the other approach (ex05_mlp).")
     return None
+
+
+def member_loss_hints(data: Task) -> dict[str, str]:
+    """Losses that do not fit a member's yes/no labels (y == k), and what to say."""
+    categorical = (f"Each classifier answers one yes/no question ('{data.noun} k or not'): fit it with "
+                   f"loss='binary_crossentropy' on the labels (y_train == k), not a categorical loss.")
+    mse = "Fit each classifier with loss='binary_crossentropy' on the labels (y_train == k)."
+    return {"sparse_categorical_crossentropy": categorical, "categorical_crossentropy": categorical,
+            "mse": mse, "mean_squared_error": mse}
+
+
+def members_chance_hint(data: Task, target: str) -> str:
+    """Why a vote lands at chance: the members were not taught their own class."""
+    return (f"The vote is at chance: the classifiers do not tell their class from the others. In {target}, "
+            f"fit classifier k on the yes/no labels (y_train == k).astype('float32'), not on y_train, and check "
+            f"that each one is trained (model.fit) before it is returned.")
 
 
 def member_accuracies(confidences: np.ndarray, labels: np.ndarray) -> list[float]:

@@ -39,7 +39,9 @@ from .ensembles import (
     disguised_softmax,
     member_accuracies,
     member_count_problem,
+    member_loss_hints,
     member_problem,
+    members_chance_hint,
     stacked,
 )
 
@@ -343,17 +345,21 @@ def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: T
     if plan.per_member:
         each = member_accuracies(p, labels)
         weakest = int(np.argmin(each))
-        acc, details["member_accuracies"] = each[weakest], each
+        details["vote_accuracy"] = acc
+        acc, details["accuracy"], details["member_accuracies"] = each[weakest], each[weakest], each
         said = (f"weakest classifier: '{data.noun} {weakest} or not' at {acc:.3f} {SPLIT_NAMES[plan.split]} "
                 f"accuracy (all {len(each)}: {min(each):.3f}-{max(each):.3f})")
     earned = round(marks.points(acc, plan.points), 2)
     rule = f"full points from {marks.pass_at:.2f}, none at {marks.zero_at:.2f} or below"
     if acc >= marks.pass_at:
         return plan.result(Status.PASSED, f"{said} ({rule})", details=details)
+    loss_hints, chance_hint = ((member_loss_hints(data), members_chance_hint(data, plan.target)) if plan.members
+                               else (data.loss_hints(), ""))
     hint = (trained_outside(plan, student) or
-            weak_model_hint(acc, chance=data.chance, loss_hints=data.loss_hints(), noun=data.noun,
+            weak_model_hint(acc, chance=data.chance, loss_hints=loss_hints, noun=data.noun,
                             summary=trained.summary, history=trained.history,
-                            rescaled=_rescaled(plan, student, trained, data), target=plan.target))
+                            rescaled=_rescaled(plan, student, trained, data), target=plan.target,
+                            chance_hint=chance_hint))
     if earned > 0:
         return plan.result(Status.PARTIAL, f"{said}: {earned:g} of {plan.points:g} points ({rule})", hint,
                            earned=earned, details=details)
