@@ -5,8 +5,6 @@ hint a student can act on, and keep every other check's points; right submission
 of other shapes (functional API, a tuple, ten networks fitted in one call, other
 optimizers and sizes, labels made another way, votes written another way) keep
 full points (one of them graded with every hidden check, the learning check included).
-Three wrong submissions need verdicts the framework does not give yet: their
-tests say which, and why (``framework_gap``), as strict expected failures.
 
 Every submission is graded once, all of them concurrently the first time a test
 needs one (each grading is a child process, so threads overlap them, as in
@@ -81,24 +79,12 @@ class Submission:
     says: dict[str, str] = field(default_factory=dict)
     hidden: bool = True
     targets: tuple[str, ...] = ()
-    #: A known gap of the framework (autograder/), said precisely: the test states the verdict a
-    #: student needs and fails until the framework gives it (strict xfail: it then passes, loudly).
-    framework_gap: str = ""
     header: str = HEADER
 
 
 def _every(checks: tuple[str, ...], text: str) -> dict[str, str]:
     return dict.fromkeys(checks, text)
 
-
-#: What the framework says today to a weak one-vs-all model, whatever its mistake (see framework_gap).
-LOSS_HINT_GAP = (
-    "autograder/compare/diagnose.py weak_model_hint is given the task's loss_hints() "
-    "(autograder/kinds/trained.py _judge_accuracy), and mnist_flat's integer labels call "
-    "binary_crossentropy wrong; a one-vs-all summary's loss is its first member's, binary_crossentropy, "
-    "so every one-vs-all model below its marks is told \"binary_crossentropy is for two classes: 10 "
-    "classes with integer labels need loss='sparse_categorical_crossentropy'\", the opposite of the "
-    "exercise, and no diagnosis looks at what one-vs-all gets wrong")
 
 WRONG = {
     # One network with a 10-way softmax, its output cut into ten "classifiers": the disguise.
@@ -163,13 +149,7 @@ def train_one_vs_all(x_train, y_train, x_val, y_val):
         model.compile(loss="binary_crossentropy", optimizer="adam")
         models.append(model)
     return models
-""" + VOTE, hidden=False, fails={"ova_architecture": "sigmoid", "ova_validation_accuracy": "sigmoid"},
-        framework_gap=(
-            "autograder/kinds/ensembles.py member_problem judges a member's layer classes "
-            "(compare/models.py architecture_problem) and its outputs' range, never the output layer's "
-            "activation, which the summary holds ('softmax', 1 unit): a softmax over one unit answers 1.0 "
-            "for every digit, is in [0, 1], and passes ova_architecture; the accuracy checks then give "
-            "the wrong loss hint. " + LOSS_HINT_GAP)),
+""" + VOTE, hidden=False, fails={"ova_architecture": "sigmoid", "ova_validation_accuracy": "sigmoid"}),
     # Each classifier fitted on the digits themselves, not on (y == k).
     "trained_on_the_digits": Submission("""
 def train_one_vs_all(x_train, y_train, x_val, y_val):
@@ -181,7 +161,7 @@ def train_one_vs_all(x_train, y_train, x_val, y_val):
         model.fit(x_train, y_train, epochs=1, batch_size=250, verbose=0)
         models.append(model)
     return models
-""" + VOTE, hidden=False, fails={"ova_validation_accuracy": "(y_train == k)"}, framework_gap=LOSS_HINT_GAP),
+""" + VOTE, hidden=False, fails={"ova_validation_accuracy": "(y_train == k)"}),
     # Built and compiled, never fitted.
     "never_fitted": Submission("""
 def train_one_vs_all(x_train, y_train, x_val, y_val):
@@ -192,7 +172,7 @@ def train_one_vs_all(x_train, y_train, x_val, y_val):
         model.compile(loss="binary_crossentropy", optimizer="adam")
         models.append(model)
     return models
-""" + VOTE, hidden=False, fails={"ova_validation_accuracy": "model.fit"}, framework_gap=LOSS_HINT_GAP),
+""" + VOTE, hidden=False, fails={"ova_validation_accuracy": "model.fit"}),
     # The least confident classifier.
     "vote_argmin": Submission("""
 def vote(confidences):
@@ -234,24 +214,9 @@ def train_one_vs_all(x_train, y_train, x_val, y_val):
 def vote(confidences):
     return np.argmax(np.asarray(confidences, dtype=float), axis=1).astype(int)
 """),
-    # The same with ten outputs and ten label arrays, a loss per output, a tuple of models; a vote
-    # returned as a list.
-    "ten_outputs_one_fit_tuple": Submission("""
-def train_one_vs_all(x_train, y_train, x_val, y_val):
-    inputs = keras.Input(shape=(784,))
-    outputs = [layers.Dense(1, activation="sigmoid")(layers.Dense(48, activation="relu")(inputs))
-               for _ in range(10)]
-    model = keras.Model(inputs, outputs)
-    model.compile(loss=["binary_crossentropy"] * 10, optimizer="adam")
-    model.fit(x_train, [(y_train == k).astype("float32") for k in range(10)], epochs=5, batch_size=250,
-              verbose=0)
-    return tuple(keras.Model(inputs, output) for output in outputs)
-
-def vote(confidences):
-    return [int(np.argmax(row)) for row in confidences]
-""", hidden=False),
-    # Ten fits, the functional API in a helper, a list comprehension, Nadam; the vote along the last axis.
-    "functional_comprehension_nadam": Submission("""
+    # Ten fits, the functional API in a helper, a generator into a tuple, Nadam; the vote along the
+    # last axis, returned as a list.
+    "functional_tuple_nadam": Submission("""
 def classifier(x_train, labels):
     inputs = keras.Input(shape=(784,))
     hidden = layers.Dense(64, activation="relu")(inputs)
@@ -261,10 +226,10 @@ def classifier(x_train, labels):
     return model
 
 def train_one_vs_all(x_train, y_train, x_val, y_val):
-    return [classifier(x_train, (y_train == digit).astype("float32")) for digit in range(10)]
+    return tuple(classifier(x_train, (y_train == digit).astype("float32")) for digit in range(10))
 
 def vote(confidences):
-    return confidences.argmax(axis=-1)
+    return [int(k) for k in confidences.argmax(axis=-1)]
 """, hidden=False),
     # Ten fits in a loop with .add(): a wider layer, Activation layers apart from Dense, Dropout,
     # RMSprop, integer 0/1 labels from np.where.
@@ -344,9 +309,7 @@ def _report(name: str, result: ExerciseResult, problems: list[str], seconds: flo
 
 
 def _cases(kind: str, submissions: dict[str, Submission]) -> list:
-    return [pytest.param(f"{kind}/{name}", id=name, marks=[pytest.mark.xfail(
-                reason=f"framework gap: {sub.framework_gap}", strict=True)] if sub.framework_gap else [])
-            for name, sub in sorted(submissions.items())]
+    return [pytest.param(f"{kind}/{name}", id=name) for name in sorted(submissions)]
 
 
 @pytest.mark.parametrize("name", _cases("wrong", WRONG))
@@ -388,8 +351,8 @@ def test_a_right_submission_of_another_shape_gets_full_points(graded, name):
 
 
 def test_each_kind_of_submission_is_covered():
-    wrong = [s for s in WRONG.values() if not s.framework_gap]  # each verdict the framework gives today
-    assert len(wrong) >= 6 and len(RIGHT) >= 4
+    wrong = list(WRONG.values())
+    assert len(wrong) >= 6 and len(RIGHT) >= 3
     assert any(s.hidden for s in RIGHT.values())  # a right one graded with the learning check too
     assert {check for s in wrong for check in s.fails} == {*MODEL_CHECKS, *VOTE_CHECKS}
 
