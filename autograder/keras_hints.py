@@ -2,7 +2,8 @@
 
 Shared by the model exercises' ``checks.py``: each is a :class:`~autograder.spec.Mistake`
 recognised by the exception the student's code raised. Mistakes of labels against the loss
-come from the data task (:meth:`autograder.tasks.Task.label_mistakes`).
+(and Keras 1's ``np_utils``, whose advice names the class count) come from the data task
+(:meth:`autograder.tasks.Task.label_mistakes`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,4 @@ KERAS1_MISTAKES = (
             raised="TypeError", message="argument: 'rate'"),
     Mistake("`keras.layers.core` is Keras 1: import the layers with `from keras import layers` "
             "and write layers.Dense(...).", raised="ModuleNotFoundError", message="keras.layers.core"),
-    Mistake("`np_utils` is Keras 1: use keras.utils.to_categorical(y, 10), or keep integer labels "
-            "with loss='sparse_categorical_crossentropy'.", raised="ImportError", message="np_utils"),
 )

@@ -125,13 +125,28 @@ class Task:
         """Errors Keras raises when the labels and the loss or output do not match."""
         if self.labels == "binary":
             return ()
+        top = self.classes - 1
         return (
-            Mistake(f"The labels are integers (0-{self.classes - 1}), but loss='categorical_crossentropy' wants "
+            Mistake(f"The labels are integers (0-{top}), but loss='categorical_crossentropy' wants "
                     f"one-hot rows: use loss='{self.loss}' (or one-hot encode with "
                     f"keras.utils.to_categorical).", raised="ValueError", message="must have the same rank"),
             Mistake(f"The labels and the output do not match: integer labels need loss='{self.loss}' with a "
                     f"{self.classes}-unit softmax output.", raised="ValueError", message="shapes"),
+            # TensorFlow on CPU, in one of two wordings, depending on the op that meets the label first
+            # (on a GPU the same labels give a NaN loss instead of an error).
+            *(Mistake(f"Keras met a label outside 0-{top}, the range of the {self.classes}-unit output: fit on "
+                      f"the labels as they are given (0-{top}), with Dense({self.classes}, activation='softmax') "
+                      "as the last layer.", raised="InvalidArgumentError", message=wording.format(self.classes))
+              for wording in OUT_OF_RANGE_WORDINGS),
+            Mistake(f"`np_utils` is Keras 1: use keras.utils.to_categorical(y, {self.classes}), or keep the "
+                    f"integer labels with loss='{self.loss}'.", raised="ImportError", message="np_utils"),
         )
+
+
+#: How TensorFlow says that an integer label lies outside the output's range (two ops, two wordings:
+#: "Received a label value of 9 which is outside the valid range of [0, 5)", "indices[0] = 8 is not in [0, 5)").
+#: ({} is the class count: an embedding's "indices ... is not in [0, 5000)" is another mistake.)
+OUT_OF_RANGE_WORDINGS = ("outside the valid range of [0, {})", "is not in [0, {})")
 
 
 @cache

@@ -43,6 +43,33 @@ BEN = {
             "def predict_class(X, b0, b1, b2):\n"
             "    return (b0 + b1 * X[:, 0] + b2 * X[:, 1] >= 0.5).astype(int)\n"),
     },
+    "ex08_perceptron": {
+        "perceptron-fit": (  # the bias is never updated
+            "def perceptron_fit(X, y, epochs=10, lr=1.0):\n"
+            "    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)\n"
+            "    w, b = np.zeros(X.shape[1]), 0.0\n"
+            "    for epoch in range(epochs):\n"
+            "        for x_i, y_i in zip(X, y):\n"
+            "            w = w + lr * (y_i - heaviside(x_i @ w + b)) * x_i\n"
+            "    return w, b\n"),
+    },
+    "ex09_one_vs_all": {
+        "vote": (  # down the columns: one "vote" per classifier
+            "def vote(confidences):\n"
+            "    return np.argmax(confidences, axis=0)\n"),
+    },
+    "ex10_fine_tuning": {
+        "fine-tune": (  # the reused layers are trained too (no base.trainable = False)
+            "def fine_tune(base, x_train, y_train, x_val, y_val):\n"
+            "    model = keras.Sequential(base.layers[:-2] + [\n"
+            "        layers.Dense(256, activation='relu'),\n"
+            "        layers.Dropout(0.5),\n"
+            "        layers.Dense(5, activation='softmax'),\n"
+            "    ])\n"
+            "    model.compile(loss='sparse_categorical_crossentropy', optimizer='adam', metrics=['accuracy'])\n"
+            "    model.fit(x_train, y_train, batch_size=32, epochs=3, validation_data=(x_val, y_val), verbose=0)\n"
+            "    return model\n"),
+    },
     "ex04_nll": {
         "nll-binary": (
             "def nll_binary(y, p):\n"

@@ -56,6 +56,10 @@ def test_hints_are_worded_from_the_declaration():
     assert "a positive review" in reviews.output_hint()
     assert reviews.loss == "binary_crossentropy" and reviews.outputs == 1 and reviews.label_mistakes() == ()
     assert "(0-2)" in flowers.label_mistakes()[0].hint
+    by_part = {m.message: m.hint for m in flowers.label_mistakes()}
+    assert "outside 0-2, the range of the 3-unit output" in by_part["outside the valid range of [0, 3)"]
+    assert by_part["is not in [0, 3)"] == by_part["outside the valid range of [0, 3)"]
+    assert "to_categorical(y, 3)" in by_part["np_utils"] and "10" not in by_part["np_utils"]
 
 
 @pytest.mark.parametrize("bad, message", [

@@ -29,9 +29,9 @@ def member_count_problem(summary: dict[str, Any], members: int, target: str) -> 
             f"(for k in range({members})).")
 
 
-def _last_activation(summary: dict[str, Any]) -> str | None:
+def _last_layer(summary: dict[str, Any]) -> dict[str, Any]:
     layers = [layer for layer in summary.get("layers", []) if layer.get("class") != "InputLayer"]
-    return layers[-1].get("activation") if layers else None
+    return layers[-1] if layers else {}
 
 
 def member_problem(summary: dict[str, Any], got: Any, n: int, arch: Architecture,
@@ -41,9 +41,13 @@ def member_problem(summary: dict[str, Any], got: Any, n: int, arch: Architecture
     outputs = got if isinstance(got, (list, tuple)) else [None] * len(members)
     for k, (member, pred) in enumerate(zip(members, outputs, strict=False)):
         problem = architecture_problem(member, arch) or params_problem(member, arch)
-        last = _last_activation(member)
-        if problem is None and arch.output_activation == "sigmoid" and last not in (None, "sigmoid"):
-            problem = (f"its last layer's activation is {last!r}, not 'sigmoid'",
+        last = _last_layer(member)
+        activation = last.get("activation")
+        # One unit with another activation (a softmax over one unit answers 1 always). Several units
+        # are said by their output's shape, or as a softmax sliced in pieces, once predictions are in.
+        if (problem is None and arch.output_activation == "sigmoid" and activation not in (None, "sigmoid")
+                and last.get("units") in (None, 1)):
+            problem = (f"its last layer's activation is {activation!r}, not 'sigmoid'",
                        "A yes/no classifier ends with Dense(1, activation='sigmoid'): a softmax over a single "
                        "unit always answers 1.")
         if problem is None and pred is not None:

@@ -318,7 +318,7 @@ def _judge_frozen(plan: PlannedModelCheck, trained: Trained) -> CheckResult:
                            "Freeze the reused layers before compile and fit: base.trainable = False (or "
                            "layer.trainable = False for each), so that only the new head learns.")
     return plan.result(Status.PASSED, f"{plan.about or 'the released layers'}: {', '.join(released)} reused, "
-                       "weights unchanged")
+                       "weights unchanged", details={"reused": list(released)})
 
 
 def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: Trained,

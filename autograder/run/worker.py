@@ -13,6 +13,7 @@ import ast
 import builtins
 import linecache
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -31,6 +32,27 @@ CELL_OUTPUT_KEEP = 8192
 HANDLERS: dict[str, Callable[[Submission, dict], dict]] = {}
 
 
+#: What is kept of an exception's message (characters), after :func:`condensed_message`.
+MESSAGE_KEEP = 500
+
+#: Lines of a TensorFlow graph error that point into TensorFlow's own code, not at the mistake:
+#: "Detected at node ... defined at (most recent call last):", its ``File "...", line N`` frames,
+#: and the failing node's ``[[{{node ...}}]]`` and ``[Op:...]`` tags.
+_GRAPH_TRACE = re.compile(r"^(Detected at node .* defined at \(most recent call last\):|\s*File \".*\", line \d+.*"
+                          r"|\s*\[\[\{\{node .*|\s*\[Op:.*\])$")
+
+
+def condensed_message(message: str) -> str:
+    """The part of a message that says what went wrong. TensorFlow's graph errors put the
+    reason ("Received a label value of 9 which is outside the valid range of [0, 5)") after
+    a trace of its own files some 2,000 characters long; that trace is dropped."""
+    if "Graph execution error" not in message:
+        return message
+    lines = [line.rstrip() for line in message.splitlines() if not _GRAPH_TRACE.match(line)]
+    kept = " ".join(line.strip() for line in lines if line.strip())
+    return re.sub(r"\s+\[Op:[^\]]*\]", "", re.sub(r"\s*\[\[\{\{node [^}]*\}\}\]\]", "", kept))
+
+
 def describe_exception(exc: BaseException, filenames: set[str]) -> dict[str, Any]:
     """Type names (for ``isinstance``-like checks by the grader), message and where."""
     where = ""
@@ -43,10 +65,10 @@ def describe_exception(exc: BaseException, filenames: set[str]) -> dict[str, Any
                 where += f": {frame.line.strip()[:120]}"
             break
     try:
-        message = str(exc)
+        message = condensed_message(str(exc))
     except Exception:
         message = "<message could not be shown>"
-    described: dict[str, Any] = {"types": [t.__name__ for t in type(exc).__mro__], "message": message[:500],
+    described: dict[str, Any] = {"types": [t.__name__ for t in type(exc).__mro__], "message": message[:MESSAGE_KEEP],
                                  "where": where}
     if isinstance(exc, OSError) and isinstance(exc.errno, int):
         described["errno"] = exc.errno
