@@ -118,7 +118,7 @@ def _grade(args: argparse.Namespace) -> int:
                       limits=limits, backend=args.sandbox, show_data=args.data,
                       exercises=list(args.exercise or []), use_cache=not args.no_cache,
                       cluster=args.cluster, cluster_config=Path(args.cluster_config) if args.cluster_config else None,
-                      cluster_workers=args.workers)
+                      cluster_workers=args.workers, prewarm=args.prewarm)
     from .kinds import ReferenceSolutionError
 
     try:
@@ -182,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--memory", type=float, default=4.0, help="address space per student process, GiB")
     grade.add_argument("--public-only", action="store_true", help="skip the hidden checks")
     grade.add_argument("--no-cache", action="store_true", help="grade everything again")
+    grade.add_argument("--no-prewarm", dest="prewarm", action="store_false",
+                       help="start a fresh process (and TensorFlow) for every model submission, instead of "
+                            "forking it from a pre-warmed process per slot (bwrap, CPU)")
     grade.add_argument("--cluster", metavar="SPEC", default=None,
                        help="grade on Dask: local[:N] (this machine, N worker processes), tcp://HOST:PORT "
                             "(a running scheduler), slurm or kubernetes (with --cluster-config); needs "

@@ -259,7 +259,7 @@ class ClusterGrading:
     def grade_jobs(self, course: Course, jobs: list[Any], *, max_scores: dict[str, float], hidden: bool,
                    limits: SandboxLimits, sandbox: Sandbox, grader: str,
                    resources: dict[str, dict[str, float] | None],
-                   hide: tuple[Path, ...] = ()) -> Iterator[tuple[Any, Record, bool]]:
+                   hide: tuple[Path, ...] = (), prewarm: bool = True) -> Iterator[tuple[Any, Record, bool]]:
         """The runner's ``Job``s graded here; yields ``(job, record, cacheable)`` as they finish."""
         from .runner import grader_failure
 
@@ -267,7 +267,7 @@ class ClusterGrading:
         by_index = {j.index: j for j in jobs}
         task = functools.partial(make_task, reject=course.rejected_files, hidden=hidden, limits=limits,
                                  backend=sandbox.name, show_data=sandbox.show_data, grader=grader,
-                                 hide=tuple(str(p) for p in hide))
+                                 hide=tuple(str(p) for p in hide), prewarm=prewarm)
         graded = self.grade(make_bundle(course), pending, task,
                             resources=lambda s: resources.get(s.found.exercise),
                             failure=lambda s, exc, what: grader_failure(s.found, s.max_score, exc, what))
@@ -407,7 +407,7 @@ def slurm_cluster(config: ClusterConfig) -> Any:
 
 
 def make_task(job: Submitted, *, reject: tuple[str, ...], hidden: bool, limits: SandboxLimits, backend: str,
-              show_data: bool, grader: str, hide: tuple[str, ...] = ()) -> GradeTask:
+              show_data: bool, grader: str, hide: tuple[str, ...] = (), prewarm: bool = True) -> GradeTask:
     """What travels to a worker for ``job``: its files' bytes (exactly ``submission_files``)."""
     found = job.found
     files = submission_files(found.path, found.own_folder, reject)
@@ -415,4 +415,4 @@ def make_task(job: Submitted, *, reject: tuple[str, ...], hidden: bool, limits: 
                      max_score=job.max_score, notes=tuple(found.notes), own_folder=found.own_folder,
                      files=tuple((p.relative_to(files.root).as_posix(), p.read_bytes()) for p in files.files),
                      left_out=files.left_out, rejected=files.rejected, hidden=hidden, limits=limits,
-                     backend=backend, show_data=show_data, grader=grader, hide=hide)
+                     backend=backend, show_data=show_data, grader=grader, hide=hide, prewarm=prewarm)

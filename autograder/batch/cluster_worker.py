@@ -13,6 +13,9 @@ deepgrade installed). Invariants:
   chose for the whole run, or the task fails here and Dask retries it
   elsewhere), on a sandbox slot held for the task (``SlotLease``, shared with
   every other grading run on the host), in a scratch folder removed afterwards.
+* A model submission's process is forked from the slot's pre-warmed TensorFlow
+  process, kept by the worker process between tasks (autograder.batch.prewarm), as
+  the local runner does; where that cannot work it starts afresh.
 * Only the record comes back (``Record.to_json()``) and whether it may be
   cached; the worker writes nothing outside its scratch and course folders.
 * A worker whose grading code differs from the grader's refuses the task: its
@@ -33,7 +36,8 @@ from ..course import Course
 from .bundle import COURSES_FOLDER, CourseBundle, unpack_bundle
 from .discover import Found
 from .isolated import SubmissionFiles, new_scratch_root, scratch_parent
-from .sandbox import SandboxLimits, available, detect
+from .prewarm import Zygote
+from .sandbox import Sandbox, SandboxLimits, available, detect
 from .slots import SLOTS_FOLDER, SlotLease
 
 
@@ -63,6 +67,8 @@ class GradeTask:
     #: The grader's course, submissions and output folders: kept out of the sandbox where they
     #: exist on the worker's host too (a local cluster), as the local runner keeps them out.
     hide: tuple[str, ...] = ()
+    #: Fork model submissions from a pre-warmed TensorFlow process per slot (autograder.batch.prewarm).
+    prewarm: bool = True
 
 
 class _WorkerState:
@@ -74,6 +80,32 @@ class _WorkerState:
         self.lock = threading.Lock()
         self.courses: dict[str, Course] = {}
         self.cleaned = False
+        #: Pre-warmed TensorFlow processes, one per (slot, sandbox, limits) this process graded on.
+        self.zygotes: dict[tuple[Any, ...], Zygote] = {}
+        self.prewarm_off = ""  # why not, once a zygote could not start here
+        self._root: Path | None = None
+
+    def zygote(self, slot: int, sandbox: Sandbox, limits: SandboxLimits) -> Zygote | None:
+        """The slot's pre-warmed process in this worker process, started on first use (it ends
+        with the process: bwrap's --die-with-parent); None when it cannot start here."""
+        key = (slot, sandbox.name, sandbox.show_data, repr(limits))
+        with self.lock:
+            zygote = self.zygotes.get(key)
+            if zygote is not None and zygote.ready:
+                return zygote
+            if self.prewarm_off:
+                return None
+            if zygote is not None:
+                zygote.close()
+            if self._root is None:
+                self._root = new_scratch_root(scratch_parent())  # named by this pid: stale once it ends
+            zygote = Zygote(sandbox, slot, limits, self._root / f"inbox-{len(self.zygotes)}-{slot}")
+            why = zygote.start()
+            if why:
+                self.prewarm_off = why
+                return None
+            self.zygotes[key] = zygote
+            return zygote
 
     def course(self, bundle: CourseBundle) -> Course:
         with self.lock:
@@ -110,7 +142,7 @@ def grade_task(bundle: CourseBundle, task: GradeTask) -> dict[str, Any]:
     Raises (and Dask retries the task on another worker) only when this worker cannot
     grade at all: other grading code, the run's sandbox missing here, a damaged course.
     """
-    from .runner import grade_files
+    from .runner import _models, grade_files
 
     if worker_fingerprint() != task.grader:
         raise WorkerMismatch(f"the worker on {os.uname().nodename} runs other deepgrade grading code than "
@@ -138,9 +170,12 @@ def grade_task(bundle: CourseBundle, task: GradeTask) -> dict[str, Any]:
         found = Found(student=task.student, exercise=task.exercise, path=Path(task.label),
                       notes=list(task.notes), own_folder=task.own_folder)
         with SlotLease(1, parent / SLOTS_FOLDER) as lease:
+            slot = lease.slots[0]
+            models = task.prewarm and _models(course, task.exercise, task.hidden)
             graded = grade_files(files, found, course=course, sandbox=sandbox, limits=task.limits,
                                  hidden=task.hidden, max_score=task.max_score, scratch_root=root,
-                                 slot=lease.slots[0], key=task.key, label=task.label)
+                                 slot=slot, key=task.key, label=task.label,
+                                 zygote=_STATE.zygote(slot, sandbox, task.limits) if models else None)
         return {"record": graded.record.to_json(), "cache": graded.cacheable}
     finally:
         shutil.rmtree(root, ignore_errors=True)

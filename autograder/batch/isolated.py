@@ -120,19 +120,25 @@ class Isolated:
     result: ExerciseResult
     printed: str = ""
     cell_outputs: list[dict[str, Any]] = field(default_factory=list)
+    #: How many of the student's processes were forked from the slot's pre-warmed process.
+    forked: int = 0
 
 
 def grade_isolated(program: Program, exercise: Exercise, files: SubmissionFiles, *, sandbox: Sandbox,
-                   limits: SandboxLimits, hidden: bool, scratch_parent: Path, slot: int = 0) -> Isolated:
-    """Grade ``program`` (read from ``files.files[0]``) in the sandbox, on a scratch copy."""
-    scratch = make_scratch(scratch_parent, files)
+                   limits: SandboxLimits, hidden: bool, scratch_parent: Path, slot: int = 0,
+                   zygote: Any = None) -> Isolated:
+    """Grade ``program`` (read from ``files.files[0]``) in the sandbox, on a scratch copy.
+
+    With the slot's ``zygote`` (:class:`autograder.batch.prewarm.Zygote`) the scratch copy
+    goes into its inbox, and model checks fork their process from it."""
+    scratch = make_scratch(zygote.inbox if zygote is not None else scratch_parent, files)
     made: list[SandboxedProcess] = []
     try:
         sandbox.prepare_scratch(scratch, slot)
 
         def process(prog: Program, limits: Any = None, **kwargs: Any) -> SandboxedProcess:
             proc = SandboxedProcess(prog, sandbox=sandbox, scratch=scratch, slot=slot,
-                                    limits=limits or base_limits, **kwargs)
+                                    limits=limits or base_limits, zygote=zygote, **kwargs)
             made.append(proc)
             return proc
 
@@ -143,6 +149,7 @@ def grade_isolated(program: Program, exercise: Exercise, files: SubmissionFiles,
         shutil.rmtree(scratch, ignore_errors=True)
     isolated = Isolated(result)
     for proc in made:
+        isolated.forked += proc.forked
         if proc.printed():
             isolated.printed += ("\n" if isolated.printed else "") + proc.printed()
         if proc.cell_outputs and not isolated.cell_outputs:

@@ -43,16 +43,43 @@ _EXIT = re.compile(r"exit code (\d+)")
 
 
 class SandboxedProcess(StudentProcess):
-    """A :class:`StudentProcess` run through the sandbox's command prefix, in a scratch folder."""
+    """A :class:`StudentProcess` run through the sandbox's command prefix, in a scratch folder.
+
+    With a ``zygote`` (:class:`autograder.batch.prewarm.Zygote`, whose inbox holds
+    ``scratch``), a process that preloads the Keras requests is forked from the slot's
+    pre-warmed TensorFlow process instead of started afresh; when the zygote cannot,
+    it is started afresh as usual.
+    """
 
     def __init__(self, program: Program, *, sandbox: Sandbox, scratch: Path, slot: int = 0,
-                 limits: SandboxLimits | None = None, **kwargs: Any):
+                 limits: SandboxLimits | None = None, zygote: Any = None, **kwargs: Any):
         limits = limits if isinstance(limits, SandboxLimits) else _upgrade(limits)
         command = sandbox.wrap(scratch, slot, limits)
         super().__init__(program, limits=limits, cwd=str(scratch), command=command, **kwargs)
         self.env = sandbox_env(self.env, sandbox, scratch)
         self.sandbox = sandbox
+        self.scratch = scratch
+        self.zygote = zygote
+        #: How many of this process's starts were forks of the pre-warmed process.
+        self.forked = 0
         self._outputs: list[str] = []
+
+    def _launch(self, to_child_r: int, from_child_w: int) -> Any:
+        if self.zygote is not None and self.preload:
+            from .prewarm import seed_path
+
+            env = {**self.env, "DEEPGRADE_SEED": seed_path(self.scratch, self.zygote.inbox)}
+            child = self.zygote.spawn(env, to_child_r, from_child_w)
+            if child is not None:
+                self.forked += 1
+                return child
+        return super()._launch(to_child_r, from_child_w)
+
+    def _kill_tree(self) -> None:
+        if hasattr(self._proc, "zygote"):  # a forked child: the zygote kills its PID namespace
+            self._proc.kill()
+        else:
+            super()._kill_tree()
 
     # The sandbox (bwrap, unshare) reports a child killed by signal N as exit code 128 + N.
     def _exit_reason(self) -> str:

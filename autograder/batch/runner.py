@@ -17,6 +17,7 @@ import json
 import queue
 import shutil
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -33,6 +34,7 @@ from ..student import needs_keras
 from .cache import ResultCache, exercise_fingerprint, grader_fingerprint, task_key
 from .discover import Found, discover
 from .isolated import SubmissionFiles, grade_isolated, new_scratch_root, scratch_parent, submission_files
+from .prewarm import Zygote
 from .progress import Progress
 from .record import Record, problem_record
 from .sandbox import Sandbox, SandboxLimits
@@ -54,6 +56,8 @@ class Options:
     cluster_config: Path | None = None
     #: Workers of ``--cluster local`` when SPEC gives no N (--workers, when given).
     cluster_workers: int | None = None
+    #: Fork model submissions from a pre-warmed TensorFlow process per slot (--no-prewarm: off).
+    prewarm: bool = True
 
 
 @dataclass
@@ -77,6 +81,50 @@ class ClassGrader:
     max_scores: dict[str, float]
     cache: ResultCache
     scratch_root: Path
+    #: Fork model submissions from one pre-warmed TensorFlow process per slot (autograder.batch.prewarm).
+    prewarm: bool = False
+    say: Callable[[str], None] = lambda text: print(text, file=sys.stderr)
+    _zygotes: dict[int, Zygote] = field(default_factory=dict)
+    _models: dict[str, bool] = field(default_factory=dict)
+    _prewarm_off: str = ""
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def zygote(self, slot: int, exercise: str) -> Zygote | None:
+        """The slot's pre-warmed process for a model exercise, started on first use; None for
+        NumPy exercises, or when it cannot be used here (said once)."""
+        if not self.prewarm or self._prewarm_off:
+            return None
+        with self._lock:
+            if exercise not in self._models:
+                self._models[exercise] = _models(self.course, exercise, self.hidden)
+            if not self._models[exercise]:
+                return None
+            zygote = self._zygotes.get(slot)
+        if zygote is not None and zygote.ready:
+            return zygote
+        if zygote is not None:
+            zygote.close()  # it ended (or refused a fork): one fresh start, then fresh processes
+        zygote = Zygote(self.sandbox, slot, self.limits, self.scratch_root / f"inbox-{slot}")
+        why = zygote.start()
+        with self._lock:
+            if why:
+                if not self._prewarm_off:
+                    self._prewarm_off = why
+                    self.say(f"deepgrade: pre-warmed TensorFlow is off ({why}): each model submission "
+                             "starts a fresh process")
+                return None
+            if not self._zygotes:
+                self.say(f"deepgrade: pre-warmed TensorFlow: imported once per slot ({zygote.import_seconds:.1f} s); "
+                         "model submissions are forked from it")
+            self._zygotes[slot] = zygote
+        return zygote
+
+    def close(self) -> None:
+        """Stop the pre-warmed processes."""
+        with self._lock:
+            zygotes, self._zygotes = list(self._zygotes.values()), {}
+        for zygote in zygotes:
+            zygote.close()
 
     def grade(self, job: Job, slot: int = 0) -> Record:
         """Grade one submission in its sandbox; never raises (a grader failure is a record)."""
@@ -88,7 +136,8 @@ class ClassGrader:
             return grader_failure(found, self.max_scores.get(found.exercise, 0.0), exc)
         graded = grade_files(files, found, course=self.course, sandbox=self.sandbox, limits=self.limits,
                              hidden=self.hidden, max_score=self.max_scores.get(found.exercise, 0.0),
-                             scratch_root=self.scratch_root, slot=slot, key=job.key)
+                             scratch_root=self.scratch_root, slot=slot, key=job.key,
+                             zygote=self.zygote(slot, found.exercise))
         if graded.cacheable:
             self.cache.put(job.key, graded.record.to_json())
         return graded.record
@@ -105,7 +154,7 @@ class Graded:
 
 def grade_files(files: SubmissionFiles, found: Found, *, course: Course, sandbox: Sandbox, limits: SandboxLimits,
                 hidden: bool, max_score: float, scratch_root: Path, slot: int, key: str,
-                label: str | None = None) -> Graded:
+                label: str | None = None, zygote: Zygote | None = None) -> Graded:
     """Grade the submission ``files`` (its main file first) of ``found`` in the sandbox: what
     the local runner's threads and a cluster's workers both do. ``label`` is the submission's
     name in the record (default ``found.path``: a worker grades a copy). Never raises."""
@@ -118,7 +167,8 @@ def grade_files(files: SubmissionFiles, found: Found, *, course: Course, sandbox
             record = problem_record(found, max_score, Status.ERROR, str(exc).replace(str(files.files[0]), submission))
             return Graded(replace(record, submission=submission, key=key), cacheable=False)
         isolated = grade_isolated(program, course.exercise(found.exercise), files, sandbox=sandbox,
-                                  limits=limits, hidden=hidden, scratch_parent=scratch_root, slot=slot)
+                                  limits=limits, hidden=hidden, scratch_parent=scratch_root, slot=slot,
+                                  zygote=zygote)
         isolated.result.notes[:0] = found.notes
         record = Record(student=found.student, result=isolated.result, submission=submission,
                         output=isolated.printed[:8192], key=key, seconds=round(time.monotonic() - started, 3))
@@ -222,7 +272,8 @@ def run_batch(course: Course, submissions: Path, out: Path, options: Options,
         if cluster is not None:
             graded = cluster.grade_jobs(course, todo, max_scores=max_scores, hidden=hidden, limits=limits,
                                         sandbox=sandbox, grader=grader_fp, resources=resources,
-                                        hide=(course.solutions_dir, course.exercises_dir, submissions, out))
+                                        hide=(course.solutions_dir, course.exercises_dir, submissions, out),
+                                        prewarm=options.prewarm)
             try:
                 for job, record, cacheable in graded:
                     if cacheable:
@@ -235,13 +286,15 @@ def run_batch(course: Course, submissions: Path, out: Path, options: Options,
             parent = scratch_parent()
             remove_stale_scratch(parent)
             grader = ClassGrader(course=course, sandbox=sandbox, limits=limits, hidden=hidden,
-                                 max_scores=max_scores, cache=cache, scratch_root=new_scratch_root(parent))
+                                 max_scores=max_scores, cache=cache, scratch_root=new_scratch_root(parent),
+                                 prewarm=options.prewarm, say=say)
             try:
                 for job, record in _grade_all(grader, todo, options.workers):
                     records[job.index] = record
                     progress.tick(record.to_json())
             finally:
                 progress.finish()
+                grader.close()
                 shutil.rmtree(grader.scratch_root, ignore_errors=True)
     finally:
         if cluster is not None:

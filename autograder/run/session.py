@@ -124,7 +124,7 @@ class StudentProcess:
         self.probed: dict[str, Any] = {}
         #: Called with each progress report the process sends during a request (epochs).
         self.on_progress = on_progress
-        self._proc: subprocess.Popen | None = None
+        self._proc: Any = None  # subprocess.Popen, or a forked child of a pre-warmed process
         self._out: OutputTail | None = None
         self._err: OutputTail | None = None
 
@@ -132,12 +132,7 @@ class StudentProcess:
     def _spawn(self) -> Outcome | None:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        argv = [*(self.command or []), sys.executable, "-m", "autograder.run.worker",
-                str(to_child_r), str(from_child_w)]
-        self._proc = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            pass_fds=(to_child_r, from_child_w), cwd=self.cwd, env=self.env,
-            preexec_fn=self.limits.apply)
+        self._proc = self._launch(to_child_r, from_child_w)
         os.close(to_child_r)
         os.close(from_child_w)
         self._to, self._reader = to_child_w, FrameReader(from_child_r)
@@ -154,6 +149,24 @@ class StudentProcess:
             self.cell_outputs = outcome.value.get("outputs", [])
         return None
 
+    def _launch(self, to_child_r: int, from_child_w: int) -> Any:
+        """Start the worker on these pipe ends: a :class:`subprocess.Popen`, or what behaves as
+        one (``pid``, ``stdout``, ``stderr``, ``poll``, ``wait``, ``kill``)."""
+        argv = [*(self.command or []), sys.executable, "-m", "autograder.run.worker",
+                str(to_child_r), str(from_child_w)]
+        return subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            pass_fds=(to_child_r, from_child_w), cwd=self.cwd, env=self.env,
+            preexec_fn=self.limits.apply)
+
+    def _kill_tree(self) -> None:
+        """Kill the worker and everything it started (its session's process group)."""
+        assert self._proc is not None
+        try:
+            os.killpg(self._proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
     def _ensure(self) -> Outcome | None:
         if self._proc is not None and self._proc.poll() is None:
             return None
@@ -164,10 +177,7 @@ class StudentProcess:
     def close(self) -> None:
         if self._proc is None:
             return
-        try:
-            os.killpg(self._proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        self._kill_tree()
         self._proc.wait()
         for fd in (self._to, self._reader.fd):
             try:
