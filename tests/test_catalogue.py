@@ -16,11 +16,10 @@ import ast
 import importlib.util
 import os
 import sys
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from graded_once import GradedOnce
 
 from autograder.course import Course
 from autograder.grade import grade_program, hidden_plans
@@ -55,44 +54,24 @@ def numpy_targets(exercise: str) -> tuple[str, ...]:
                                if c.kind in ("call", "value")))
 
 
-class _Graded:
-    """Results by catalogue entry, filled for all selected entries on first use."""
+def _grade(entry: str) -> ExerciseResult:
+    exercise = entry.split("/")[0]
+    return grade_program(load_program(CATALOGUE / entry), COURSE.exercise(exercise), hidden=True,
+                         targets=numpy_targets(exercise))
 
-    def __init__(self, entries: list[str]):
-        self.entries = entries
-        self.results: dict[str, ExerciseResult | BaseException] = {}
-        self.lock = threading.Lock()
 
-    @staticmethod
-    def _grade(entry: str) -> ExerciseResult | BaseException:
-        try:
-            exercise = entry.split("/")[0]
-            return grade_program(load_program(CATALOGUE / entry), COURSE.exercise(exercise), hidden=True,
-                                 targets=numpy_targets(exercise))
-        except Exception as exc:  # reported by the test of that entry
-            return exc
-
-    def __call__(self, entry: str) -> ExerciseResult:
-        with self.lock:
-            if entry not in self.results:
-                todo = [e for e in dict.fromkeys([entry, *self.entries]) if e not in self.results]
-                workers = max(2, min(8, 2 * (os.cpu_count() or 1)))
-                with ThreadPoolExecutor(workers) as pool:
-                    # plan the hidden checks once per exercise before grading in parallel
-                    exercises = sorted({e.split("/")[0] for e in todo})
-                    list(pool.map(lambda ex: hidden_plans(COURSE.exercise(ex)), exercises))
-                    self.results.update(zip(todo, pool.map(self._grade, todo), strict=True))
-        result = self.results[entry]
-        if isinstance(result, BaseException):
-            raise result
-        return result
+def _plan_every_exercise() -> None:
+    """The hidden checks planned once per exercise, before grading in parallel."""
+    for exercise in EXERCISES:
+        hidden_plans(COURSE.exercise(exercise))
 
 
 @pytest.fixture(scope="module")
-def graded(request: pytest.FixtureRequest) -> _Graded:
+def graded(request: pytest.FixtureRequest) -> GradedOnce:
     selected = [item.callspec.params["entry"] for item in request.session.items
                 if getattr(item, "originalname", "") == "test_verdict" and hasattr(item, "callspec")]
-    return _Graded(selected)
+    return GradedOnce(_grade, selected, workers=max(2, min(8, 2 * (os.cpu_count() or 1))),
+                      before=_plan_every_exercise)
 
 
 def _docstring(entry: str) -> str:
@@ -112,7 +91,7 @@ def _report(entry: str, result: ExerciseResult, problems: list[str]) -> str:
 
 
 @pytest.mark.parametrize("entry", FILES)
-def test_verdict(entry: str, graded: _Graded) -> None:
+def test_verdict(entry: str, graded: GradedOnce) -> None:
     assert entry in EXPECTED, f"{entry} has no expected verdict in tests/catalogue/expectations.py"
     expected = EXPECTED[entry]
     result = graded(entry)

@@ -22,13 +22,12 @@ import re
 import subprocess
 import sys
 import textwrap
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from graded_once import GradedOnce
 
 from autograder.course import Course
 from autograder.grade import grade_program
@@ -257,45 +256,22 @@ def vote(confidences):
 SUBMISSIONS = {**{f"wrong/{k}": v for k, v in WRONG.items()}, **{f"right/{k}": v for k, v in RIGHT.items()}}
 
 
-class _Graded:
-    """Every submission graded once, concurrently, on first use."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.results: dict[str, ExerciseResult | BaseException] = {}
-        self.lock = threading.Lock()
-        self.seconds: dict[str, float] = {}  # each grading's wall time, shown when its test fails
-
-    def _grade(self, name: str) -> ExerciseResult | BaseException:
+def _grader(folder: Path) -> Callable[[str], ExerciseResult]:
+    def grade(name: str) -> ExerciseResult:
         sub = SUBMISSIONS[name]
-        path = self.folder / f"{name.replace('/', '_')}.py"
+        path = folder / f"{name.replace('/', '_')}.py"
         path.write_text(textwrap.dedent(sub.header) + textwrap.dedent(sub.source))
-        started = time.monotonic()
-        try:
-            return grade_program(load_program(path), COURSE.exercise(EXERCISE), hidden=sub.hidden,
-                                 targets=sub.targets)
-        except Exception as exc:  # reported by the test of that submission
-            return exc
-        finally:
-            self.seconds[name] = time.monotonic() - started
-
-    def __call__(self, name: str) -> ExerciseResult:
-        with self.lock:
-            if not self.results:
-                hidden_plans(COURSE.exercise(EXERCISE))  # plan the hidden checks once, before the threads
-                # the slowest first: right models train ten classifiers for five epochs
-                order = sorted(SUBMISSIONS, key=lambda n: (not n.startswith("right/"), n))
-                with ThreadPoolExecutor(3) as pool:
-                    self.results.update(zip(order, pool.map(self._grade, order), strict=True))
-        result = self.results[name]
-        if isinstance(result, BaseException):
-            raise result
-        return result
+        return grade_program(load_program(path), COURSE.exercise(EXERCISE), hidden=sub.hidden, targets=sub.targets)
+    return grade
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> _Graded:
-    return _Graded(tmp_path_factory.mktemp("ex09_submissions"))
+def graded(tmp_path_factory: pytest.TempPathFactory) -> GradedOnce:
+    """Every submission graded once, three at a time, on first use; the slowest first (the right
+    models train ten classifiers for five epochs)."""
+    order = sorted(SUBMISSIONS, key=lambda n: (not n.startswith("right/"), n))
+    return GradedOnce(_grader(tmp_path_factory.mktemp("ex09_submissions")), order,
+                      before=lambda: hidden_plans(COURSE.exercise(EXERCISE)))
 
 
 def _report(name: str, result: ExerciseResult, problems: list[str], seconds: float) -> str:

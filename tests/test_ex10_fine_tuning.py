@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
+from graded_once import GradedOnce
 
 from autograder.compare.models import accuracy
 from autograder.course import Course
@@ -145,43 +145,26 @@ def _filled_release(folder: Path) -> Path:
     return path
 
 
-class _Graded:
-    """Every submission graded once, concurrently, on first use."""
-
-    def __init__(self, folder: Path):
-        self.folder, self.results, self.lock = folder, {}, threading.Lock()
-
-    def _grade(self, name: str) -> ExerciseResult | BaseException:
-        try:
-            if name == "release_filled":
-                path = _filled_release(self.folder)
-            else:
-                path = self.folder / f"{name}.py"
-                path.write_text(RIGHT[name] if name in RIGHT else WRONG[name][0])
-            plans = exercise_plans(COURSE.exercise(EXERCISE), hidden=True)
-            if name in WITHOUT_LEARNING:  # no second training: the check left out, nothing gated by it
-                plans = [p for p in plans if p.kind != "learning"]
-                for plan in plans:
-                    plan.training = {k: v for k, v in plan.training.items() if k != "relabel"}
-            return grade_plans(load_program(path), EXERCISE, plans)
-        except Exception as exc:  # reported by the test of that submission
-            return exc
-
-    def __call__(self, name: str) -> ExerciseResult:
-        with self.lock:
-            if not self.results:
-                names = ["release_filled", *RIGHT, *WRONG]
-                with ThreadPoolExecutor(3) as pool:
-                    self.results = dict(zip(names, pool.map(self._grade, names), strict=True))
-        result = self.results[name]
-        if isinstance(result, BaseException):
-            raise result
-        return result
+def _grader(folder: Path) -> Callable[[str], ExerciseResult]:
+    def grade(name: str) -> ExerciseResult:
+        if name == "release_filled":
+            path = _filled_release(folder)
+        else:
+            path = folder / f"{name}.py"
+            path.write_text(RIGHT[name] if name in RIGHT else WRONG[name][0])
+        plans = exercise_plans(COURSE.exercise(EXERCISE), hidden=True)
+        if name in WITHOUT_LEARNING:  # no second training: the check left out, nothing gated by it
+            plans = [p for p in plans if p.kind != "learning"]
+            for plan in plans:
+                plan.training = {k: v for k, v in plan.training.items() if k != "relabel"}
+        return grade_plans(load_program(path), EXERCISE, plans)
+    return grade
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> _Graded:
-    return _Graded(tmp_path_factory.mktemp("ex10_submissions"))
+def graded(tmp_path_factory) -> GradedOnce:
+    """Every submission graded once, three at a time, on first use."""
+    return GradedOnce(_grader(tmp_path_factory.mktemp("ex10_submissions")), ["release_filled", *RIGHT, *WRONG])
 
 
 def by_name(result: ExerciseResult) -> dict:

@@ -78,7 +78,16 @@ def look():
         everyone = "sent"
     except OSError as exc:
         everyone = type(exc).__name__
-    found = {"home": sorted(os.listdir(".")), "tmp": sorted(os.listdir("/tmp")), "everyone": everyone}
+    import autograder
+    grader = os.path.dirname(autograder.__file__)
+    try:
+        with open(os.path.join(grader, "pwned.py"), "w") as f:
+            f.write("x")
+        written = True
+    except OSError:
+        written = False
+    found = {"home": sorted(os.listdir(".")), "tmp": sorted(os.listdir("/tmp")), "everyone": everyone,
+             "wrote_in_grader": written, "grader_under_tmp": grader.startswith("/tmp/")}
     for path in ("left_behind.txt", "/tmp/left_behind.txt"):  # what the next child must not find
         with open(path, "w") as f:
             f.write("x")
@@ -98,7 +107,10 @@ def test_each_child_has_its_own_pids_a_fresh_home_no_capabilities_and_no_reach(z
     for value in seen:
         assert value["pid"] == 2  # its own PID namespace, under an init of its own (as in bwrap)
         assert value["home"] == ["submission.py"]  # the second child does not see the first's file
-        assert value["tmp"] == []
+        # a fresh /tmp: empty, but for the sandbox's views of the grader and of Python if they live there
+        assert all(not name.startswith("left_behind") for name in value["tmp"])
+        assert value["tmp"] == ([] if not value["grader_under_tmp"] else value["tmp"])
+        assert not value["wrote_in_grader"]  # those views stay read-only
         assert int(value["cap_eff"], 16) == 0 and value["no_new_privs"] == "1"
         assert value["killed"] == [] and value["read"] == []  # the zygote is out of reach
         assert value["everyone"] == "ProcessLookupError"  # no process to signal at all

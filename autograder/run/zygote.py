@@ -95,12 +95,47 @@ def enter_namespaces() -> None:
     _write("/proc/self/gid_map", f"{gid} {gid} 1")
 
 
+MS_BIND, MNT_DETACH = 1 << 12, 2
+TMP = "/tmp"
+
+
+def _mounts_below(folder: str) -> list[str]:
+    """The mount points below ``folder`` that no other mount point below it contains (the
+    sandbox's views of the Python installation or of the grader, where they live in /tmp)."""
+    points = []
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            point = line.split()[4].encode().decode("unicode_escape")  # octal escapes, as \040 for a space
+            if point.startswith(folder + "/"):
+                points.append(point)
+    return [p for p in sorted(set(points)) if not any(p.startswith(q + "/") for q in points if q != p)]
+
+
+def _mount(source: str, target: str, fstype: str | None, flags: int, options: str | None = None) -> None:
+    _check(_libc.mount(source.encode(), target.encode(), fstype.encode() if fstype else None, flags,
+                       options.encode() if options else None), f"mount {source} on {target}")
+
+
 def fresh_mounts(home: str, home_bytes: int) -> None:
-    """A capped tmpfs as the home and another as /tmp, seen by this namespace only."""
-    _check(_libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "make mounts private")
-    for path, options in ((home, f"size={home_bytes},mode=0777"), ("/tmp", "size=268435456,mode=1777")):
-        _check(_libc.mount(b"tmpfs", path.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options.encode()),
-               f"mount a tmpfs on {path}")
+    """A capped tmpfs as the home and another as /tmp, seen by this namespace only.
+
+    What the sandbox shows inside /tmp (a Python installation or the grader, when they live
+    there) is shown again in the fresh /tmp: it is parked in the old home meanwhile, which
+    the fresh home then covers."""
+    _mount("none", "/", None, MS_REC | MS_PRIVATE)
+    kept = _mounts_below(TMP)
+    stash = os.path.join(home, f".deepgrade-tmp-{os.getpid()}")
+    if kept:
+        os.mkdir(stash)
+        _mount(TMP, stash, None, MS_BIND | MS_REC)
+    _mount("tmpfs", TMP, "tmpfs", MS_NOSUID | MS_NODEV, "size=268435456,mode=1777")
+    for point in kept:
+        target = point  # the same place in the fresh /tmp
+        os.makedirs(target, exist_ok=True)
+        _mount(stash + point[len(TMP):], target, None, MS_BIND | MS_REC)
+    if kept and _libc.umount2(stash.encode(), MNT_DETACH) == 0:
+        os.rmdir(stash)
+    _mount("tmpfs", home, "tmpfs", MS_NOSUID | MS_NODEV, f"size={home_bytes},mode=0777")
 
 
 def drop_privileges() -> None:
