@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from autograder.batch.isolated import grade_isolated, submission_files
-from autograder.batch.prewarm import Zygote, prewarm_refusal
+from autograder.batch.prewarm import Zygote, ZygotePool, prewarm_refusal
 from autograder.batch.process import SandboxedProcess
-from autograder.batch.sandbox import Sandbox, SandboxLimits, available, detect
+from autograder.batch.sandbox import PACKAGE_DIR, Sandbox, SandboxLimits, _python_roots, available, detect
 from autograder.course import Course
 from autograder.load import load_program
 from autograder.student import KERAS_OPS
@@ -52,6 +52,10 @@ def _child(zygote: Zygote, source: str, name: str, timeout: float = 30.0) -> San
                             limits=SandboxLimits(device="cpu", load_timeout=timeout), zygote=zygote,
                             preload=(KERAS_OPS,))
 
+
+#: What a fresh /tmp holds: the first folder of each of the sandbox's views that live in /tmp (the
+#: grader and the Python installation, when the clone or the venv is there), nothing else.
+SHOWN_UNDER_TMP = sorted({p.parts[2] for p in (PACKAGE_DIR, *_python_roots()) if p.parts[1:2] == ("tmp",)})
 
 LOOK_AROUND = """
 import os
@@ -109,7 +113,7 @@ def test_each_child_has_its_own_pids_a_fresh_home_no_capabilities_and_no_reach(z
         assert value["home"] == ["submission.py"]  # the second child does not see the first's file
         # a fresh /tmp: empty, but for the sandbox's views of the grader and of Python if they live there
         assert all(not name.startswith("left_behind") for name in value["tmp"])
-        assert value["tmp"] == ([] if not value["grader_under_tmp"] else value["tmp"])
+        assert value["tmp"] == SHOWN_UNDER_TMP
         assert not value["wrote_in_grader"]  # those views stay read-only
         assert int(value["cap_eff"], 16) == 0 and value["no_new_privs"] == "1"
         assert value["killed"] == [] and value["read"] == []  # the zygote is out of reach
@@ -191,6 +195,23 @@ def test_a_dead_zygote_means_fresh_processes(tmp_path):
         assert proc.forked == 0  # started afresh, in its own sandbox
     assert not zygote.ready and zygote.refused
     zygote.close()
+
+
+def test_a_pool_replaces_a_dead_zygote_once_then_starts_fresh_processes(tmp_path):
+    said: list[str] = []
+    pool = ZygotePool(tmp_path, said.append)
+    sandbox, limits = detect("bwrap"), SandboxLimits(device="cpu")
+    first = pool.get(sandbox, 2, limits)
+    assert first is not None and pool.get(sandbox, 2, limits) is first
+    first._proc.kill()
+    first._proc.wait()
+    second = pool.get(sandbox, 2, limits)
+    assert second is not None and second is not first and second.ready
+    second._proc.kill()
+    second._proc.wait()
+    assert pool.get(sandbox, 2, limits) is None  # replaced once already: fresh processes from now on
+    assert len([line for line in said if "imported once per slot" in line]) == 1
+    pool.close()
 
 
 def test_gpu_and_weaker_sandboxes_start_fresh_processes_and_say_why():

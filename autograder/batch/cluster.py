@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from ..course import Course
-from ..run.device import requested_device
+from ..run.device import gpu_devices, requested_device
 from ..score import ExerciseResult
 from .bundle import CourseBundle, make_bundle
 from .cluster_deploy import ALLOWED_FAILURES, MAX_TRIES, kubernetes_spec, slurm_options
@@ -93,7 +93,7 @@ class WorkerReport:
 def local_gpu_resources() -> dict[str, float]:
     """A local worker's resources: ``GPU`` when this machine has an NVIDIA GPU (workers share it:
     TensorFlow's memory growth is on)."""
-    return {GPU: 1} if any(Path("/dev").glob("nvidia[0-9]*")) else {}
+    return {GPU: 1} if gpu_devices() else {}
 
 
 def choose_sandbox(reports: list[WorkerReport], preferred: str = "auto") -> Sandbox:

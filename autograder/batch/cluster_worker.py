@@ -33,11 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from ..course import Course
+from ..run.device import gpu_devices
 from .bundle import COURSES_FOLDER, CourseBundle, unpack_bundle
 from .discover import Found
 from .isolated import SubmissionFiles, new_scratch_root, scratch_parent
-from .prewarm import Zygote
-from .sandbox import Sandbox, SandboxLimits, available, detect
+from .prewarm import ZygotePool
+from .sandbox import SandboxLimits, available, detect
 from .slots import SLOTS_FOLDER, SlotLease
 
 
@@ -80,32 +81,15 @@ class _WorkerState:
         self.lock = threading.Lock()
         self.courses: dict[str, Course] = {}
         self.cleaned = False
-        #: Pre-warmed TensorFlow processes, one per (slot, sandbox, limits) this process graded on.
-        self.zygotes: dict[tuple[Any, ...], Zygote] = {}
-        self.prewarm_off = ""  # why not, once a zygote could not start here
-        self._root: Path | None = None
+        self._zygotes: ZygotePool | None = None
 
-    def zygote(self, slot: int, sandbox: Sandbox, limits: SandboxLimits) -> Zygote | None:
-        """The slot's pre-warmed process in this worker process, started on first use (it ends
-        with the process: bwrap's --die-with-parent); None when it cannot start here."""
-        key = (slot, sandbox.name, sandbox.show_data, repr(limits))
+    def zygotes(self) -> ZygotePool:
+        """This worker process's pre-warmed processes (they end with it: bwrap's --die-with-parent),
+        in a scratch folder named by its pid (stale once it ends)."""
         with self.lock:
-            zygote = self.zygotes.get(key)
-            if zygote is not None and zygote.ready:
-                return zygote
-            if self.prewarm_off:
-                return None
-            if zygote is not None:
-                zygote.close()
-            if self._root is None:
-                self._root = new_scratch_root(scratch_parent())  # named by this pid: stale once it ends
-            zygote = Zygote(sandbox, slot, limits, self._root / f"inbox-{len(self.zygotes)}-{slot}")
-            why = zygote.start()
-            if why:
-                self.prewarm_off = why
-                return None
-            self.zygotes[key] = zygote
-            return zygote
+            if self._zygotes is None:
+                self._zygotes = ZygotePool(new_scratch_root(scratch_parent()))
+            return self._zygotes
 
     def course(self, bundle: CourseBundle) -> Course:
         with self.lock:
@@ -175,7 +159,7 @@ def grade_task(bundle: CourseBundle, task: GradeTask) -> dict[str, Any]:
             graded = grade_files(files, found, course=course, sandbox=sandbox, limits=task.limits,
                                  hidden=task.hidden, max_score=task.max_score, scratch_root=root,
                                  slot=slot, key=task.key, label=task.label,
-                                 zygote=_STATE.zygote(slot, sandbox, task.limits) if models else None)
+                                 zygote=_STATE.zygotes().get(sandbox, slot, task.limits) if models else None)
         return {"record": graded.record.to_json(), "cache": graded.cacheable}
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -192,4 +176,4 @@ def probe_worker() -> dict[str, Any]:
         protections = [] if why else list(detect(name, hide=(Path("/nonexistent"),)).protections)
         backends[name] = {"why": why, "protections": protections}
     return {"host": os.uname().nodename, "grader": worker_fingerprint(), "backends": backends,
-            "gpu_devices": len([d for d in Path("/dev").glob("nvidia[0-9]*")])}
+            "gpu_devices": len(gpu_devices())}

@@ -30,11 +30,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from ..run.device import requested_device
+from ..run.device import gpu_devices, requested_device
 from ..run.session import OutputTail, worker_env
 from ..run.zygote import HOME_BYTES_ENV, HOME_ENV, PACKET
 from .process import sandbox_env
@@ -46,16 +47,12 @@ WARM_TIMEOUT = 180.0
 SPAWN_TIMEOUT = 30.0
 
 
-def gpu_present() -> bool:
-    return any(Path("/dev").glob("nvidia[0-9]*"))
-
-
 def prewarm_refusal(sandbox: Sandbox, device: str | None) -> str:
     """'' when model submissions can be forked from a pre-warmed process here, else why not."""
     if sandbox.name != "bwrap":
         return f"the {sandbox.name} sandbox cannot give each forked child its own namespaces (bwrap can)"
     wanted = requested_device(device)
-    if wanted == "gpu" or (wanted == "auto" and gpu_present()):
+    if wanted == "gpu" or (wanted == "auto" and gpu_devices()):
         return "models train on a GPU, and CUDA cannot be forked safely"
     return ""
 
@@ -246,6 +243,58 @@ class Zygote:
                 self._proc.kill()
                 self._proc.wait()
             self._proc = None
+
+
+class ZygotePool:
+    """The pre-warmed processes of one grading run (the local runner) or one Dask worker
+    process, one per sandbox slot, started on first use.
+
+    A slot's zygote that ends is replaced once; after that the slot starts fresh
+    processes. When one cannot start at all (a GPU, a weaker sandbox, the kernel), none is
+    started again. ``say`` hears, once each, that pre-warming is on and, if so, that it is off.
+    """
+
+    def __init__(self, root: Path, say: Callable[[str], None] | None = None):
+        self.root, self.say = root, say or (lambda text: None)
+        self.off = ""  # why no zygote is used, once one could not start
+        self._zygotes: dict[tuple[Any, ...], Zygote] = {}
+        self._replaced: set[tuple[Any, ...]] = set()
+        self._lock = threading.Lock()
+
+    def get(self, sandbox: Sandbox, slot: int, limits: SandboxLimits) -> Zygote | None:
+        """The slot's ready zygote for this sandbox and these limits, or None (fresh processes)."""
+        key = (slot, sandbox.name, sandbox.show_data, repr(limits))
+        with self._lock:
+            zygote = self._zygotes.get(key)
+            if zygote is not None and zygote.ready:
+                return zygote
+            if self.off or (zygote is not None and key in self._replaced):
+                return None
+            if zygote is not None:
+                zygote.close()
+                self._replaced.add(key)
+            first = not self._zygotes
+            zygote = Zygote(sandbox, slot, limits, self.root / f"inbox-{len(self._zygotes)}-{slot}")
+            self._zygotes[key] = zygote
+        why = zygote.start()  # seconds: outside the lock, other slots go on
+        with self._lock:
+            if why:
+                if not self.off:
+                    self.off = why
+                    self.say(f"deepgrade: pre-warmed TensorFlow is off ({why}): each model submission starts a "
+                             "fresh process")
+                return None
+            if first:
+                self.say(f"deepgrade: pre-warmed TensorFlow: imported once per slot ({zygote.import_seconds:.1f} s); "
+                         "model submissions are forked from it")
+        return zygote
+
+    def close(self) -> None:
+        """Stop every zygote (their children with them)."""
+        with self._lock:
+            zygotes, self._zygotes = list(self._zygotes.values()), {}
+        for zygote in zygotes:
+            zygote.close()
 
 
 def seed_path(scratch: Path, inbox: Path) -> str:

@@ -17,7 +17,6 @@ import json
 import queue
 import shutil
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -34,7 +33,7 @@ from ..student import needs_keras
 from .cache import ResultCache, exercise_fingerprint, grader_fingerprint, task_key
 from .discover import Found, discover
 from .isolated import SubmissionFiles, grade_isolated, new_scratch_root, scratch_parent, submission_files
-from .prewarm import Zygote
+from .prewarm import Zygote, ZygotePool
 from .progress import Progress
 from .record import Record, problem_record
 from .sandbox import Sandbox, SandboxLimits
@@ -81,50 +80,17 @@ class ClassGrader:
     max_scores: dict[str, float]
     cache: ResultCache
     scratch_root: Path
-    #: Fork model submissions from one pre-warmed TensorFlow process per slot (autograder.batch.prewarm).
-    prewarm: bool = False
-    say: Callable[[str], None] = lambda text: print(text, file=sys.stderr)
-    _zygotes: dict[int, Zygote] = field(default_factory=dict)
+    #: One pre-warmed TensorFlow process per slot for model exercises (None: fresh processes).
+    zygotes: ZygotePool | None = None
     _models: dict[str, bool] = field(default_factory=dict)
-    _prewarm_off: str = ""
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def zygote(self, slot: int, exercise: str) -> Zygote | None:
-        """The slot's pre-warmed process for a model exercise, started on first use; None for
-        NumPy exercises, or when it cannot be used here (said once)."""
-        if not self.prewarm or self._prewarm_off:
+        """The slot's pre-warmed process for a model exercise; None for NumPy exercises."""
+        if self.zygotes is None:
             return None
-        with self._lock:
-            if exercise not in self._models:
-                self._models[exercise] = _models(self.course, exercise, self.hidden)
-            if not self._models[exercise]:
-                return None
-            zygote = self._zygotes.get(slot)
-        if zygote is not None and zygote.ready:
-            return zygote
-        if zygote is not None:
-            zygote.close()  # it ended (or refused a fork): one fresh start, then fresh processes
-        zygote = Zygote(self.sandbox, slot, self.limits, self.scratch_root / f"inbox-{slot}")
-        why = zygote.start()
-        with self._lock:
-            if why:
-                if not self._prewarm_off:
-                    self._prewarm_off = why
-                    self.say(f"deepgrade: pre-warmed TensorFlow is off ({why}): each model submission "
-                             "starts a fresh process")
-                return None
-            if not self._zygotes:
-                self.say(f"deepgrade: pre-warmed TensorFlow: imported once per slot ({zygote.import_seconds:.1f} s); "
-                         "model submissions are forked from it")
-            self._zygotes[slot] = zygote
-        return zygote
-
-    def close(self) -> None:
-        """Stop the pre-warmed processes."""
-        with self._lock:
-            zygotes, self._zygotes = list(self._zygotes.values()), {}
-        for zygote in zygotes:
-            zygote.close()
+        if exercise not in self._models:
+            self._models[exercise] = _models(self.course, exercise, self.hidden)
+        return self.zygotes.get(self.sandbox, slot, self.limits) if self._models[exercise] else None
 
     def grade(self, job: Job, slot: int = 0) -> Record:
         """Grade one submission in its sandbox; never raises (a grader failure is a record)."""
@@ -285,16 +251,18 @@ def run_batch(course: Course, submissions: Path, out: Path, options: Options,
         else:
             parent = scratch_parent()
             remove_stale_scratch(parent)
+            root = new_scratch_root(parent)
             grader = ClassGrader(course=course, sandbox=sandbox, limits=limits, hidden=hidden,
-                                 max_scores=max_scores, cache=cache, scratch_root=new_scratch_root(parent),
-                                 prewarm=options.prewarm, say=say)
+                                 max_scores=max_scores, cache=cache, scratch_root=root,
+                                 zygotes=ZygotePool(root, say) if options.prewarm else None)
             try:
                 for job, record in _grade_all(grader, todo, options.workers):
                     records[job.index] = record
                     progress.tick(record.to_json())
             finally:
                 progress.finish()
-                grader.close()
+                if grader.zygotes is not None:
+                    grader.zygotes.close()
                 shutil.rmtree(grader.scratch_root, ignore_errors=True)
     finally:
         if cluster is not None:

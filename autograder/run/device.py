@@ -10,6 +10,7 @@ TensorFlow operation (:func:`configure_tensorflow`).
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 DEVICES = ("cpu", "gpu", "auto")
@@ -55,3 +56,8 @@ def configure_tensorflow(tf: Any, device: str | None = None) -> dict[str, Any]:
         except (RuntimeError, ValueError):
             pass  # already initialised: growth cannot change any more
     return {"requested": value, "used": "gpu" if gpus else "cpu", "gpus": len(gpus)}
+
+
+def gpu_devices() -> list[Path]:
+    """This host's NVIDIA GPUs, as device files (``/dev/nvidia0``, ...)."""
+    return sorted(Path("/dev").glob("nvidia[0-9]*"))
