@@ -1,0 +1,78 @@
+"""Gradescope's "Export Submissions" zip of a programming assignment.
+
+Layout (Gradescope, Assignment > Review Grades > Export Submissions): a folder
+``submission_<id>/`` per submission holding the student's files, and ``submission_metadata.yml``
+mapping ``submission_<id>`` to ``:submitters:`` (each ``:name:``, ``:sid:``, ``:email:``) and
+``:created_at:``. The student's id is the SID where the course set one, else the email, else the
+submission id; a group submission goes to its first submitter, with the others named in a note.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+from .base import Claim, Listing, Source, register
+from .model import Submitter
+
+METADATA = "submission_metadata.yml"
+_FOLDER = re.compile(r"^submission_(?P<id>\d+)$")
+
+
+def _metadata(listing: Listing) -> dict[str, Any]:
+    path = listing.root / METADATA
+    if not path.is_file():
+        return {}
+    try:
+        import yaml
+
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except Exception:  # an unreadable metadata file: the folders alone are read
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _get(entry: Any, key: str) -> Any:
+    """Gradescope writes Ruby symbols (``:name:``): read ``name`` either way."""
+    if not isinstance(entry, dict):
+        return None
+    return entry.get(f":{key}", entry.get(key))
+
+
+def _time(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(re.sub(r"(\.\d{6})\d*", r"\1", value.strip()))
+        except ValueError:
+            return None
+    return None
+
+
+@register
+class GradescopeExport(Source):
+    name = "gradescope"
+    label = "Gradescope (Export Submissions)"
+    specificity = 80
+
+    def read(self, listing: Listing) -> dict[PurePosixPath, Claim]:
+        meta = _metadata(listing)
+        claims = {}
+        for rel in listing.files:
+            match = _FOLDER.match(rel.parts[0]) if len(rel.parts) >= 2 else None
+            if match is None:
+                continue
+            entry = meta.get(rel.parts[0]) or {}
+            people = _get(entry, "submitters") or [{}]
+            first = people[0] if isinstance(people[0], dict) else {}
+            lms_id = str(_get(first, "sid") or _get(first, "email") or match["id"])
+            who = Submitter(lms_id=lms_id, name=str(_get(first, "name") or ""), source=self.name)
+            claims[rel] = Claim(submitter=who, name=rel.name, submitted_at=_time(_get(entry, "created_at")),
+                                order=(int(match["id"]),))
+        if claims and (listing.root / METADATA).is_file():
+            claims[PurePosixPath(METADATA)] = Claim(submitter=Submitter(lms_id="", name="", source=self.name),
+                                                    name=METADATA, receipt=True)
+        return claims

@@ -1,0 +1,84 @@
+"""A class's marks as an LMS import file needs them: per student (by LMS id) and per exercise,
+the points after any late penalty, non-submitters at 0; and which LMS column holds what.
+
+Columns come from ``[lms]`` in ``deepgrade.toml``: ``columns`` maps an exercise (or ``total``)
+to the LMS's column title, and ``[lms.<name>] columns`` does so for one LMS only (Canvas's
+``Homework 1 (4821)``, Blackboard's ``Homework 1 [Total Pts: 12] |664617``). Without them every
+exercise gets a column of its own name and the total a column ``deepgrade total``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+TOTAL = "total"
+
+
+@dataclass
+class StudentMarks:
+    lms_id: str
+    name: str
+    points: dict[str, float]  # exercise -> points (after penalties)
+    #: Handed in nothing at all (a roster student): every exercise 0.
+    missing: bool = False
+    extra: dict[str, str] = field(default_factory=dict)  # SIS ids, section, OrgDefinedId, email
+
+    @property
+    def total(self) -> float:
+        return round(sum(self.points.values()), 4)
+
+
+@dataclass
+class Gradebook:
+    exercises: list[str]
+    max_points: dict[str, float]
+    students: list[StudentMarks]
+
+    @property
+    def max_total(self) -> float:
+        return round(sum(self.max_points.values()), 4)
+
+    def value(self, student: StudentMarks, what: str) -> float:
+        return student.total if what == TOTAL else student.points.get(what, 0.0)
+
+    def maximum(self, what: str) -> float:
+        return self.max_total if what == TOTAL else self.max_points.get(what, 0.0)
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str  # as the LMS's column is titled (without the LMS's own suffix, e.g. " Points Grade")
+    what: str  # an exercise, or TOTAL
+
+
+def columns(settings: dict[str, Any], lms: str, exercises: list[str], single: bool = False) -> list[Column]:
+    """The LMS columns this course declares (``single``: the LMS takes one grade, Moodle's worksheet)."""
+    table = dict((settings.get("lms") or {}).get("columns") or {})
+    table.update(((settings.get("lms") or {}).get(lms) or {}).get("columns") or {})
+    if table:
+        declared = [Column(str(title), what) for what, title in table.items() if what in exercises or what == TOTAL]
+        if declared:
+            return declared[:1] if single else declared
+    if single:
+        return [Column("deepgrade total", TOTAL)]
+    return [Column(e, e) for e in exercises] + [Column("deepgrade total", TOTAL)]
+
+
+def gradebook_from_records(records: list[dict[str, Any]], people: dict[str, dict[str, Any]] | None = None) -> Gradebook:
+    """Marks from ``results.json``'s submissions: each record's ``lms_id`` (else its student key),
+    ``name``, ``exercise``, ``score`` (after penalty) and ``max_score``; a record whose
+    ``missing`` is true is a roster student who handed in nothing."""
+    exercises = sorted({r["exercise"] for r in records if r.get("exercise")})
+    maxima: dict[str, float] = {}
+    students: dict[str, StudentMarks] = {}
+    for r in records:
+        lms_id = str(r.get("lms_id") or r["student"])
+        s = students.setdefault(lms_id, StudentMarks(lms_id=lms_id, name=str(r.get("name") or ""), points={},
+                                                      missing=True, extra=dict((people or {}).get(lms_id, {}))))
+        exercise = r.get("exercise")
+        if exercise:
+            maxima[exercise] = max(maxima.get(exercise, 0.0), float(r.get("max_score", 0.0)))
+            s.points[exercise] = max(s.points.get(exercise, 0.0), float(r.get("score", 0.0)))
+        s.missing = s.missing and bool(r.get("missing"))
+    return Gradebook(exercises, maxima, sorted(students.values(), key=lambda s: (s.name.casefold(), s.lms_id)))

@@ -1,0 +1,213 @@
+"""The pipeline from a download to what to grade: list the files, let the sources claim them,
+unpack per-student zips, name each file's exercise, match the roster, choose the attempt.
+
+Every file ends with a :class:`~autograder.lms.model.HandedFile` (its fate and why); every
+student is a :class:`~autograder.lms.model.Submitter` keyed by the LMS's own id: two ids are
+never merged and one id is never split, whatever the names say.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+
+from .base import Claim, Listing, Source, claim_all, source, sources
+from .model import Attempt, DownloadError, Fate, HandedFile, Submitter
+from .names import SUFFIXES, counter, exercise_in, without_counter
+from .roster import Roster
+from .zips import safe_unzip
+
+#: Editors' and systems' own files: listed as refused, never read.
+SYSTEM = re.compile(r"(^\.|^__MACOSX$|^__pycache__$|\.ipynb_checkpoints|~$|^Thumbs\.db$)")
+ATTEMPT_POLICIES = ("latest", "best")
+
+
+@dataclass
+class Download:
+    """A download read: who handed in what, and what became of every file."""
+
+    source: str  # the source that read it (detected or named)
+    submitters: dict[str, Submitter]  # by lms_id
+    #: Per (lms_id, exercise): its attempts, the one to grade first (the latest).
+    attempts: dict[tuple[str, str], list[Attempt]]
+    files: list[HandedFile]
+    #: Roster students with no submission at all (their id, as the roster gives it).
+    absent: list[Submitter] = field(default_factory=list)
+    #: Problems that are no single file's: submissions no roster entry matches, ambiguous names.
+    notes: list[str] = field(default_factory=list)
+    #: (lms_id, exercise) whose only file could not be used (an unsafe zip): why.
+    problems: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"source": self.source, "files": [f.to_json() for f in self.files], "notes": list(self.notes)}
+
+
+def _list(root: Path, skip: set[Path]) -> tuple[list[PurePosixPath], list[HandedFile]]:
+    files, system = [], []
+    for path in sorted(root.rglob("*")):
+        if path.is_dir() or any(p.resolve() == s for s in skip for p in [path, *path.parents]
+                                if p.is_relative_to(root)):
+            continue
+        rel = PurePosixPath(path.relative_to(root).as_posix())
+        if any(SYSTEM.search(part) for part in rel.parts):
+            system.append(HandedFile(str(rel), Fate.REFUSED, "an editor's or system's own file"))
+        elif path.is_symlink():
+            system.append(HandedFile(str(rel), Fate.REFUSED, "a link, not a file"))
+        else:
+            files.append(rel)
+    return files, system
+
+
+def _time(path: Path, claim: Claim) -> datetime:
+    if claim.submitted_at is not None:
+        return claim.submitted_at if claim.submitted_at.tzinfo else claim.submitted_at.astimezone()
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "student"
+
+
+def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_name: str | None = None,
+                  roster: Roster | None = None, exclude: tuple[Path, ...] = (),
+                  attempts_policy: str = "latest") -> Download:
+    """Read ``root`` (a folder, or a download's zip) into attempts per student and exercise.
+    Raises :class:`DownloadError` when nothing in it can be graded."""
+    root = Path(root)
+    if root.is_file():
+        if root.suffix.lower() != ".zip":
+            raise DownloadError(f"{root} is a file, not a folder or a .zip download")
+        target = unpack_dir / "download"
+        why = safe_unzip(root, target)
+        if why:
+            raise DownloadError(why)
+        root = target
+    root = root.resolve()
+    chosen: list[Source] = [source(source_name)] if source_name else list(sources().values())
+    names, files = _list(root, {p.resolve() for p in exclude})
+    if not names:
+        raise DownloadError(f"{root} holds no files" + (f" (only {len(files)} system file(s))" if files else ""))
+    listing = Listing(root, names, list(exercises))
+    claims, detected = claim_all(listing, chosen)
+    label = source_name or detected
+
+    attempts: list[Attempt] = []
+    problems: dict[tuple[str, str], str] = {}
+    people: dict[str, Submitter] = {}
+
+    def gradable(path: Path, handed: str, claim: Claim, name: str, hint: str | None, own: bool) -> None:
+        who = claim.submitter
+        people.setdefault(who.lms_id, who)
+        exercise = exercise_in(Path(name).stem, exercises) or hint
+        if exercise is None:
+            files.append(HandedFile(handed, Fate.REFUSED, f"names no exercise ({', '.join(exercises[:3])}, ...)",
+                                    student=who.key))
+            return
+        if Path(name).suffix not in SUFFIXES:
+            files.append(HandedFile(handed, Fate.REFUSED, "not a notebook (.ipynb) or Python module (.py)",
+                                    student=who.key, exercise=exercise))
+            return
+        attempts.append(Attempt(submitter=who, exercise=exercise, path=path, name=name, handed=handed,
+                                submitted_at=_time(path, claim), lms_late=claim.lms_late,
+                                order=(*claim.order, counter(Path(name).stem)), own_folder=own))
+
+    for rel in names:
+        if rel not in claims:
+            why = (f"no naming of {chosen[0].label} fits it" if source_name
+                   else "no LMS's naming fits it (nor a folder per student, nor <student>_<exercise>)")
+            files.append(HandedFile(str(rel), Fate.NOT_RECOGNISED, why))
+            continue
+        src, claim = claims[rel]
+        path = listing.path(rel)
+        if claim.receipt:
+            files.append(HandedFile(str(rel), Fate.RECEIPT, f"{src.label}: read for who and when",
+                                    student=claim.submitter.key if claim.submitter.lms_id else ""))
+            continue
+        if rel.suffix.lower() == ".zip":
+            hint = exercise_in(Path(claim.name).stem, exercises) or claim.exercise_hint
+            dest = unpack_dir / _safe(claim.submitter.lms_id) / _safe(str(rel))
+            why = safe_unzip(path, dest)
+            people.setdefault(claim.submitter.lms_id, claim.submitter)
+            if why:
+                files.append(HandedFile(str(rel), Fate.REFUSED, why, student=claim.submitter.key))
+                for e in [hint] if hint else exercises:
+                    problems.setdefault((claim.submitter.lms_id, e), why)
+                continue
+            inner, system = _list(dest, set())
+            files.extend(replace(f, handed=f"{rel}/{f.handed}", student=claim.submitter.key) for f in system)
+            for member in inner:
+                gradable(dest / Path(*member.parts), f"{rel}/{member}", claim, member.name, hint, False)
+            continue
+        gradable(path, str(rel), claim, claim.name, claim.exercise_hint, claim.own_folder is not None
+                 and PurePosixPath(claim.own_folder) == rel.parent)
+
+    if not attempts and not problems:
+        found = ", ".join(str(n) for n in names[:5]) + (", ..." if len(names) > 5 else "")
+        raise DownloadError(f"nothing in {root} is a submission this grader recognises: {len(names)} file(s) "
+                            f"({found}); exercises: {', '.join(exercises)}")
+
+    download = Download(source=label, submitters={}, attempts={}, files=files, problems=problems)
+    people = _match_roster(people, roster, download)
+    download.submitters = people
+    for a in attempts:
+        a.submitter = people[a.submitter.lms_id]
+    _choose(attempts, download, attempts_policy == "best")
+    return download
+
+
+def _match_roster(people: dict[str, Submitter], roster: Roster | None, download: Download) -> dict[str, Submitter]:
+    """Names and ids from the roster: by id where the LMS gave one, by name where it gave none
+    (Brightspace). A submission no roster entry matches is kept and reported."""
+    if roster is None:
+        return people
+    out: dict[str, Submitter] = {}
+    for lms_id, who in people.items():
+        entry = roster.by_id(lms_id) if who.id_known else roster.by_name(who.name)
+        if entry is None:
+            ambiguous = not who.id_known and roster.ambiguous(who.name)
+            download.notes.append(f"{who.key}: " + ("two students on the roster have this name; "
+                                                    "kept apart, matched to neither" if ambiguous
+                                                    else "no student on the roster has this id"))
+            out[lms_id] = who
+            continue
+        out[lms_id] = replace(who, lms_id=entry.lms_id, name=entry.name or who.name, id_known=True)
+    seen = {who.lms_id for who in out.values()}
+    download.absent = [Submitter(lms_id=e.lms_id, name=e.name, source="roster") for e in roster.entries
+                       if e.lms_id not in seen]
+    return out
+
+
+def _choose(attempts: list[Attempt], download: Download, best: bool) -> None:
+    """Group by (student id, exercise); the latest attempt (the LMS's time, then its order)
+    goes first; the others are superseded (or, with ``--attempts best``, graded too)."""
+    groups: dict[tuple[str, str], list[Attempt]] = {}
+    for a in attempts:
+        groups.setdefault((a.submitter.lms_id, a.exercise), []).append(a)
+    for key, group in groups.items():
+        named = [a for a in group if exercise_in(Path(a.name).stem, [a.exercise])]
+        helpers = [a for a in group if a not in named and a.own_folder] if named else []
+        candidates = [a for a in group if a not in helpers]
+        candidates.sort(key=lambda a: (a.submitted_at or datetime.min.replace(tzinfo=timezone.utc), a.order,
+                                       a.path.suffix == ".ipynb", a.handed), reverse=True)
+        first = candidates[0]
+        if without_counter(Path(first.name).stem) != first.exercise:
+            first.notes.append(f"expected {first.exercise}.ipynb; graded {first.name} instead")
+        if len(candidates) > 1:
+            first.notes.append(f"{len(candidates)} files for {first.exercise}: graded {first.name} "
+                               f"(the latest), not {', '.join(a.name for a in candidates[1:4])}")
+        download.attempts[key] = candidates
+        for a in candidates:
+            if best:
+                fate = Fate.GRADED
+                why = f"one of {len(candidates)} attempts; the best counts" if len(candidates) > 1 else ""
+            else:
+                fate, why = ((Fate.GRADED, "") if a is first else
+                             (Fate.SUPERSEDED, f"a later attempt was graded: {first.handed}"))
+            download.files.append(HandedFile(a.handed, fate, why, student=a.submitter.key, exercise=a.exercise))
+        for h in helpers:
+            download.files.append(HandedFile(h.handed, Fate.GRADED, f"copied beside {first.name}",
+                                             student=h.submitter.key, exercise=h.exercise))
+        if len(candidates) > 1:
+            first.own_folder = False  # its folder holds other attempts: copy the file alone
