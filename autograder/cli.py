@@ -46,7 +46,8 @@ def _check_in_sandbox(path: Path, exercise, device: str | None):
     from .batch.sandbox import SandboxLimits
     from .load import load_program
 
-    program = load_program(path)  # a SubmissionError is a usage error, as without --hidden
+    # a SubmissionError (a link, an unreadable notebook) is a usage error, as without --hidden
+    program = load_program(path, reference=exercise.student_notebook, submitted=True)
     log = lambda text: print(text, file=sys.stderr)  # noqa: E731
     files = submission_files(path, True, exercise.course.rejected_files)
     return grade_one(program, exercise, files, hidden=True, log=log, limits=SandboxLimits(device=device)).result

@@ -26,6 +26,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..load.notebook_file import link_reason
+
 SUFFIXES = (".ipynb", ".py")
 IGNORED = re.compile(r"(^\.|^__|\.ipynb_checkpoints|__pycache__|~$)")
 #: Refuse zips that unpack to more than this, or to more files than this.
@@ -203,6 +205,10 @@ def discover(root: Path, exercises: list[str], unpack_dir: Path,
                 continue
             options.sort(key=lambda o: _rank(o[0], exercise))
             path, own, notes = options[0]
+            refused = link_reason(path, root)
+            if refused:  # a link's content may be another student's or the course's
+                found.append(Found(student, exercise, problem=refused))
+                continue
             notes = list(notes)
             if len(options) > 1:
                 others = ", ".join(o[0].name for o in options[1:4])

@@ -30,7 +30,8 @@ from typing import Any
 
 from ..course import Exercise
 from ..grade import grade_program
-from ..load import Program
+from ..load import Program, SubmissionError
+from ..load.notebook_file import link_reason, read_notebook_file
 from ..score import ExerciseResult
 from .process import SandboxedProcess
 from .sandbox import Sandbox, SandboxLimits
@@ -88,7 +89,7 @@ def submission_files(main: Path, whole_folder: bool, reject: tuple[str, ...] = (
                 if any(fnmatch(rel, pattern) or fnmatch(name, pattern) for pattern in reject):
                     rejected.append(rel)
                     continue
-                if name.startswith(".") or path.is_symlink() or not path.is_file():
+                if name.startswith(".") or link_reason(path):  # links: content not the student's own
                     if not name.startswith("."):
                         left_out.append(rel)
                     continue
@@ -108,8 +109,20 @@ def make_scratch(parent: Path, files: SubmissionFiles) -> Path:
     for path in files.files:
         dest = scratch / path.relative_to(files.root)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, dest)
+        if path == files.files[0] and path.suffix == ".ipynb":
+            dest.write_text(_without_outputs(path), encoding="utf-8")
+        else:
+            shutil.copyfile(path, dest)
     return scratch
+
+
+def _without_outputs(notebook: Path) -> str:
+    """The notebook as the sandbox sees it: without its outputs (a 100 MB output is no answer, and
+    would fill the scratch folder), or empty when it cannot be read (its program was read already)."""
+    try:
+        return read_notebook_file(notebook).text()
+    except SubmissionError:
+        return ""
 
 
 @dataclass

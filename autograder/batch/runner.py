@@ -128,11 +128,12 @@ def grade_files(files: SubmissionFiles, found: Found, *, course: Course, sandbox
     submission = label if label is not None else str(found.path)
     try:
         try:
-            program = load_program(files.files[0])
+            exercise = course.exercise(found.exercise)
+            program = load_program(files.files[0], reference=exercise.student_notebook, submitted=True)
         except SubmissionError as exc:  # said with the submission's own name, not a worker's copy's
             record = problem_record(found, max_score, Status.ERROR, str(exc).replace(str(files.files[0]), submission))
             return Graded(replace(record, submission=submission, key=key), cacheable=False)
-        isolated = grade_isolated(program, course.exercise(found.exercise), files, sandbox=sandbox,
+        isolated = grade_isolated(program, exercise, files, sandbox=sandbox,
                                   limits=limits, hidden=hidden, scratch_parent=scratch_root, slot=slot,
                                   zygote=zygote)
         isolated.result.notes[:0] = found.notes

@@ -75,11 +75,11 @@ def _assigned_names(source: str) -> set[str]:
     return names
 
 
-def left_out_definitions(text: str) -> dict[str, str]:
+def left_out_definitions(text: str | dict[str, Any]) -> dict[str, str]:
     """Names defined by code cells that grading leaves out (demo cells), and the cell: ``x_train``
     -> ``cell 4``. Test and check cells are not counted: they define nothing a student uses."""
     try:
-        cells = _cells(json.loads(text))
+        cells = _cells(json.loads(text) if isinstance(text, str) else text)
     except (json.JSONDecodeError, SubmissionError):
         return {}
     found: dict[str, str] = {}
@@ -94,10 +94,10 @@ def left_out_definitions(text: str) -> dict[str, str]:
     return found
 
 
-def read_notebook_cells(text: str, name: str) -> list[CodeCell]:
+def read_notebook_cells(text: str | dict[str, Any], name: str) -> list[CodeCell]:
     """The code cells to run, in order, labelled ``cell N`` (N counts every cell)."""
     try:
-        nb = json.loads(text)
+        nb = json.loads(text) if isinstance(text, str) else text
     except json.JSONDecodeError as exc:
         raise SubmissionError(f"{name} is not valid notebook JSON (line {exc.lineno}: {exc.msg})") from None
     cells: list[CodeCell] = []

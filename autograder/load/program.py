@@ -7,8 +7,13 @@ downstream (the isolated runner, the checks) is the same for both.
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .notebook_file import NotebookFile
 
 
 class SubmissionError(Exception):
@@ -99,27 +104,51 @@ class Program:
                           for c in self.cells]}
 
 
-def load_program(path: str | Path) -> Program:
-    """Read a notebook (``.ipynb``) or a Python module (``.py``) into a Program."""
-    from .notebook import read_notebook_cells
+def load_program(path: str | Path, *, reference: str | Path | None = None, submitted: bool = False) -> Program:
+    """Read a notebook (``.ipynb``) or a Python module (``.py``) into a Program.
+
+    ``submitted``: the file is a student's: a link (symbolic, or a hard link shared with
+    another file) is refused, as its content may be someone else's. ``reference``: the
+    course's notebook (release or source) whose grading cells are restored into a
+    notebook where the student changed them (:mod:`.restore`); none when it is no file."""
+    from .notebook import left_out_definitions, read_notebook_cells
+    from .notebook_file import read_notebook_file, refuse_link
 
     path = Path(path)
-    if not path.exists():
+    if not os.path.lexists(path):
         raise SubmissionError(f"no such file: {path}")
-    if path.is_dir():
+    if path.is_dir() and not path.is_symlink():
         raise SubmissionError(f"{path} is a folder; give the notebook or .py file inside it")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SubmissionError(f"cannot read {path}: {exc}") from None
+    if submitted:
+        refuse_link(path)
     if path.suffix == ".py":
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SubmissionError(f"cannot read {path}: {exc}") from None
         return Program(str(path), (CodeCell(text, path.name),))
-    if path.suffix == ".ipynb":
-        from .notebook import left_out_definitions
+    if path.suffix != ".ipynb":
+        raise SubmissionError(f"{path.name}: expected a .ipynb notebook or a .py module")
+    read = read_notebook_file(path) if submitted else _trusted_notebook(path)
+    notebook, notes = read.notebook, list(read.notes)
+    if reference is not None and Path(reference).is_file():
+        from .restore import restore_course_cells
 
-        return Program(str(path), tuple(read_notebook_cells(text, path.name)),
-                       left_out_names=left_out_definitions(text))
-    raise SubmissionError(f"{path.name}: expected a .ipynb notebook or a .py module")
+        notebook, restored = restore_course_cells(notebook, _trusted_notebook(Path(reference)).notebook)
+        notes += restored
+    return Program(str(path), tuple(read_notebook_cells(notebook, path.name)), notes=tuple(notes),
+                   left_out_names=left_out_definitions(notebook))
+
+
+def _trusted_notebook(path: Path) -> NotebookFile:
+    """A course notebook (the solution, the release): read as it is, links allowed."""
+    from .notebook_file import parse_notebook
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SubmissionError(f"cannot read {path}: {exc}") from None
+    return parse_notebook(data, path.name)
 
 
 def program_from_sources(sources: list[str], path: str = "<kernel history>") -> Program:
