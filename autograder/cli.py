@@ -12,6 +12,10 @@ import sys
 from pathlib import Path
 
 from .course import Course, CourseError, find_course
+from .lms.base import sources
+from .lms.late import LatePolicyError
+from .lms.model import DownloadError
+from .lms.roster import RosterError
 from .load import SubmissionError
 from .run.device import DEVICES
 from .run.session import Limits
@@ -98,6 +102,34 @@ def cmd_grade(args: argparse.Namespace) -> int:
         return USAGE_ERROR
 
 
+def _lms_inputs(args: argparse.Namespace, course: Course):
+    """The roster and the late policy a grading or an export reads (their errors: usage errors)."""
+    from .lms.late import load_policy
+    from .lms.roster import read_roster
+
+    roster = read_roster(Path(args.roster)) if getattr(args, "roster", None) else None
+    return roster, load_policy(course.settings)
+
+
+def inventory_summary(download) -> str:
+    """Every file of the download accounted for: counts by fate, then each file not graded."""
+    from collections import Counter
+
+    from .lms.model import Fate
+
+    counts = Counter(f.fate for f in download.files)
+    lines = [f"download: {download.source or 'unknown source'}, {len(download.files)} file(s): "
+             + ", ".join(f"{counts[fate]} {fate.value}" for fate in Fate if counts[fate])]
+    for f in download.files:
+        if f.fate not in (Fate.GRADED, Fate.RECEIPT):
+            who = f" [{f.student}]" if f.student else ""
+            lines.append(f"  {f.fate.value}: {f.handed}{who}: {f.why}")
+    lines += [f"  note: {n}" for n in download.notes]
+    if download.absent:
+        lines.append(f"  on the roster, handed in nothing: {', '.join(w.key for w in download.absent)}")
+    return "\n".join(lines)
+
+
 def _grade(args: argparse.Namespace) -> int:
     from .batch import Options, run_batch
     from .batch.cluster_spec import ClusterSpecError, parse_spec
@@ -106,9 +138,10 @@ def _grade(args: argparse.Namespace) -> int:
     from .report.tables import summary_table
 
     submissions = Path(args.submissions)
-    if not submissions.is_dir():
-        raise FileNotFoundError(f"no submissions folder at {submissions}")
-    course = _course(args, submissions.resolve())
+    if not submissions.is_dir() and not (submissions.is_file() and submissions.suffix.lower() == ".zip"):
+        raise FileNotFoundError(f"no submissions folder (or download .zip) at {submissions}")
+    course = _course(args, (submissions if submissions.is_dir() else submissions.parent).resolve())
+    roster, late = _lms_inputs(args, course)
     limits = SandboxLimits(call_timeout=args.timeout, memory_bytes=int(args.memory * (1 << 30)))
     if args.cluster_config and not args.cluster:
         raise ClusterSpecError("--cluster-config is the configuration of --cluster slurm or kubernetes: "
@@ -119,7 +152,8 @@ def _grade(args: argparse.Namespace) -> int:
                       limits=limits, backend=args.sandbox, show_data=args.data,
                       exercises=list(args.exercise or []), use_cache=not args.no_cache,
                       cluster=args.cluster, cluster_config=Path(args.cluster_config) if args.cluster_config else None,
-                      cluster_workers=args.workers, prewarm=args.prewarm)
+                      cluster_workers=args.workers, prewarm=args.prewarm, source=args.source, roster=roster,
+                      attempts=args.attempts, late=late)
     from .kinds import ReferenceSolutionError
 
     try:
@@ -127,15 +161,49 @@ def _grade(args: argparse.Namespace) -> int:
     except (RuntimeError, ReferenceSolutionError) as exc:  # no sandbox backend, a broken reference
         print(f"deepgrade: error: {exc}", file=sys.stderr)
         return 3
-    paths = write_outputs(batch.records, Path(args.out), batch.sandbox.describe())
+    paths = write_outputs(batch.records, Path(args.out), batch.sandbox.describe(), batch.download,
+                          course.settings, roster)
     print(summary_table(batch.records))
+    if batch.download is not None:
+        print("\n" + inventory_summary(batch.download))
     print(f"\n{len(batch.records)} submissions: {batch.graded} graded, {batch.cached} from the cache, "
           f"in {batch.seconds:.1f} s ({batch.sandbox.name} sandbox)")
-    print(f"wrote {paths['results']}, {paths['grades']}, {paths['gradescope']}/, {paths['feedback']}/")
+    written = f", {paths['import']}" if "import" in paths else ""
+    print(f"wrote {paths['results']}, {paths['grades']}{written}, {paths['gradescope']}/, {paths['feedback']}/")
     if batch.grader_errors:
         print(f"deepgrade: the grader itself failed on {batch.grader_errors} submission(s); "
               "their message in results.json says so; they will be graded again next run", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``deepgrade export OUT --to LMS``: the LMS's import file from a graded OUT's results.json."""
+    from .batch.cache import write_atomic
+    from .lms.export import EXPORTERS, import_file
+    from .lms.marks import gradebook_from_records
+
+    out = Path(args.out)
+    results = out / "results.json"
+    if not results.is_file():
+        raise FileNotFoundError(f"no results.json in {out}: grade the class first (deepgrade grade ... --out {out})")
+    course = _course(args, out.resolve())
+    roster, _ = _lms_inputs(args, course)
+    try:
+        records = json.loads(results.read_text(encoding="utf-8"))["submissions"]
+    except (ValueError, KeyError) as exc:
+        raise FileNotFoundError(f"{results} is not deepgrade's results ({exc})") from exc
+    people = {e.lms_id: e.extra for e in roster.entries} if roster is not None else None
+    book = gradebook_from_records(records, people)
+    if roster is not None:  # every student on the roster gets a row
+        from .lms.marks import StudentMarks
+
+        known = {s.lms_id for s in book.students}
+        book.students += [StudentMarks(e.lms_id, e.name, {}, missing=True, extra=dict(e.extra))
+                          for e in roster.entries if e.lms_id not in known]
+    target = Path(args.file) if args.file else out / EXPORTERS[args.to].file_name
+    write_atomic(target, import_file(args.to, book, course.settings))
+    print(f"wrote {target}: {len(book.students)} students, {args.to}'s import file")
     return 0
 
 
@@ -193,7 +261,24 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--cluster-config", metavar="FILE", default=None,
                        help="TOML: cores, memory, walltime, gpus, python, prologue, env, sandbox, "
                             "job_extra_directives... of --cluster slurm or kubernetes")
+    grade.add_argument("--from", dest="source", default=None, choices=list(sources()),
+                       help="the download's source (default: detected from the file names)")
+    grade.add_argument("--roster", metavar="FILE", default=None,
+                       help="the class list as the LMS exports it (or a CSV with id,name): every student on it "
+                            "gets a row; Brightspace's names get their ids")
+    grade.add_argument("--attempts", choices=["latest", "best"], default="latest",
+                       help="several attempts of one exercise: grade the latest (default), or grade each and "
+                            "keep the best")
     grade.set_defaults(run=cmd_grade)
+
+    export = sub.add_parser("export", parents=[common], help="write an LMS's grade import file from a graded OUT")
+    export.add_argument("out", help="the --out folder of deepgrade grade")
+    export.add_argument("--to", required=True, choices=["canvas", "moodle", "blackboard", "brightspace"])
+    export.add_argument("--roster", metavar="FILE", default=None,
+                        help="the LMS's roster: ids the download lacked (SIS ids, OrgDefinedId) and a row for "
+                             "every student")
+    export.add_argument("--file", default=None, help="where to write it (default: OUT/<lms>-....csv)")
+    export.set_defaults(run=cmd_export)
     return parser
 
 
@@ -205,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (SubmissionError, CourseError, FileNotFoundError) as exc:
+    # A download with nothing to grade, an unreadable roster or late policy: usage errors too.
+    except (SubmissionError, CourseError, FileNotFoundError, DownloadError, RosterError, LatePolicyError) as exc:
         print(f"deepgrade: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
 

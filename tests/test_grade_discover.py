@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -39,7 +40,9 @@ def test_lms_download_of_flat_files_and_zips(tmp_path):
     (tmp_path / "dan.zip").write_bytes(b"not a zip")
     found = table(discover(tmp_path, EXERCISES, tmp_path / "out" / "unpacked"))
     assert found[("ada", "ex01_sigmoid")].path.name == "ada_ex01_sigmoid.ipynb"
-    assert found[("ben", "ex02_forward_pass")].path.name.endswith("ex02_forward_pass.py")
+    # Canvas's naming: the student is keyed by the user id, never merged into another "ben"
+    assert found[("ben (12345)", "ex02_forward_pass")].path.name.endswith("ex02_forward_pass.py")
+    assert found[("ben (12345)", "ex02_forward_pass")].submitter.lms_id == "12345"
     assert found[("cleo", "ex01_sigmoid")].path.is_relative_to(tmp_path / "out" / "unpacked")
     assert found[("cleo", "ex02_forward_pass")].path is None
     assert not list(tmp_path.rglob("escape_*"))  # not above the student's unpack folder either
@@ -49,12 +52,12 @@ def test_lms_download_of_flat_files_and_zips(tmp_path):
 
 def test_wrong_names_duplicates_and_strays(tmp_path):
     touch(tmp_path / "ada" / "ex01_sigmoid" / "sigmoid_final.py")
-    touch(tmp_path / "ben" / "ex01_sigmoid.py")
-    touch(tmp_path / "ben" / "ex01_sigmoid_v2.ipynb")
+    os.utime(touch(tmp_path / "ben" / "ex01_sigmoid.py"), (2_000_000_000, 2_000_000_000))
+    os.utime(touch(tmp_path / "ben" / "ex01_sigmoid_v2.ipynb"), (1_900_000_000, 1_900_000_000))
     touch(tmp_path / "cleo" / "homework.ipynb")
     found = table(discover(tmp_path, EXERCISES, tmp_path / "u", only=["ex01_sigmoid"]))
     assert "expected ex01_sigmoid.ipynb; graded sigmoid_final.py" in found[("ada", "ex01_sigmoid")].notes[0]
-    assert found[("ben", "ex01_sigmoid")].path.name == "ex01_sigmoid.py"  # the exact name wins
+    assert found[("ben", "ex01_sigmoid")].path.name == "ex01_sigmoid.py"  # the latest file wins
     assert "2 files" in found[("ben", "ex01_sigmoid")].notes[-1]
     assert "homework.ipynb, which name no exercise" in found[("cleo", "ex01_sigmoid")].problem
 

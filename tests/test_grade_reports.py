@@ -38,7 +38,7 @@ def test_reports_are_written_and_escaped(tmp_path):
     data = json.loads(paths["results"].read_text())
     assert [r["student"] for r in data["submissions"]] == ["ada", "=cmd|' /C calc'!A0"]
     rows = list(csv.reader(io.StringIO(paths["grades"].read_text())))
-    assert rows[0] == ["student", "ex05_mlp", "total", "max_total"]
+    assert rows[0] == ["student", "id", "name", "ex05_mlp", "total", "max_total", "raw_total", "late", "penalty"]
     assert rows[1][0].startswith("'=")  # no formula injection
     page = (tmp_path / "feedback" / "ada.html").read_text()
     assert page.count("data:image/png;base64,") == 2
@@ -56,4 +56,12 @@ def test_gradescope_hides_hidden_checks_until_published():
 
 def test_grades_csv_has_a_total_per_student():
     text = grades_csv([record(score=1.0), record(exercise="ex06_cnn", score=2.0)])
-    assert text.splitlines()[1] == "ada,1,2,3,4"
+    assert text.splitlines()[1] == "ada,ada,,1,2,3,4,3,,"
+
+
+def test_grades_csv_keeps_ids_raw_points_late_flag_and_penalty_apart():
+    late = {**record(score=2.0), "lms_id": "1001", "name": "Ada Lovelace", "late": True, "penalty_percent": 10,
+            "raw_score": 2.0, "final_score": 1.8}
+    on_time = {**record(exercise="ex06_cnn", score=1.0), "lms_id": "1001", "name": "Ada Lovelace", "late": False}
+    rows = list(csv.reader(io.StringIO(grades_csv([late, on_time]))))
+    assert rows[1] == ["ada", "1001", "Ada Lovelace", "1.8", "1", "2.8", "4", "3", "ex05_mlp", "0.2"]

@@ -173,3 +173,11 @@ def test_from_names_the_source_and_nothing_else_reads(tmp_path):
     assert fates(d)["Ada Lovelace_801_assignsubmission_file_/ex01_sigmoid.ipynb"][0] is Fate.NOT_RECOGNISED
     with pytest.raises(KeyError, match="unknown source"):
         read(dl, tmp_path, source_name="webct")
+
+
+def test_a_link_loop_ends_and_linked_files_are_refused_with_the_reason(tmp_path):
+    put(tmp_path / "dl" / "ada" / "ex01_sigmoid.ipynb")
+    (tmp_path / "dl" / "ada" / "loop").symlink_to(tmp_path / "dl")  # a link back up
+    d = read(tmp_path / "dl", tmp_path)
+    assert ("ada", "ex01_sigmoid") in d.attempts
+    assert fates(d)["ada/loop/"] == (Fate.REFUSED, "a link to a folder above it (a loop): not read")

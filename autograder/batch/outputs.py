@@ -7,13 +7,18 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..lms.export import EXPORTERS, import_file
+from ..lms.marks import gradebook_from_records
+from ..lms.read import Download
+from ..lms.roster import Roster
 from ..report.gradescope import gradescope_results
 from ..report.html import index_page, student_page
-from ..report.tables import grades_csv
+from ..report.tables import final_score, grades_csv
 from .cache import write_atomic
 
 PUBLIC_KEYS = ("student", "exercise", "score", "max_score", "checks", "notes", "submission", "seconds",
-               "output")
+               "output", "lms_id", "name", "submitted_at", "attempt", "attempts", "late", "penalty_percent",
+               "hours_late", "due", "lms_late", "raw_score", "final_score", "missing")
 
 
 def safe_name(text: str) -> str:
@@ -21,13 +26,23 @@ def safe_name(text: str) -> str:
     return name[:100]
 
 
-def write_outputs(records: list[dict[str, Any]], out: Path, sandbox: str = "") -> dict[str, Path]:
-    results = {"sandbox": sandbox,
-               "submissions": [{k: r[k] for k in PUBLIC_KEYS if k in r} for r in records]}
+def write_outputs(records: list[dict[str, Any]], out: Path, sandbox: str = "", download: Download | None = None,
+                  settings: dict[str, Any] | None = None, roster: Roster | None = None) -> dict[str, Path]:
+    """results.json (with the download's inventory: every file's fate), grades.csv, the LMS's
+    import file when the download came from one that takes one, Gradescope results, feedback."""
+    results: dict[str, Any] = {"sandbox": sandbox,
+                               "submissions": [{k: r[k] for k in PUBLIC_KEYS if k in r} for r in records]}
+    if download is not None:
+        results["inventory"] = download.to_json()
     paths = {"results": out / "results.json", "grades": out / "grades.csv",
              "gradescope": out / "gradescope", "feedback": out / "feedback"}
     write_atomic(paths["results"], json.dumps(results, indent=1))
     write_atomic(paths["grades"], grades_csv(records))
+    if download is not None and download.source in EXPORTERS:
+        paths["import"] = out / EXPORTERS[download.source].file_name
+        people = {e.lms_id: e.extra for e in roster.entries} if roster is not None else None
+        book = gradebook_from_records(records, people)
+        write_atomic(paths["import"], import_file(download.source, book, settings or {}))
     by_student: dict[str, list[dict[str, Any]]] = {}
     for r in records:
         by_student.setdefault(r["student"], []).append(r)
@@ -41,7 +56,7 @@ def write_outputs(records: list[dict[str, Any]], out: Path, sandbox: str = "") -
             page += "_"
         used.add(page)
         write_atomic(paths["feedback"] / f"{page}.html", student_page(student, by_student[student]))
-        rows.append((student, f"{page}.html", sum(r["score"] for r in by_student[student]),
+        rows.append((student, f"{page}.html", sum(final_score(r) for r in by_student[student]),
                      sum(r["max_score"] for r in by_student[student])))
     write_atomic(paths["feedback"] / "index.html", index_page(rows))
     return paths

@@ -6,9 +6,12 @@ keys only ever gain members, never change meaning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
+from ..lms.late import Lateness
+from ..lms.model import Submitter
 from ..score import CheckResult, ExerciseResult, Status
 from .discover import Found
 
@@ -23,9 +26,36 @@ class Record:
     seconds: float | None = None
     cached: bool = False
     grader_error: str = ""  # the grader's own traceback, when it failed (never cached)
+    # Who handed it in and when: set after the cache lookup from this run's download, never cached
+    # (the same file graded again under another roster or policy keeps its verdict, not its penalty).
+    submitter: Submitter | None = None
+    submitted_at: datetime | None = None
+    attempt: int = 1
+    attempts: int = 1
+    lateness: Lateness | None = None
+    #: A roster student who handed in nothing at all.
+    absent: bool = False
+
+    @property
+    def final_score(self) -> float:
+        """The points after the late penalty (``result.score`` is the checks' own, the raw score)."""
+        return self.lateness.apply(self.result.score) if self.lateness is not None else self.result.score
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"student": self.student, **self.result.to_json(), "submission": self.submission}
+        if self.submitter is not None:
+            data["lms_id"] = self.submitter.lms_id
+            data["name"] = self.submitter.name
+        if self.submitted_at is not None:
+            data["submitted_at"] = self.submitted_at.isoformat()
+        if self.attempts > 1:
+            data["attempt"], data["attempts"] = self.attempt, self.attempts
+        if self.lateness is not None:
+            data.update(self.lateness.to_json())
+            data["raw_score"] = self.result.score
+            data["final_score"] = self.final_score
+        if self.absent:
+            data["missing"] = True
         if self.submission is not None and not self.grader_error:
             data["output"] = self.output
         if self.key:
@@ -45,3 +75,11 @@ def problem_record(found: Found, max_score: float, status: Status, problem: str 
                         message=problem or found.problem)
     return Record(student=found.student,
                   result=ExerciseResult(exercise=found.exercise, checks=[check], notes=list(found.notes)))
+
+
+def with_submitter(record: Record, found: Found) -> Record:
+    """``record`` as this run's download says who handed it in, when, and how late (after the
+    cache: none of it is part of the cached verdict)."""
+    return replace(record, submitter=found.submitter, submitted_at=found.submitted_at, attempt=found.attempt,
+                   attempts=found.attempts, lateness=found.lateness if found.path is not None else None,
+                   absent=found.absent)

@@ -26,16 +26,19 @@ from pathlib import Path
 from typing import Any
 
 from ..course import Course
+from ..lms.late import LatePolicy
+from ..lms.read import Download
+from ..lms.roster import Roster
 from ..load import SubmissionError, load_program
 from ..plan import hidden_plans, public_plans
 from ..score import Status
 from ..student import needs_keras
 from .cache import ResultCache, exercise_fingerprint, grader_fingerprint, task_key
-from .discover import Found, discover
+from .discover import Found, discover_class
 from .isolated import SubmissionFiles, grade_isolated, new_scratch_root, scratch_parent, submission_files
 from .prewarm import Zygote, ZygotePool
 from .progress import Progress
-from .record import Record, problem_record
+from .record import Record, problem_record, with_submitter
 from .sandbox import Sandbox, SandboxLimits
 from .slots import SLOTS_FOLDER, SlotLease
 
@@ -57,6 +60,13 @@ class Options:
     cluster_workers: int | None = None
     #: Fork model submissions from a pre-warmed TensorFlow process per slot (--no-prewarm: off).
     prewarm: bool = True
+    #: The download's source (--from); None: detected.
+    source: str | None = None
+    roster: Roster | None = None
+    #: latest: grade each student's latest attempt; best: grade every attempt, keep the best.
+    attempts: str = "latest"
+    #: The course's late policy (deepgrade.toml [late]); None: the LMS's own flag only.
+    late: LatePolicy | None = None
 
 
 @dataclass
@@ -161,6 +171,8 @@ class Batch:
     graded: int
     cached: int
     seconds: float
+    #: What the download held and what became of every file (None: not read from a download).
+    download: Download | None = None
 
     @property
     def grader_errors(self) -> int:
@@ -182,8 +194,10 @@ def run_batch(course: Course, submissions: Path, out: Path, options: Options,
                                     (options.exercises or course.exercise_names))
     if options.hidden and not hidden:
         say("deepgrade: no solutions/ for some exercise: grading the public checks only")
-    found = discover(submissions, course.exercise_names, out / "unpacked", options.exercises or None,
-                     exclude=(out,))
+    discovery = discover_class(submissions, course.exercise_names, out / "unpacked", options.exercises or None,
+                               exclude=(out,), source=options.source, roster=options.roster,
+                               attempts=options.attempts, late=options.late)
+    found = discovery.found
     names = sorted({f.exercise for f in found})
     for name in names:
         course.exercise(name)  # an unknown --exercise is a usage error
@@ -268,8 +282,35 @@ def run_batch(course: Course, submissions: Path, out: Path, options: Options,
     finally:
         if cluster is not None:
             cluster.close()
-    return Batch([r.to_json() if isinstance(r, Record) else r for r in records if r is not None], sandbox,
-                 len(todo), cached, time.monotonic() - started)
+    final = [with_submitter(r, f) for r, f in zip(records, found, strict=True) if r is not None]
+    if options.attempts == "best":
+        final = _best_attempts(final, discovery.download)
+    return Batch([r.to_json() for r in final], sandbox, len(todo), cached, time.monotonic() - started,
+                 discovery.download)
+
+
+def _best_attempts(records: list[Record], download: Download) -> list[Record]:
+    """Of each student's graded attempts at an exercise, the one with the most points (after
+    penalty; the latest among equals); the others are noted on it and in the inventory."""
+    from ..lms.model import Fate
+
+    best: dict[tuple[str, str], Record] = {}
+    for r in records:
+        key = (r.student, r.result.exercise)
+        if key not in best or r.final_score > best[key].final_score:
+            best[key] = r
+    kept = {id(r) for r in best.values()}
+    for r in records:
+        if id(r) in kept or r.submission is None:
+            continue
+        winner = best[(r.student, r.result.exercise)]
+        winner.result.notes.append(f"attempt {r.attempt} of {r.attempts} ({r.submission.rsplit('/', 1)[-1]}) "
+                                   f"scored {r.final_score:g}; the best attempt counts")
+        for f in download.files:
+            if f.fate is Fate.GRADED and f.student == r.student and f.exercise == r.result.exercise \
+                    and str(r.submission).endswith(f.handed.rsplit("/", 1)[-1]):
+                f.why = f"graded ({r.final_score:g} points); a better attempt counts"
+    return [r for r in records if id(r) in kept]
 
 
 def _models(course: Course, name: str, hidden: bool) -> bool:

@@ -17,8 +17,9 @@
     "1005" = { ex01_sigmoid = "2026-03-04 12:00" }
 
 The late flag and the penalty are separate fields: a submission can be late within a cap of 0,
-and the LMS's own flag (Canvas's ``_LATE``) is kept beside ours. Where no due date is declared
-for an exercise, the LMS's flag is the flag and nothing is deducted.
+and the LMS's own flag (Canvas's ``_LATE``) is kept beside ours. A submission the LMS calls late is
+late; the penalty is charged by the time the download gives (the LMS's, else the file's), and
+where no due date is declared for an exercise nothing is deducted.
 """
 
 from __future__ import annotations
@@ -97,8 +98,8 @@ class LatePolicy:
             return Lateness(late=bool(lms_late), lms_late=lms_late, due=due)
         when = submitted if submitted.tzinfo else submitted.replace(tzinfo=self.tz)
         over = (when - due).total_seconds()
-        if over <= 0:
-            return Lateness(late=False, due=due, lms_late=lms_late)
+        if over <= 0:  # on time by the time we have; the LMS's own flag still stands (its clock is the truth)
+            return Lateness(late=bool(lms_late), due=due, lms_late=lms_late)
         charged = over - self.grace.total_seconds()
         unit = 86400 if self.per == "day" else 3600
         percent = min(self.cap, math.ceil(charged / unit) * self.penalty) if charged > 0 else 0.0

@@ -67,7 +67,7 @@ def columns(settings: dict[str, Any], lms: str, exercises: list[str], single: bo
 
 def gradebook_from_records(records: list[dict[str, Any]], people: dict[str, dict[str, Any]] | None = None) -> Gradebook:
     """Marks from ``results.json``'s submissions: each record's ``lms_id`` (else its student key),
-    ``name``, ``exercise``, ``score`` (after penalty) and ``max_score``; a record whose
+    ``name``, ``exercise``, ``final_score`` (after penalty; else ``score``) and ``max_score``; a record whose
     ``missing`` is true is a roster student who handed in nothing."""
     exercises = sorted({r["exercise"] for r in records if r.get("exercise")})
     maxima: dict[str, float] = {}
@@ -79,6 +79,7 @@ def gradebook_from_records(records: list[dict[str, Any]], people: dict[str, dict
         exercise = r.get("exercise")
         if exercise:
             maxima[exercise] = max(maxima.get(exercise, 0.0), float(r.get("max_score", 0.0)))
-            s.points[exercise] = max(s.points.get(exercise, 0.0), float(r.get("score", 0.0)))
+            points = float(r.get("final_score", r.get("score", 0.0)))
+            s.points[exercise] = max(s.points.get(exercise, 0.0), points)
         s.missing = s.missing and bool(r.get("missing"))
     return Gradebook(exercises, maxima, sorted(students.values(), key=lambda s: (s.name.casefold(), s.lms_id)))

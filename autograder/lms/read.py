@@ -8,11 +8,13 @@ never merged and one id is never split, whatever the names say.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
+from ..load.notebook_file import link_reason
 from .base import Claim, Listing, Source, claim_all, source, sources
 from .model import Attempt, DownloadError, Fate, HandedFile, Submitter
 from .names import SUFFIXES, counter, exercise_in, without_counter
@@ -44,19 +46,37 @@ class Download:
         return {"source": self.source, "files": [f.to_json() for f in self.files], "notes": list(self.notes)}
 
 
+def _walk(root: Path, loops: list[Path]) -> list[Path]:
+    """Every file under ``root``, through linked folders too (once each), so that a linked
+    folder's files are listed, claimed and refused with the reason, not lost."""
+    out: list[Path] = []
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        here = Path(folder)
+        real = os.path.realpath(here)
+        above = [p for p in here.parents if p == root or root in p.parents]
+        if len(here.relative_to(root).parts) > 30 or any(os.path.realpath(p) == real for p in above):
+            dirs[:] = []  # a link back up: a loop
+            loops.append(here)
+            continue
+        dirs.sort()
+        out += [Path(folder) / n for n in names]
+    return sorted(out)
+
+
 def _list(root: Path, skip: set[Path]) -> tuple[list[PurePosixPath], list[HandedFile]]:
-    files, system = [], []
-    for path in sorted(root.rglob("*")):
-        if path.is_dir() or any(p.resolve() == s for s in skip for p in [path, *path.parents]
-                                if p.is_relative_to(root)):
+    files: list[PurePosixPath] = []
+    system: list[HandedFile] = []
+    loops: list[Path] = []
+    for path in _walk(root, loops):
+        if any(p.resolve() == s for s in skip for p in [path, *path.parents] if p.is_relative_to(root)):
             continue
         rel = PurePosixPath(path.relative_to(root).as_posix())
         if any(SYSTEM.search(part) for part in rel.parts):
             system.append(HandedFile(str(rel), Fate.REFUSED, "an editor's or system's own file"))
-        elif path.is_symlink():
-            system.append(HandedFile(str(rel), Fate.REFUSED, "a link, not a file"))
         else:
             files.append(rel)
+    system += [HandedFile(f"{loop.relative_to(root).as_posix()}/", Fate.REFUSED,
+                          "a link to a folder above it (a loop): not read") for loop in loops]
     return files, system
 
 
@@ -121,6 +141,15 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
             continue
         src, claim = claims[rel]
         path = listing.path(rel)
+        refused = link_reason(path, root)  # a link's content may be another student's or the course's
+        if refused:
+            who = claim.submitter
+            people.setdefault(who.lms_id, who)
+            exercise = exercise_in(Path(claim.name).stem, exercises) or claim.exercise_hint
+            files.append(HandedFile(str(rel), Fate.REFUSED, refused, student=who.key, exercise=exercise or ""))
+            for e in [exercise] if exercise else exercises:
+                problems.setdefault((who.lms_id, e), refused)
+            continue
         if claim.receipt:
             files.append(HandedFile(str(rel), Fate.RECEIPT, f"{src.label}: read for who and when",
                                     student=claim.submitter.key if claim.submitter.lms_id else ""))

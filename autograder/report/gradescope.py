@@ -11,6 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 
+def late_line(record: dict[str, Any]) -> str:
+    """The late flag, then the penalty and the raw score: separate facts, one line."""
+    hours = record.get("hours_late")
+    text = "Late" + (f" by {hours:g} h" if hours else "")
+    if record.get("lms_late"):
+        text += " (as the LMS marked it)"
+    if record.get("penalty_percent"):
+        text += (f"; penalty {record['penalty_percent']:g}%: {record.get('final_score', record['score']):g} "
+                 f"of {record['score']:g} points")
+    else:
+        text += "; no penalty"
+    return text
+
+
 def gradescope_results(record: dict[str, Any]) -> dict[str, Any]:
     tests = []
     for check in record.get("checks", []):
@@ -25,10 +39,13 @@ def gradescope_results(record: dict[str, Any]) -> dict[str, Any]:
             "output": text,
             "visibility": "after_published" if check.get("hidden") else "visible",
         })
+    notes = list(record.get("notes", []))
+    if record.get("late"):
+        notes.append(late_line(record))
     return {
-        "score": record["score"],
+        "score": record.get("final_score", record["score"]),
         "execution_time": record.get("seconds", 0.0),
-        "output": "\n".join(record.get("notes", [])),
+        "output": "\n".join(notes),
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,

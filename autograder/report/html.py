@@ -192,7 +192,12 @@ def _check_row(check: dict[str, Any]) -> str:
 def exercise_html(record: dict[str, Any], heading: str = "h2") -> str:
     """One exercise's result (``ExerciseResult.to_json()`` plus, optionally, ``submission`` and
     ``output``): its points, notes, a row per check with pictures, what the code printed."""
-    parts = [f'<{heading}>{esc(record["exercise"])}: {record["score"]:g} / {record["max_score"]:g}</{heading}>']
+    points = record.get("final_score", record["score"])
+    parts = [f'<{heading}>{esc(record["exercise"])}: {points:g} / {record["max_score"]:g}</{heading}>']
+    if record.get("late"):
+        from .gradescope import late_line
+
+        parts.append(f'<p class="late" style="color:#9a6700">{esc(late_line(record))}</p>')
     if record.get("submission"):
         parts.append(f"<p>Graded file: <code>{esc(str(record['submission']).rsplit('/', 1)[-1])}</code></p>")
     for note in record.get("notes", []):
@@ -217,7 +222,7 @@ def notebook_html(record: dict[str, Any], footer: str = "") -> str:
 
 
 def student_page(student: str, records: list[dict[str, Any]]) -> str:
-    got = sum(r["score"] for r in records)
+    got = sum(r.get("final_score", r["score"]) for r in records)
     possible = sum(r["max_score"] for r in records)
     parts = [f"<!doctype html><html lang=en><head><meta charset=utf-8>"
              "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; img-src data:; "

@@ -22,16 +22,29 @@ def by_student(records: list[dict[str, Any]]) -> tuple[list[str], list[str], dic
     return students, exercises, table
 
 
+def final_score(record: dict[str, Any]) -> float:
+    """The points after any late penalty (``score`` is the checks' own, the raw score)."""
+    return float(record.get("final_score", record["score"]))
+
+
 def grades_csv(records: list[dict[str, Any]]) -> str:
+    """A row per student: the LMS id and name, each exercise's points after any late penalty,
+    the total; then the raw total, the exercises handed in late and the points the penalty took
+    (the late flag and the penalty are separate columns)."""
     students, exercises, table = by_student(records)
     maxima = {e: max((table[s][e]["max_score"] for s in students if e in table[s]), default=0) for e in exercises}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["student", *exercises, "total", "max_total"])
+    writer.writerow(["student", "id", "name", *exercises, "total", "max_total", "raw_total", "late", "penalty"])
     for s in students:
-        points = [table[s][e]["score"] if e in table[s] else 0 for e in exercises]
-        writer.writerow([_cell(s), *(f"{p:g}" for p in points), f"{sum(points):g}",
-                         f"{sum(maxima.values()):g}"])
+        rows = [table[s][e] for e in exercises if e in table[s]]
+        first = rows[0] if rows else {}
+        points = [final_score(table[s][e]) if e in table[s] else 0 for e in exercises]
+        raw = sum(r["score"] for r in rows)
+        late = ";".join(r["exercise"] for r in rows if r.get("late"))
+        writer.writerow([_cell(s), _cell(str(first.get("lms_id", s))), _cell(str(first.get("name", ""))),
+                         *(f"{p:g}" for p in points), f"{sum(points):g}", f"{sum(maxima.values()):g}",
+                         f"{raw:g}", late, f"{raw - sum(points):g}" if late else ""])
     return buf.getvalue()
 
 
@@ -48,10 +61,16 @@ def summary_table(records: list[dict[str, Any]]) -> str:
             if r is None:
                 row += f"{'-':>{cw}}"
                 continue
-            got, possible = got + r["score"], possible + r["max_score"]
-            row += f"{r['score']:g}/{r['max_score']:g}".rjust(cw)
+            points = final_score(r)
+            got, possible = got + points, possible + r["max_score"]
+            mark = "L" if r.get("late") else ""
+            row += f"{mark}{points:g}/{r['max_score']:g}".rjust(cw)
         lines.append(row + f"{got:g}/{possible:g}".rjust(cw))
     statuses = Counter(c["status"] for r in records for c in r.get("checks", []))
     lines.append("")
     lines.append("checks: " + ", ".join(f"{n} {k}" for k, n in sorted(statuses.items())))
+    late = [r for r in records if r.get("late")]
+    if late:
+        lines.append(f"late (L): {len(late)} submission(s); points shown after the penalty "
+                     f"({sum(1 for r in late if r.get('penalty_percent'))} penalised)")
     return "\n".join(lines)
