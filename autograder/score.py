@@ -44,6 +44,9 @@ class CheckResult:
     hint: str = ""
     hidden: bool = False
     earned: float | None = None  # points of a "partial" verdict
+    #: The named mistake the diagnosis recognised ("tanh_for_sigmoid", "transposed_result"), as an id
+    #: the class report counts; None when the check passed or no known mistake fits.
+    mistake: str | None = None
     #: Plain data for reports that draw rather than say (accuracy, confusion matrix,
     #: training curves); never holds a hidden check's reference values.
     details: dict[str, Any] = field(default_factory=dict)
@@ -69,6 +72,8 @@ class CheckResult:
                 "hint": self.hint, "status": self.status.value, "hidden": self.hidden}
         if self.details:
             data["details"] = self.details
+        if self.mistake:
+            data["mistake"] = self.mistake
         return data
 
     @classmethod
@@ -78,7 +83,7 @@ class CheckResult:
         return cls(name=data["name"], target=data["target"], max_points=float(data["max_points"]),
                    status=status, message=data.get("message", ""), hint=data.get("hint", ""),
                    hidden=bool(data.get("hidden", False)), earned=earned,
-                   details=dict(data.get("details") or {}))
+                   details=dict(data.get("details") or {}), mistake=data.get("mistake") or None)
 
 
 @dataclass(kw_only=True)

@@ -47,13 +47,18 @@ class Mistake:
     It is recognised when the answer equals what ``variant`` (a wrong
     implementation with the target's signature) returns on the same case, or
     when the student's code raised an exception named ``raised`` whose message
-    contains ``message``.
+    contains ``message``. ``name`` is the mistake's id (``"tanh_for_sigmoid"``):
+    the verdict carries it (``CheckResult.mistake``) and the class report counts
+    the students who made it. The hint may name the training's numbers as
+    ``{epochs}``, ``{units}``, ``{classes}`` or ``{learning_rate}`` (see
+    :meth:`Training.numbers`): a hint then says what the reference does.
     """
 
     hint: str
     variant: Callable[..., Any] | None = None
     raised: str = ""
     message: str = ""
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -248,10 +253,22 @@ class Training:
     learning: Learning | None = None
     members: int = 0
     pretrained: Pretrained | None = None
+    #: The reference's ``model.fit(..., epochs=N)`` (a test keeps it in sync with the solution):
+    #: hints that name the epochs say the reference's number (0: not declared).
+    epochs: int = 0
+
+    def numbers(self, classes: int) -> dict[str, str]:
+        """The numbers a hint may name (``{epochs}``, ``{outputs}``, ...), from this declaration
+        and its task's class count; an undeclared one reads "..."."""
+        arch = self.architecture
+        return {"epochs": str(self.epochs) if self.epochs else "...", "classes": str(classes),
+                "outputs": str(arch.outputs), "output_activation": arch.output_activation}
 
     def as_dict(self) -> dict[str, Any]:
         data = {"target": self.target, "task": self.task, "architecture": self.architecture.as_dict(),
                 "budget": self.budget, "seed": self.seed, "reference": self.reference}
+        if self.epochs:
+            data["epochs"] = self.epochs
         if self.learning is not None:
             data["learning"] = self.learning.as_dict()
         if self.members:

@@ -42,6 +42,8 @@ class Task:
     scalings of the inputs tried on a weak model to see whether it was trained on
     rescaled inputs (:mod:`autograder.compare.diagnose`). ``receives`` are the
     splits the student's training function gets, in that order, as ``x, y`` pairs.
+    ``class_names`` say what each label stands for ("5" for label 0 of the digits 5-9),
+    for pictures; without them a label is its number.
     """
 
     name: str
@@ -53,16 +55,24 @@ class Task:
     positive: str = "a positive example"
     rescalings: tuple[tuple[str, float], ...] = ()
     receives: tuple[str, ...] = ("train", "validation")
+    class_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.labels == "binary" and self.classes != 2:
             raise ValueError(f"task {self.name!r}: binary labels mean classes=2, not {self.classes}")
+        if self.class_names and len(self.class_names) != self.classes:
+            raise ValueError(f"task {self.name!r}: {len(self.class_names)} class_names for {self.classes} classes")
         if self.labels not in ("integer", "binary"):
             raise ValueError(f"task {self.name!r}: labels must be 'integer' or 'binary', not {self.labels!r}")
         unknown = [s for s in self.receives if s not in SPLITS or s == "test"]
         if unknown:
             raise ValueError(f"task {self.name!r}: a training function may receive 'train' and "
                              f"'validation', never {unknown}")
+
+    @property
+    def class_labels(self) -> tuple[str, ...]:
+        """What each label stands for, in label order."""
+        return self.class_names or tuple(str(k) for k in range(self.classes))
 
     @property
     def chance(self) -> float:
@@ -129,17 +139,21 @@ class Task:
         return (
             Mistake(f"The labels are integers (0-{top}), but loss='categorical_crossentropy' wants "
                     f"one-hot rows: use loss='{self.loss}' (or one-hot encode with "
-                    f"keras.utils.to_categorical).", raised="ValueError", message="must have the same rank"),
+                    f"keras.utils.to_categorical).", raised="ValueError", message="must have the same rank",
+                    name="categorical_loss_for_integer_labels"),
             Mistake(f"The labels and the output do not match: integer labels need loss='{self.loss}' with a "
-                    f"{self.classes}-unit softmax output.", raised="ValueError", message="shapes"),
+                    f"{self.classes}-unit softmax output.", raised="ValueError", message="shapes",
+                    name="labels_do_not_fit_output"),
             # TensorFlow on CPU, in one of two wordings, depending on the op that meets the label first
             # (on a GPU the same labels give a NaN loss instead of an error).
             *(Mistake(f"Keras met a label outside 0-{top}, the range of the {self.classes}-unit output: fit on "
                       f"the labels as they are given (0-{top}), with Dense({self.classes}, activation='softmax') "
-                      "as the last layer.", raised="InvalidArgumentError", message=wording.format(self.classes))
+                      "as the last layer.", raised="InvalidArgumentError", message=wording.format(self.classes),
+                      name="label_out_of_range")
               for wording in OUT_OF_RANGE_WORDINGS),
             Mistake(f"`np_utils` is Keras 1: use keras.utils.to_categorical(y, {self.classes}), or keep the "
-                    f"integer labels with loss='{self.loss}'.", raised="ImportError", message="np_utils"),
+                    f"integer labels with loss='{self.loss}'.", raised="ImportError", message="np_utils",
+                    name="keras1_np_utils"),
         )
 
 

@@ -19,7 +19,7 @@ TASKS = [
     Task(name="mnist_images", load=DIGIT_IMAGES, classes=10, noun="digit",
          describe="digits as (n, 28, 28, 1) float32 images in [0, 1]", rescalings=PIXEL_RESCALINGS),
     Task(name="movie_reviews", load=from_splits(load_movie_reviews, x_dtype="int32"), classes=2,
-         labels="binary", noun="review", positive="a positive review",
+         labels="binary", noun="review", positive="a positive review", class_names=("negative", "positive"),
          describe="reviews as (n, 150) int32 word indices, labels 0/1"),
     # Transfer learning (slides: "get a pre-trained model, cut some layers off, and train your
     # own"): a network learns digits 0-4 on all their examples; another task has only a few
@@ -28,5 +28,5 @@ TASKS = [
          describe="digits 0-4 as (n, 28, 28, 1) float32 images in [0, 1]", rescalings=PIXEL_RESCALINGS),
     Task(name="digits_5_to_9_few", load=only_classes(DIGIT_IMAGES, range(5, 10), limit={"train": 300}), classes=5,
          noun="digit", describe="300 training digits 5-9 as (n, 28, 28, 1) float32 images, labels 0-4 for 5-9",
-         rescalings=PIXEL_RESCALINGS),
+         rescalings=PIXEL_RESCALINGS, class_names=("5", "6", "7", "8", "9")),
 ]

@@ -577,64 +577,67 @@ def test_a_model_that_follows_the_rules_has_no_architecture_problem(summary, arc
 
 @pytest.mark.parametrize("summary", [_summary(), _summary(_layer("InputLayer")), {}])
 def test_a_model_without_layers_is_a_problem(summary):
-    message, hint = architecture_problem(summary, FULLY_CONNECTED)
+    message, hint, _mistake = architecture_problem(summary, FULLY_CONNECTED)
     assert message == "the model has no layers"
     assert "keras.Sequential" in hint
 
 
 def test_a_layer_that_is_not_allowed_gets_its_hint():
     cnn = _summary(_layer("Conv2D"), _layer("Conv2D"), _layer("Flatten"), _layer("Dense"))
-    message, hint = architecture_problem(cnn, FULLY_CONNECTED)
+    message, hint, _mistake = architecture_problem(cnn, FULLY_CONNECTED)
     assert message == ("the model has Conv2D layer(s); this exercise allows only "
                        "Dense, Dropout, BatchNormalization, Activation, Flatten")
     assert hint == "Convolutions are for ex06_cnn."
+    assert _mistake == "layer_conv2d"  # the named mistake the class report counts
 
 
 def test_each_extra_layer_is_named_once_and_the_first_known_hint_is_given():
     model = _summary(_layer("MaxPooling2D"), _layer("LSTM"), _layer("MaxPooling2D"), _layer("Dense"))
-    message, hint = architecture_problem(model, FULLY_CONNECTED)
+    message, hint, _mistake = architecture_problem(model, FULLY_CONNECTED)
     assert message.startswith("the model has MaxPooling2D, LSTM layer(s);")
     assert hint == "LSTMs are for text."
 
 
 def test_an_extra_layer_without_a_hint_gets_the_missing_hint():
     model = _summary(_layer("Dense"), _layer("LeakyReLU"), _layer("Dense"))
-    message, hint = architecture_problem(model, FULLY_CONNECTED)
+    message, hint, _mistake = architecture_problem(model, FULLY_CONNECTED)
     assert message.startswith("the model has LeakyReLU layer(s);")
     assert hint == "Build the network from Dense layers."
 
 
 def test_a_wrapper_is_a_layer_of_its_own_for_allowed():
     arch = Architecture(required={"LSTM layer": ("LSTM",)}, allowed=("Embedding", "LSTM", "Dense"))
-    message, _ = architecture_problem(BILSTM_MODEL, arch)
+    message, _, _mistake = architecture_problem(BILSTM_MODEL, arch)
     assert message.startswith("the model has Bidirectional layer(s);")
 
 
 def test_a_missing_required_layer_gets_the_hint_of_a_layer_present():
     gru = _summary(_layer("Embedding"), _layer("GRU"), _layer("Dense", activation="sigmoid"))
-    message, hint = architecture_problem(gru, RECURRENT)
+    message, hint, _mistake = architecture_problem(gru, RECURRENT)
     assert message == "the model has no LSTM layer (its layers: Embedding, GRU, Dense)"
     assert hint == "GRU is a different recurrent layer: use layers.LSTM(32)."
+    assert _mistake == "layer_gru"
 
 
 def test_a_missing_required_layer_without_a_known_culprit_gets_the_missing_hint():
-    message, hint = architecture_problem(MLP, CONVOLUTIONAL)
+    message, hint, _mistake = architecture_problem(MLP, CONVOLUTIONAL)
     assert message == "the model has no convolution layer (Conv2D) (its layers: Flatten, Dense, Dropout, Dense)"
     assert hint == "A CNN needs a convolution and a pooling layer."
+    assert _mistake == "missing_layer_conv2d"
 
 
 def test_every_requirement_is_checked():
     no_pooling = _summary(_layer("Conv2D"), _layer("Flatten"), _layer("Dense"))
-    message, _ = architecture_problem(no_pooling, CONVOLUTIONAL)
+    message, _, _mistake = architecture_problem(no_pooling, CONVOLUTIONAL)
     assert message.startswith("the model has no pooling layer")
 
 
 # -- parameters ----------------------------------------------------------------------------------
 
 def test_a_model_over_the_parameter_budget_is_a_problem():
-    message, hint = params_problem(_summary(_layer("Dense"), params=4_000_001), FULLY_CONNECTED)
+    message, hint, _mistake = params_problem(_summary(_layer("Dense"), params=4_000_001), FULLY_CONNECTED)
     assert message == "the model has 4,000,001 parameters, over this exercise's budget of 4,000,000"
-    assert "fewer or smaller layers" in hint
+    assert "fewer or smaller layers" in hint and _mistake == "too_many_parameters"
 
 
 @pytest.mark.parametrize("summary", [_summary(_layer("Dense"), params=4_000_000), {"layers": []}])

@@ -126,6 +126,11 @@ WRONG = {
                        fit=False).replace("    return model\n", "    model.fit(x_train, y_train + 5, epochs=3, "
                                                                    "verbose=0)\n    return model\n")),
         dict.fromkeys(ALL_CHECKS, "failed"), dict.fromkeys(ALL_CHECKS, "the labels are already 0-4")),
+    # model.trainable = False after adding the head: nothing can learn (the layer summary says so)
+    "whole_model_frozen": (
+        fine_tune(head(SEQUENTIAL_HEAD.format(units=5, activation="softmax"), "model.trainable = False")),
+        {VALIDATION: "failed", HELD_OUT: "failed"},
+        {VALIDATION: "No layer of the new head is trainable", HELD_OUT: "No layer of the new head is trainable"}),
     # model.fit's History, not the model
     "returns_the_history": (
         fine_tune(head("base.trainable = False", SEQUENTIAL_HEAD.format(units=5, activation="softmax"),
@@ -134,7 +139,7 @@ WRONG = {
 }
 
 #: Graded without the learning check (its verdict is not what these test; it costs a second training).
-WITHOUT_LEARNING = ("base_not_frozen", "own_conv_layers_instead_of_base", "sigmoid_head")
+WITHOUT_LEARNING = ("base_not_frozen", "own_conv_layers_instead_of_base", "sigmoid_head", "whole_model_frozen")
 
 
 def _filled_release(folder: Path) -> Path:
@@ -223,6 +228,14 @@ def test_a_label_outside_the_output_names_the_relabelling(graded):
     assert "is not in [0, 5)" in checks[ARCH].message or "outside the valid range of [0, 5)" in checks[ARCH].message
     assert "site-packages" not in checks[ARCH].message and len(checks[ARCH].message) < 600
     assert "label 0 is the digit 5" in checks[ARCH].hint and "Dense(5, activation='softmax')" in checks[ARCH].hint
+
+
+def test_a_frozen_head_is_named_as_the_mistake_not_as_chance(graded):
+    checks = by_name(graded("whole_model_frozen"))
+    for check in (VALIDATION, HELD_OUT):
+        assert checks[check].mistake == "frozen_head", (checks[check].message, checks[check].hint)
+        assert "near chance" not in checks[check].hint and "dense" in checks[check].hint  # the head's layers named
+    assert checks[FROZEN].passed and checks[FROZEN].mistake is None
 
 
 def test_ten_outputs_are_not_scored_and_the_head_that_never_trained_is_at_chance(graded):

@@ -27,8 +27,11 @@ KERAS = {"accuracy": 0.81, "confusion_matrix": [[10 if i == j else 1 for j in ra
 
 
 def test_keras_details_draw_curves_and_a_confusion_matrix():
-    captions = [c for c, _ in figures(KERAS)]
-    assert captions == ["Training curves", "Confusion matrix on the held-out digits"]
+    pictures = figures(KERAS)
+    assert [p.kind for p in pictures] == ["history", "confusion_matrix"]
+    assert pictures[0].caption == "Training curves: 3 epochs (training solid, validation dashed)"
+    # no split given: the caption names none (never "held-out" by default); the accuracy is the matrix's own
+    assert pictures[1].caption == f"Confusion matrix of the model (accuracy {100 / 190:.3f})"
     assert figures({"history": {"loss": [float("nan")]}, "confusion_matrix": "junk"}) == []
 
 

@@ -149,7 +149,7 @@ def train_lstm(x_train, y_train, x_val, y_val):
     ("model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(output_dim=10)])", "`units`"),
     ("model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(10, activation='softmax')])\n"
      "    model.compile(loss='sparse_categorical_crossentropy', optimizer='adam')\n"
-     "    model.fit(x_train, y_train, nb_epoch=1, verbose=0)", "epochs="),
+     "    model.fit(x_train, y_train, nb_epoch=1, verbose=0)", "epochs=15) (the reference trains 15 epochs)"),
     ("model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(10, activation='softmax')])\n"
      "    model.compile(loss='sparse_categorical_crossentropy', optimizer='adam')\n"
      "    return model.fit(x_train, y_train, epochs=1, verbose=0)", "return the model itself"),

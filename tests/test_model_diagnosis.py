@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.compare.diagnose import weak_model_hint
+from autograder.compare.diagnose import diagnose_weak_model, frozen_head, weak_model_hint
 from autograder.course import Course
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +56,56 @@ def test_each_weak_model_gets_its_own_hint(kind, acc, summary, history, rescaled
 def test_under_training_says_the_loss_was_still_falling():
     hint = weak_model_hint(0.8, chance=0.1, loss_hints=DIGITS.loss_hints(), noun=DIGITS.noun, summary=SUMMARY,
                            history=_history([0.6, 0.75, 0.82], [1.0, 0.7, 0.55]))
-    assert "training accuracy 82%" in hint and "3 epoch(s)" in hint and "still falling" in hint
+    assert "training accuracy 82%" in hint and "3 epochs seen" in hint and "still falling" in hint
+
+
+@pytest.mark.parametrize("kind, acc, summary, history, rescaled", [
+    ("wrong_loss_mse", 0.11, {"loss": "mse"}, _history([0.1, 0.1], [3.0, 2.9]), {}),
+    ("untrained", 0.10, SUMMARY, {}, {}),
+    ("rescaled_inputs", 0.69, SUMMARY, _history([0.6, 0.7], [1.2, 1.0]), {"divided by 255": 0.93}),
+    ("accuracy_at_chance", 0.11, SUMMARY, _history([0.11, 0.11], [2.3, 2.3]), {}),
+    ("overfitting", 0.78, SUMMARY, _history([0.9, 0.99, 0.999], [0.3, 0.05, 0.01]), {}),
+    ("undertrained", 0.80, SUMMARY, _history([0.6, 0.75, 0.82], [1.0, 0.7, 0.55]), {}),
+])
+def test_each_diagnosis_names_its_mistake_as_a_field(kind, acc, summary, history, rescaled):
+    found = diagnose_weak_model(acc, chance=0.1, loss_hints=DIGITS.loss_hints(), noun=DIGITS.noun, summary=summary,
+                                history=history, rescaled=rescaled, target="train_mlp")
+    assert found.mistake == kind
+    assert found.hint == weak_model_hint(acc, chance=0.1, loss_hints=DIGITS.loss_hints(), noun=DIGITS.noun,
+                                         summary=summary, history=history, rescaled=rescaled, target="train_mlp")
+
+
+@pytest.mark.parametrize("epochs", [4, 12])
+def test_an_under_trained_model_is_told_the_references_epochs(epochs):
+    hint = weak_model_hint(0.8, chance=0.1, summary=SUMMARY, history=_history([0.6, 0.82], [1.0, 0.55]),
+                           epochs=epochs)
+    assert "2 epochs seen" in hint and f"the reference trains {epochs} epochs" in hint
+    untrained = weak_model_hint(0.1, chance=0.1, summary=SUMMARY, history={}, epochs=epochs)
+    assert f"epochs={epochs}," in untrained
+
+
+def test_one_epoch_is_said_in_the_singular():
+    hint = weak_model_hint(0.8, chance=0.1, summary=SUMMARY, history=_history([0.82], [0.55]))
+    assert "1 epoch seen" in hint and "train for more epochs" in hint
+
+
+def _dense(name, params, trainable):
+    return {"class": "Dense", "name": name, "params": params, "trainable": trainable}
+
+
+def test_a_frozen_head_is_named_from_the_layer_summarys_trainable_flags():
+    conv = {"class": "Conv2D", "name": "conv", "params": 320, "trainable": False}
+    head = [_dense("dense_a", 1000, False), _dense("dense_b", 55, False)]
+    found = frozen_head({"layers": [conv, *head]}, {"conv"})
+    assert found is not None and found.mistake == "frozen_head"
+    assert "No layer of the new head is trainable (dense_a, dense_b" in found.hint
+    # one trainable layer in the head: it can learn, so no such diagnosis
+    assert frozen_head({"layers": [conv, head[0], _dense("dense_b", 55, True)]}, {"conv"}) is None
+    # no base: the whole model frozen
+    whole = frozen_head({"layers": head}, set())
+    assert whole is not None and whole.mistake == "frozen_model"
+    # summaries from before the flag was recorded: trainable is assumed
+    assert frozen_head({"layers": [{"class": "Dense", "name": "d", "params": 10}]}, set()) is None
 
 
 # -- real trainings (ex05, public checks: one training each) ------------------------------

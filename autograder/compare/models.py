@@ -7,7 +7,7 @@ predictions; the labels they are scored against never left the grader.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -27,57 +27,75 @@ def layer_classes(summary: dict[str, Any]) -> list[str]:
     return out
 
 
-def architecture_problem(summary: dict[str, Any], arch: Architecture) -> tuple[str, str] | None:
-    """``(message, hint)`` when the layers break the exercise's rules, else None."""
+class Problem(NamedTuple):
+    """What is wrong with a model: the message, the hint, and the mistake's id."""
+
+    message: str
+    hint: str
+    mistake: str = ""
+
+
+def _layer_id(cls: str) -> str:
+    return "layer_" + cls.lower()
+
+
+def architecture_problem(summary: dict[str, Any], arch: Architecture) -> Problem | None:
+    """What is wrong when the layers break the exercise's rules, else None."""
     classes = layer_classes(summary)
     if not classes:
-        return "the model has no layers", "Build the model from layers, e.g. keras.Sequential([...])."
+        return Problem("the model has no layers", "Build the model from layers, e.g. keras.Sequential([...]).",
+                       "no_layers")
     if arch.allowed:
         extra = [c for c in dict.fromkeys(classes) if c not in arch.allowed]
         if extra:
             hint = next((arch.hints[c] for c in extra if c in arch.hints), "")
-            return (f"the model has {', '.join(extra)} layer(s); this exercise allows only "
-                    f"{', '.join(arch.allowed)}", hint or arch.missing_hint)
+            return Problem(f"the model has {', '.join(extra)} layer(s); this exercise allows only "
+                           f"{', '.join(arch.allowed)}", hint or arch.missing_hint, _layer_id(extra[0]))
     for description, options in arch.required.items():
         if not any(c in options for c in classes):
-            present = next((arch.hints[c] for c in classes if c in arch.hints), "")
-            return (f"the model has no {description} (its layers: {', '.join(classes)})",
-                    present or arch.missing_hint)
+            present = next((c for c in classes if c in arch.hints), "")
+            return Problem(f"the model has no {description} (its layers: {', '.join(classes)})",
+                           arch.hints[present] if present else arch.missing_hint,
+                           _layer_id(present) if present else "missing_" + _layer_id(options[0]))
     return None
 
 
-def params_problem(summary: dict[str, Any], arch: Architecture) -> tuple[str, str] | None:
+def params_problem(summary: dict[str, Any], arch: Architecture) -> Problem | None:
     params = int(summary.get("params", -1))
     if params > arch.max_params:
-        return (f"the model has {params:,} parameters, over this exercise's budget of {arch.max_params:,}",
-                "A model this large is not needed here and trains slowly: use fewer or smaller layers.")
+        return Problem(f"the model has {params:,} parameters, over this exercise's budget of {arch.max_params:,}",
+                       "A model this large is not needed here and trains slowly: use fewer or smaller layers.",
+                       "too_many_parameters")
     return None
 
 
-def output_problem(predictions: Any, n: int, arch: Architecture, output_hint: str = "") -> tuple[str, str] | None:
+def output_problem(predictions: Any, n: int, arch: Architecture, output_hint: str = "") -> Problem | None:
     """The predictions' shape and range: (n, outputs) probabilities. ``output_hint`` says what the
     last layer must be (worded by the course's data task)."""
     if not isinstance(predictions, np.ndarray) or predictions.dtype.kind not in "fiu":
-        return (f"predict returned {type(predictions).__name__}, not an array of numbers",
-                "Return the Keras model itself from your function, not its predictions or history.")
+        return Problem(f"predict returned {type(predictions).__name__}, not an array of numbers",
+                       "Return the Keras model itself from your function, not its predictions or history.",
+                       "not_a_model")
     p = predictions
     if arch.outputs == 1 and p.ndim == 1:
         p = p[:, None]
     if p.ndim != 2 or p.shape != (n, arch.outputs):
         want = f"({n}, {arch.outputs})" + (f" or ({n},)" if arch.outputs == 1 else "")
-        return (f"the model's output has shape {predictions.shape}; expected {want}",
-                output_hint or f"The last layer needs {arch.outputs} unit(s).")
+        return Problem(f"the model's output has shape {predictions.shape}; expected {want}",
+                       output_hint or f"The last layer needs {arch.outputs} unit(s).", "wrong_output_units")
     if not np.all(np.isfinite(p)):
-        return ("the model predicts NaN or infinity",
-                "Training diverged: lower the learning rate, and check the inputs are scaled to [0, 1].")
+        return Problem("the model predicts NaN or infinity",
+                       "Training diverged: lower the learning rate, and check the inputs are scaled to [0, 1].",
+                       "diverged")
     in_range = (p >= -PROBABILITY_TOLERANCE).all() and (p <= 1 + PROBABILITY_TOLERANCE).all()
     if arch.output_activation == "softmax" and not (
             in_range and np.allclose(p.sum(axis=1), 1.0, atol=PROBABILITY_TOLERANCE * arch.outputs)):
-        return ("the model's outputs are not probabilities (rows do not sum to 1)",
-                f"End with activation='softmax' so that each row holds the {arch.outputs} class probabilities.")
+        return Problem("the model's outputs are not probabilities (rows do not sum to 1)",
+                       f"End with activation='softmax' so that each row holds the {arch.outputs} class "
+                       "probabilities.", "no_softmax_output")
     if arch.output_activation == "sigmoid" and not in_range:
-        return ("the model's outputs are not probabilities (values outside [0, 1])",
-                "End with Dense(1, activation='sigmoid').")
+        return Problem("the model's outputs are not probabilities (values outside [0, 1])",
+                       "End with Dense(1, activation='sigmoid').", "no_sigmoid_output")
     return None
 
 

@@ -21,13 +21,14 @@ from ..spec import Tolerance
 @dataclass(frozen=True)
 class Verdict:
     """``ok``, or what is wrong: ``problem`` (safe to show in hidden checks), a
-    ``hint`` when the kind of error suggests one, and how far off the values are."""
+    ``hint`` when the kind of error suggests one (``mistake`` names it), and how far off the values are."""
 
     ok: bool
     problem: str = ""
     hint: str = ""
     max_error: float | None = None
     differ: tuple[int, int] = (0, 0)  # (values that differ, values compared)
+    mistake: str = ""
 
     @property
     def about_form(self) -> bool:
@@ -106,7 +107,7 @@ def compare_arrays(got: Any, expected: np.ndarray, tol: Tolerance) -> Verdict:
         if any(item is None for item in _flat(got)):
             return Verdict(False, f"returned a {type(got).__name__} holding None",
                            hint="A value in your result is None: a function (or a branch) that computes it "
-                                "does not `return` it.")
+                                "does not `return` it.", mistake="missing_return")
         try:
             got = np.asarray(got, dtype=np.float64)
         except (ValueError, TypeError):
@@ -127,7 +128,7 @@ def compare_arrays(got: Any, expected: np.ndarray, tol: Tolerance) -> Verdict:
     got64 = got.astype(np.float64)
     if not np.all(np.isfinite(got64) | ~np.isfinite(exp64)):
         n = int(np.count_nonzero(~np.isfinite(got64)))
-        return Verdict(False, f"returned {n} NaN or infinite value(s)", hint=NONFINITE_HINT)
+        return Verdict(False, f"returned {n} NaN or infinite value(s)", hint=NONFINITE_HINT, mistake="overflow")
     if tol.exact:
         ok = np.array_equal(got64, exp64, equal_nan=True)
     else:
@@ -140,22 +141,23 @@ def compare_arrays(got: Any, expected: np.ndarray, tol: Tolerance) -> Verdict:
 def _shape_verdict(got: np.ndarray, expected: np.ndarray) -> Verdict:
     problem = f"returned shape {got.shape}, expected shape {expected.shape}"
     if got.ndim == 2 and got.shape[::-1] == expected.shape:
-        hint = ("The result is transposed. Multiply in the order X @ W so that an (n, 2) input "
-                "and (2, k) weights give (n, k).")
+        hint, mistake = ("The result is transposed. Multiply in the order X @ W so that an (n, 2) input "
+                         "and (2, k) weights give (n, k)."), "transposed_result"
     elif got.size == expected.size:
-        hint = (f"The values may be right but the shape is not: keep the result {expected.ndim}-D "
-                f"with shape {expected.shape} (see `reshape` or `keepdims`).")
+        hint, mistake = (f"The values may be right but the shape is not: keep the result {expected.ndim}-D "
+                         f"with shape {expected.shape} (see `reshape` or `keepdims`)."), "reshaped_result"
     elif got.ndim == 2 and got.shape[0] == expected.shape[0] == got.shape[1] and expected.ndim in (1, 2):
-        hint = "An (n, n) result usually means a bias or weight of the wrong shape was broadcast."
+        hint, mistake = "An (n, n) result usually means a bias or weight of the wrong shape was broadcast.", \
+            "broadcast_shape"
     else:
-        hint = "Check the shapes of the weights and the order of the matrix product."
-    return Verdict(False, problem, hint=hint)
+        hint, mistake = "Check the shapes of the weights and the order of the matrix product.", "wrong_shape"
+    return Verdict(False, problem, hint=hint, mistake=mistake)
 
 
 def _wrong_type(got: Any, wanted: str) -> Verdict:
     if got is None:
         return Verdict(False, "returned None", hint="Your code computes a result but does not "
-                       "`return` it (or assigns nothing to the variable).")
+                       "`return` it (or assigns nothing to the variable).", mistake="missing_return")
     return Verdict(False, f"returned {type_name(got)}, expected {wanted}")
 
 
@@ -181,7 +183,7 @@ def compare_values(got: Any, expected: Any, tol: Tolerance) -> Verdict:
             if not verdict.ok:
                 problem = verdict.problem if verdict.about_form else "is wrong"
                 return Verdict(False, f"value {i + 1} of {len(expected)} {problem}",
-                               verdict.hint, verdict.max_error, verdict.differ)
+                               verdict.hint, verdict.max_error, verdict.differ, verdict.mistake)
         return Verdict(True)
     if expected is None or isinstance(expected, (str, bool)):
         same = type(got) is type(expected) and got == expected

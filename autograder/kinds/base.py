@@ -20,7 +20,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ..score import CheckResult, Status
 
@@ -37,6 +37,20 @@ class ReferenceSolutionError(Exception):
     """The reference solution failed on a case: the exercise itself needs fixing."""
 
 
+class RaisedMistake(NamedTuple):
+    """A declared mistake recognised by what the code raised, as plan data (a JSON list)."""
+
+    hint: str
+    raised: str  # the exception's type name
+    message: str  # part of its message
+    name: str = ""  # the mistake's id (``Mistake.name``)
+
+
+#: The mistake of code that uses the data cell's names at the top level (that cell is left out
+#: while grading): training outside the graded function.
+TOP_LEVEL = "trained_at_top_level"
+
+
 @dataclass(kw_only=True)
 class Plan:
     """The fields every planned check has; a kind's plan adds its own."""
@@ -49,20 +63,25 @@ class Plan:
     hidden: bool = False
     hint: str = ""  # the check's own hint, when no known mistake says more
     timeout: float = 10.0
-    #: (hint, exception name, part of its message): mistakes recognised by what the code raised.
-    raised_mistakes: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Mistakes recognised by what the code raised.
+    raised_mistakes: list[RaisedMistake] = field(default_factory=list)
     #: The picture reports draw from this check (see :mod:`autograder.probes`); "" for none.
     draws: str = ""
 
+    def __post_init__(self) -> None:
+        self.raised_mistakes = [RaisedMistake(*m) for m in self.raised_mistakes]
+
     def result(self, status: Status | str, message: str = "", hint: str = "", *,
-               earned: float | None = None, details: dict[str, Any] | None = None) -> CheckResult:
-        """This check's verdict; a failure without a hint of its own gets the check's hint."""
+               earned: float | None = None, details: dict[str, Any] | None = None,
+               mistake: str = "") -> CheckResult:
+        """This check's verdict; a failure without a hint of its own gets the check's hint.
+        ``mistake``: the id of the named mistake that the hint is about (none for a pass)."""
         status = Status(status)
         if status is not Status.PASSED:
             hint = hint or self.hint
         return CheckResult(name=self.name, target=self.target, max_points=self.points, status=status,
                            message=message, hint=hint, hidden=self.hidden, earned=earned,
-                           details=details or {})
+                           details=details or {}, mistake=None if status is Status.PASSED else mistake or None)
 
     def common_json(self) -> dict[str, Any]:
         data = {"name": self.name, "target": self.target, "points": self.points, "about": self.about,
@@ -75,7 +94,8 @@ class Plan:
     def common_fields(d: dict[str, Any]) -> dict[str, Any]:
         return {"kind": d["kind"], "name": d["name"], "target": d["target"], "points": float(d["points"]),
                 "about": d.get("about", ""), "hidden": bool(d.get("hidden")), "hint": d.get("hint", ""),
-                "raised_mistakes": [tuple(m) for m in d.get("raised_mistakes", [])], "draws": d.get("draws", "")}
+                "raised_mistakes": [RaisedMistake(*m) for m in d.get("raised_mistakes", [])],
+                "draws": d.get("draws", "")}
 
     def to_json(self) -> dict[str, Any]:
         raise NotImplementedError
@@ -130,17 +150,44 @@ class CheckKind(ABC):
         return self.plan_type.from_json(d)
 
 
-def raised_mistakes(mistakes: Sequence[Any]) -> list[tuple[str, str, str]]:
-    """The declared mistakes recognised by an exception, as plan data."""
-    return [(m.hint, m.raised, m.message) for m in mistakes if m.raised]
+def mistake_id(mistake: Any, owner: str, index: int) -> str:
+    """A declared mistake's id: its ``name``, else its place among ``owner``'s mistakes
+    (``"sigmoid_values.3"``), stable while the declarations keep their order."""
+    return mistake.name or f"{owner}.{index + 1}"
 
 
-def known_mistake(plan: Plan, error: dict[str, Any]) -> str:
-    """The hint of a declared mistake that raises this exception, if any."""
-    for hint, name, part in plan.raised_mistakes:
-        if name in error.get("types", []) and part.lower() in error.get("message", "").lower():
-            return hint
-    return ""
+def raised_mistakes(mistakes: Sequence[Any], owner: str = "",
+                    numbers: dict[str, str] | None = None) -> list[RaisedMistake]:
+    """The declared mistakes recognised by an exception, as plan data; ``numbers`` fill the
+    hints' ``{epochs}``-style fields (:meth:`autograder.spec.Training.numbers`)."""
+    return [RaisedMistake(fill_numbers(m.hint, numbers or {}), m.raised, m.message, mistake_id(m, owner, i))
+            for i, m in enumerate(mistakes) if m.raised]
+
+
+def fill_numbers(hint: str, numbers: dict[str, str]) -> str:
+    """``{epochs}`` and its kind replaced by the reference's numbers (other braces are left alone)."""
+    for key, value in numbers.items():
+        hint = hint.replace("{" + key + "}", value)
+    return hint
+
+
+def known_mistake(plan: Plan, error: dict[str, Any]) -> RaisedMistake | None:
+    """The declared mistake that raises this exception, if any."""
+    for mistake in plan.raised_mistakes:
+        if mistake.raised in error.get("types", []) and mistake.message.lower() in error.get("message", "").lower():
+            return mistake
+    return None
+
+
+def top_level_use(plan: Plan, student: StudentProcess, error: dict[str, Any]) -> str:
+    """The hint for a cell that stopped on a NameError for a name of the data cell (which grading
+    leaves out): the code trains or computes at the notebook's top level, not inside the function."""
+    name = error.get("name")
+    if "NameError" not in error.get("types", []) or name not in student.program.left_out_names:
+        return ""
+    return (f"{error['cell']} trains a model (or computes) at the top level on `{name}` from the data cell, "
+            f"which is not run while grading: the grader calls {plan.target} with the arrays itself. "
+            f"Train inside {plan.target}, on the arrays it receives, and return the result.")
 
 
 def raised_text(outcome: Outcome) -> str:
@@ -159,14 +206,20 @@ def _missing(plan: Plan, student: StudentProcess) -> CheckResult:
         return plan.result(Status.NOT_ATTEMPTED, f"not attempted: `{plan.target}` is still the stub")
     message = f"`{plan.target}` is not defined"
     hint = f"Define `{plan.target}` with exactly this name."
+    mistake = "not_defined"
     if errors:
         first = errors[0]
         message += f"; {first['cell']} raised {first['types'][0]}: {first['message']}"
         if first.get("where"):
             message += f" ({first['where']})"
-        hint = (known_mistake(plan, first) or
-                "Fix the error above: the cells after it may define the name, but this one stopped.")
-    return plan.result(Status.FAILED, message, hint)
+        known, outside = known_mistake(plan, first), top_level_use(plan, student, first)
+        if outside:
+            hint, mistake = outside, TOP_LEVEL
+        elif known is not None:
+            hint, mistake = known.hint, known.name
+        else:
+            hint, mistake = "Fix the error above: the cells after it may define the name, but this one stopped.", ""
+    return plan.result(Status.FAILED, message, hint, mistake=mistake)
 
 
 def failed_outcome(plan: Plan, shows: str, outcome: Outcome, student: StudentProcess) -> CheckResult:
@@ -181,7 +234,12 @@ def failed_outcome(plan: Plan, shows: str, outcome: Outcome, student: StudentPro
         return plan.result(Status.ERROR, f"{shows}: {outcome.detail}", CRASH_HINT)
     if outcome.status == "not_callable":
         return plan.result(Status.FAILED, f"`{plan.target}` is a {outcome.detail}, not a function",
-                           f"Define `{plan.target}` with `def {plan.target}(...):`.")
+                           f"Define `{plan.target}` with `def {plan.target}(...):`.", mistake="not_a_function")
     if outcome.status == "raised":
-        return plan.result(Status.FAILED, f"{shows} {raised_text(outcome)}", known_mistake(plan, outcome.error))
+        known = known_mistake(plan, outcome.error)
+        outside = top_level_use(plan, student, outcome.error)
+        if outside:
+            return plan.result(Status.FAILED, f"{shows} {raised_text(outcome)}", outside, mistake=TOP_LEVEL)
+        return plan.result(Status.FAILED, f"{shows} {raised_text(outcome)}", known.hint if known else "",
+                           mistake=known.name if known else "")
     return plan.result(Status.ERROR, f"{shows}: the answer could not be read ({outcome.detail})")

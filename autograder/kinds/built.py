@@ -58,7 +58,8 @@ class BuildKind(CheckKind):
                                          f"{outcome.error or outcome.detail or outcome.value}")
         return PlannedBuildCheck(kind=check.kind, name=check.name, target=check.target, points=float(check.points),
                                  about=check.about, hidden=check.hidden, hint=check.hint, timeout=check.timeout,
-                                 raised_mistakes=raised_mistakes(check.mistakes), tolerance=check.tolerance,
+                                 raised_mistakes=raised_mistakes(check.mistakes, check.name),
+                                 tolerance=check.tolerance,
                                  shows=check.shows or f"{check.target}()", request=request, expected=outcome.value)
 
     def judge(self, plan: PlannedBuildCheck, student: StudentProcess) -> CheckResult:
@@ -67,47 +68,50 @@ class BuildKind(CheckKind):
             return failed_outcome(plan, plan.shows, outcome, student)
         value = outcome.value or {}
         if not value.get("model"):
-            return plan.result(Status.FAILED, *not_a_model(plan.target, str(value.get("type"))))
+            message, hint, mistake = not_a_model(plan.target, str(value.get("type")))
+            return plan.result(Status.FAILED, message, hint, mistake=mistake)
         problem = _difference(plan, value)
         if problem is not None:
-            return plan.result(Status.FAILED, *problem)
+            return plan.result(Status.FAILED, *problem[:2], mistake=problem[2])
         return plan.result(Status.PASSED, plan.about)
 
 
-def not_a_model(target: str, type_name: str, members: int = 0) -> tuple[str, str]:
-    """(message, hint) for a function that returned something other than a Keras model (or, for
-    one-vs-all, a list of ``members`` models)."""
+def not_a_model(target: str, type_name: str, members: int = 0) -> tuple[str, str, str]:
+    """(message, hint, mistake) for a function that returned something other than a Keras model
+    (or, for one-vs-all, a list of ``members`` models)."""
     if members:
         return (f"{target} returned a {type_name}, not a list of {members} Keras models",
                 f"Return a list of the {members} trained binary classifiers, [model_0, ..., "
-                f"model_{members - 1}], model k answering 'class k or not'.")
+                f"model_{members - 1}], model k answering 'class k or not'.", "not_a_list_of_models")
     if type_name == "History":
-        hint = "model.fit returns a History object: return the model itself (`return model`)."
+        hint, mistake = "model.fit returns a History object: return the model itself (`return model`).", \
+            "returned_history"
     elif type_name == "NoneType":
-        hint = f"`{target}` returns nothing: end it with `return model`."
+        hint, mistake = f"`{target}` returns nothing: end it with `return model`.", "missing_return"
     else:
-        hint = "Return the trained Keras model (keras.Sequential or keras.Model)."
-    return f"{target} returned a {type_name}, not a Keras model", hint
+        hint, mistake = "Return the trained Keras model (keras.Sequential or keras.Model).", "not_a_model"
+    return f"{target} returned a {type_name}, not a Keras model", hint, mistake
 
 
-def _difference(plan: PlannedBuildCheck, value: dict[str, Any]) -> tuple[str, str] | None:
-    """How the student's built model differs from the reference's: (message, hint), or None."""
+def _difference(plan: PlannedBuildCheck, value: dict[str, Any]) -> tuple[str, str, str] | None:
+    """How the student's built model differs from the reference's: (message, hint, mistake), or None."""
     want, got = plan.expected["summary"], value["summary"]
     if layer_classes(got) != layer_classes(want):
         return (f"{plan.shows} has layers {', '.join(layer_classes(got)) or 'none'}; "
-                f"expected {', '.join(layer_classes(want))}", "")
+                f"expected {', '.join(layer_classes(want))}", "", "other_layers")
     if got.get("params") != want.get("params"):
-        return f"{plan.shows} has {got.get('params')} parameters; expected {want.get('params')}", ""
+        return f"{plan.shows} has {got.get('params')} parameters; expected {want.get('params')}", "", "other_units"
     for i, (g, w) in enumerate(zip(_layers(got), _layers(want), strict=False), start=1):
         if g.get("activation") != w.get("activation"):
             return (f"{plan.shows}: layer {i} ({g.get('class')}) uses activation {g.get('activation')!r}; "
-                    f"expected {w.get('activation')!r}", f"Pass activation='{w.get('activation')}' to layer {i}.")
+                    f"expected {w.get('activation')!r}", f"Pass activation='{w.get('activation')}' to layer {i}.",
+                    f"{g.get('activation')}_for_{w.get('activation')}")
     if "predictions" in plan.expected:
         verdict = compare_values(value.get("predictions"), plan.expected["predictions"], plan.tolerance)
         if not verdict.ok:
             shown = "" if plan.hidden else f"; expected {show_value(plan.expected['predictions'])}"
             return (f"{plan.shows} with the given weights predicted {show_value(value.get('predictions'))}"
-                    f"{shown}", verdict.hint)
+                    f"{shown}", verdict.hint, verdict.mistake)
     return None
 
 

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..compare.diagnose import weak_model_hint
+from ..compare.diagnose import Diagnosed, diagnose_weak_model, frozen_head
 from ..compare.models import (
+    Problem,
     accuracy,
     architecture_problem,
     confusion_matrix,
@@ -33,7 +34,7 @@ from ..run.session import StudentProcess
 from ..score import CheckResult, Status
 from ..spec import Architecture, LearningCheck, Marks, ModelCheck
 from ..tasks import Task
-from .base import CheckKind, Plan, Planning, failed_outcome, raised_mistakes
+from .base import TOP_LEVEL, CheckKind, Plan, Planning, failed_outcome, raised_mistakes
 from .built import not_a_model
 from .ensembles import (
     disguised_softmax,
@@ -142,7 +143,9 @@ class ModelKind(CheckKind):
         mistakes = (*check.mistakes, *data.label_mistakes())
         return PlannedModelCheck(kind=check.kind, name=check.name, target=check.target, points=float(check.points),
                                  about=check.about, hidden=check.hidden, hint=check.hint,
-                                 timeout=check.training.budget, raised_mistakes=raised_mistakes(mistakes),
+                                 timeout=check.training.budget,
+                                 raised_mistakes=raised_mistakes(mistakes, check.training.target,
+                                                                 check.training.numbers(data.classes)),
                                  training=training, marks=getattr(check, "marks", None),
                                  split=getattr(check, "split", "test"),
                                  per_member=getattr(check, "per_member", False),
@@ -168,14 +171,25 @@ class LearningKind(ModelKind):
 
 @dataclass
 class Verdict:
-    """A check-independent failure (status, message, hint), shared by the checks of one model."""
+    """A check-independent failure (status, message, hint, mistake), shared by the checks of one model."""
 
     status: Status
     message: str
     hint: str = ""
+    mistake: str = ""
 
     def result(self, plan: Plan) -> CheckResult:
-        return plan.result(self.status, self.message, self.hint)
+        return plan.result(self.status, self.message, self.hint, mistake=self.mistake)
+
+    @classmethod
+    def of(cls, result: CheckResult) -> Verdict:
+        return cls(result.status, result.message, result.hint, result.mistake or "")
+
+    @classmethod
+    def problem(cls, problem: Problem | tuple[str, str], prefix: str = "") -> Verdict:
+        """A model that cannot be scored, for what ``problem`` says."""
+        mistake = problem.mistake if isinstance(problem, Problem) else ""
+        return cls(Status.FAILED, prefix + problem[0], problem[1], mistake)
 
 
 @dataclass
@@ -211,9 +225,11 @@ def train_once(plan: PlannedModelCheck, student: StudentProcess, slot: str = "")
                                   f"of {float(training['budget']):g} s{reference}",
                                   "Train for fewer epochs, or use a smaller model or a larger batch size.")
     elif outcome.status != "ok":
-        failed = failed_outcome(plan, shows, outcome, student)
-        outside = trained_outside(plan, student) if "NameError" in outcome.error.get("types", []) else ""
-        trained.failure = Verdict(failed.status, failed.message, outside or failed.hint)
+        trained.failure = Verdict.of(failed_outcome(plan, shows, outcome, student))
+        named = outcome.status == "missing" or "NameError" in outcome.error.get("types", [])
+        outside = trained_outside(plan, student) if named else ""
+        if outside:
+            trained.failure.hint, trained.failure.mistake = outside, TOP_LEVEL
     elif not outcome.value.get("model"):
         trained.failure = Verdict(Status.FAILED, *not_a_model(plan.target, str(outcome.value.get("type")),
                                                               plan.members))
@@ -243,8 +259,8 @@ def predictions(plan: PlannedModelCheck, student: StudentProcess, trained: Train
         if outcome.status == "ok":
             answer = (outcome.value, None)
         else:
-            failed = failed_outcome(plan, f"model.predict on the {SPLIT_NAMES[split]} inputs", outcome, student)
-            answer = (None, Verdict(failed.status, failed.message, failed.hint))
+            answer = (None, Verdict.of(failed_outcome(plan, f"model.predict on the {SPLIT_NAMES[split]} inputs",
+                                                      outcome, student)))
     student.memo[key] = answer
     return answer
 
@@ -264,7 +280,7 @@ def run_model_check(plan: PlannedModelCheck, student: StudentProcess) -> CheckRe
         return _judge_architecture(plan, student, trained, arch, data)
     problem = _layers_problem(plan, trained)
     if problem:
-        return Verdict(Status.FAILED, f"not scored: {problem[0]}", problem[1]).result(plan)
+        return Verdict.problem(problem, "not scored: ").result(plan)
     return _judge_accuracy(plan, student, trained, arch, data)
 
 
@@ -281,7 +297,7 @@ def _judge_architecture(plan: PlannedModelCheck, student: StudentProcess, traine
         problem = (architecture_problem(trained.summary, arch) or output_problem(got, n, arch, data.output_hint())
                    or params_problem(trained.summary, arch))
     if problem:
-        return Verdict(Status.FAILED, problem[0], problem[1]).result(plan)
+        return Verdict.problem(problem).result(plan)
     message = f"{plan.about or 'the model'}: {_describe(trained.summary)}; trained in {trained.seconds:.1f} s"
     return plan.result(Status.PASSED, message,
                        details={"layers": layer_classes(trained.summary), "params": trained.summary.get("params"),
@@ -299,7 +315,8 @@ def _judge_frozen(plan: PlannedModelCheck, trained: Trained) -> CheckResult:
         return plan.result(Status.FAILED, f"the returned model does not reuse the released network's "
                            f"{', '.join(missing)} layer(s)",
                            f"Build on the layers of `base` (the network passed to {plan.target}): e.g. "
-                           "keras.Sequential(base.layers[:-1] + [new layers]), instead of new layers of your own.")
+                           "keras.Sequential(base.layers[:-1] + [new layers]), instead of new layers of your own.",
+                           mistake="base_not_reused")
     changed = {}
     for name, layer in released.items():
         got, want = seen[name].get("weights") or [], layer["weights"]
@@ -316,7 +333,8 @@ def _judge_frozen(plan: PlannedModelCheck, trained: Trained) -> CheckResult:
         said = "of another shape" if math.isinf(worst) else f"changed by up to {worst:.3g}"
         return plan.result(Status.FAILED, f"the reused layers were trained: {', '.join(changed)} {said}",
                            "Freeze the reused layers before compile and fit: base.trainable = False (or "
-                           "layer.trainable = False for each), so that only the new head learns.")
+                           "layer.trainable = False for each), so that only the new head learns.",
+                           mistake="base_layers_trained")
     return plan.result(Status.PASSED, f"{plan.about or 'the released layers'}: {', '.join(released)} reused, "
                        "weights unchanged", details={"reused": list(released)})
 
@@ -330,22 +348,28 @@ def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: T
     _, labels = data.split(plan.split)
     p, problem = _scorable(plan, got, len(labels))
     if problem:
-        return Verdict(Status.FAILED, f"not scored: {problem[0]}", problem[1]).result(plan)
+        return Verdict.problem(problem, "not scored: ").result(plan)
     if plan.split == "test" and plan.training.get("relabel"):
         learning = judge_learning(plan, learned(plan, student))
         if learning.gates:
-            return Verdict(Status.FAILED, f"not scored: {learning.message}", learning.hint).result(plan)
+            return Verdict(Status.FAILED, f"not scored: {learning.message}", learning.hint,
+                           learning.mistake).result(plan)
     acc = accuracy(p, labels, data.classes)
     marks = plan.marks
     details = {"accuracy": acc, "split": plan.split, "pass_at": marks.pass_at, "zero_at": marks.zero_at,
                "train_seconds": trained.seconds, "history": trained.history}
     if data.classes > 2:
+        # what the matrix shows, said by the picture: the split, the classes as the task names them
         details["confusion_matrix"] = confusion_matrix(p, labels, data.classes)
+        details["class_names"] = list(data.class_labels)
+        details["noun"] = data.noun
+        details["matrix_accuracy"] = acc
     said = f"{SPLIT_NAMES[plan.split]} accuracy {acc:.3f}"
     if plan.per_member:
         each = member_accuracies(p, labels)
         weakest = int(np.argmin(each))
         details["vote_accuracy"] = acc
+        details["matrix_of"] = "vote"  # the matrix is the vote's, not the weakest member's
         acc, details["accuracy"], details["member_accuracies"] = each[weakest], each[weakest], each
         said = (f"weakest classifier: '{data.noun} {weakest} or not' at {acc:.3f} {SPLIT_NAMES[plan.split]} "
                 f"accuracy (all {len(each)}: {min(each):.3f}-{max(each):.3f})")
@@ -353,29 +377,42 @@ def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: T
     rule = f"full points from {marks.pass_at:.2f}, none at {marks.zero_at:.2f} or below"
     if acc >= marks.pass_at:
         return plan.result(Status.PASSED, f"{said} ({rule})", details=details)
+    found = _diagnose(plan, student, trained, data, acc)
+    if earned > 0:
+        return plan.result(Status.PARTIAL, f"{said}: {earned:g} of {plan.points:g} points ({rule})", found.hint,
+                           earned=earned, details=details, mistake=found.mistake)
+    return plan.result(Status.FAILED, f"{said} ({rule})", found.hint, details=details, mistake=found.mistake)
+
+
+def _diagnose(plan: PlannedModelCheck, student: StudentProcess, trained: Trained, data: Task,
+              acc: float) -> Diagnosed:
+    """Why the model scores below its marks: trained outside the function, a head that cannot
+    learn (the layer summary's trainable flags), else the weak model's diagnosis."""
+    outside = trained_outside(plan, student)
+    if outside:
+        return Diagnosed(TOP_LEVEL, outside)
+    base = {str(layer["name"]) for layer in read_model_file(plan.base_file)["layers"]} if plan.base_file else set()
+    frozen = None if plan.members else frozen_head(trained.summary, base)
+    if frozen is not None:
+        return frozen
     loss_hints, chance_hint = ((member_loss_hints(data), members_chance_hint(data, plan.target)) if plan.members
                                else (data.loss_hints(), ""))
-    hint = (trained_outside(plan, student) or
-            weak_model_hint(acc, chance=data.chance, loss_hints=loss_hints, noun=data.noun,
-                            summary=trained.summary, history=trained.history,
-                            rescaled=_rescaled(plan, student, trained, data), target=plan.target,
-                            chance_hint=chance_hint))
-    if earned > 0:
-        return plan.result(Status.PARTIAL, f"{said}: {earned:g} of {plan.points:g} points ({rule})", hint,
-                           earned=earned, details=details)
-    return plan.result(Status.FAILED, f"{said} ({rule})", hint, details=details)
+    return diagnose_weak_model(acc, chance=data.chance, loss_hints=loss_hints, noun=data.noun,
+                               summary=trained.summary, history=trained.history,
+                               rescaled=_rescaled(plan, student, trained, data), target=plan.target,
+                               chance_hint=chance_hint, epochs=int(plan.training.get("epochs") or 0))
 
 
 def trained_outside(plan: PlannedModelCheck, student: StudentProcess) -> str:
     """The hint for a model built or trained at the notebook's top level, on the data cell's names,
     which are not there while grading (that cell is left out: the grader passes the data)."""
-    from ..grade import left_out_use
-
     for error in student.cell_errors:
-        if left_out_use(student.program, error):
-            return (f"{error['cell']} trains a model at the top level on `{error['name']}` from the data cell, "
+        name = error.get("name")
+        if "NameError" in error.get("types", []) and name in student.program.left_out_names:
+            return (f"{error['cell']} trains a model at the top level on `{name}` from the data cell, "
                     f"which is not run while grading. The grader passes x_train, y_train, x_val, y_val to "
-                    f"{plan.target}: build, compile and fit the network inside {plan.target} and return it.")
+                    f"{plan.target}: train inside the function, on the arrays it receives (build, compile "
+                    f"and fit the network inside {plan.target}) and return it.")
     return ""
 
 
@@ -400,12 +437,11 @@ def _rescaled(plan: PlannedModelCheck, student: StudentProcess, trained: Trained
     return found
 
 
-def _unscorable(problem: tuple[str, str] | None) -> Verdict:
-    said, hint = problem or ("the output cannot be scored", "")
-    return Verdict(Status.FAILED, f"not scored: {said}", hint)
+def _unscorable(problem: Problem | None) -> Verdict:
+    return Verdict.problem(problem or Problem("the output cannot be scored", ""), "not scored: ")
 
 
-def _layers_problem(plan: PlannedModelCheck, trained: Trained) -> tuple[str, str] | None:
+def _layers_problem(plan: PlannedModelCheck, trained: Trained) -> Problem | None:
     """The layers break the exercise's rules (each member's, for one-vs-all)."""
     if plan.members:
         return (member_count_problem(trained.summary, plan.members, plan.target)
@@ -413,7 +449,7 @@ def _layers_problem(plan: PlannedModelCheck, trained: Trained) -> tuple[str, str
     return architecture_problem(trained.summary, plan.architecture)
 
 
-def _scorable(plan: PlannedModelCheck, got: Any, n: int) -> tuple[np.ndarray, tuple[str, str] | None]:
+def _scorable(plan: PlannedModelCheck, got: Any, n: int) -> tuple[np.ndarray, Problem | None]:
     """Predictions as an (n, outputs) array (one-vs-all: the members' confidences side by side),
     or why they cannot be scored."""
     arch, data = plan.architecture, plan.data
@@ -423,7 +459,7 @@ def _scorable(plan: PlannedModelCheck, got: Any, n: int) -> tuple[np.ndarray, tu
     p = got[:, None] if (arch.outputs == 1 and getattr(got, "ndim", 0) == 1) else got
     if getattr(p, "shape", None) != (n, arch.outputs):
         return (np.zeros((0, arch.outputs)),
-                output_problem(got, n, arch, data.output_hint()) or ("the output cannot be scored", ""))
+                output_problem(got, n, arch, data.output_hint()) or Problem("the output cannot be scored", ""))
     return np.asarray(p), None
 
 
@@ -476,7 +512,7 @@ def _relabelled(plan: PlannedModelCheck, student: StudentProcess, data: Task, ar
     second = train_once(plan, student, RELABELLED)
     if second.failure:
         answer.failure = Verdict(second.failure.status, "trained again on the same inputs with the classes "
-                                 f"relabelled, {second.failure.message}", second.failure.hint)
+                                 f"relabelled, {second.failure.message}", second.failure.hint, second.failure.mistake)
         return answer
     got, failure = predictions(plan, student, second, "test", RELABELLED)
     p, problem = _scorable(plan, got, len(labels))
@@ -494,13 +530,15 @@ class LearningVerdict:
     message: str
     hint: str = ""
     status: Status = Status.FAILED
+    mistake: str = ""
 
 
 def judge_learning(plan: PlannedModelCheck, seen: Learned) -> LearningVerdict:
     """Whether the network learned from the data passed in, in words for every report."""
     target = plan.target
     if seen.failure:
-        return LearningVerdict(False, True, seen.failure.message, seen.failure.hint, seen.failure.status)
+        return LearningVerdict(False, True, seen.failure.message, seen.failure.hint, seen.failure.status,
+                               seen.failure.mistake)
     rule = plan.training["learning"]
     max_gap, floor = float(rule["max_gap"]), float(rule["min_accuracy"])
     chance = plan.data.chance
@@ -512,14 +550,17 @@ def judge_learning(plan: PlannedModelCheck, seen: Learned) -> LearningVerdict:
         if seen.relabelled <= chance + 0.1:
             hint = (f"{target} returned the same predictions whatever labels it was given: it must train "
                     f"on x_train, y_train (the data passed to it) and return that network.")
+            mistake = "ignores_its_data"
         else:
             hint = (f"{target} knows more about the held-out data than training on x_train, y_train "
                     f"teaches: build and train the network inside {target}, from fresh weights, on the data "
                     "passed to it (no weights brought along).")
-        return LearningVerdict(False, True, f"{target} did not learn from its data: {said}", hint)
+            mistake = "brings_weights"
+        return LearningVerdict(False, True, f"{target} did not learn from its data: {said}", hint, mistake=mistake)
     if seen.relabelled < floor:
         return LearningVerdict(False, False, f"{said}; at least {floor:.0%} shows learning",
-                               "The network barely learns from its data: see the accuracy checks' hints.")
+                               "The network barely learns from its data: see the accuracy checks' hints.",
+                               mistake="barely_learns")
     return LearningVerdict(True, False, said, status=Status.PASSED)
 
 
@@ -530,10 +571,10 @@ def run_learning_check(plan: PlannedModelCheck, student: StudentProcess) -> Chec
         return trained.failure.result(plan)
     problem = _layers_problem(plan, trained)
     if problem:
-        return Verdict(Status.FAILED, f"not scored: {problem[0]}", problem[1]).result(plan)
+        return Verdict.problem(problem, "not scored: ").result(plan)
     seen = learned(plan, student)
     verdict = judge_learning(plan, seen)
     details = {"learning": {"accuracy": seen.accuracy, "relabelled_accuracy": seen.relabelled,
                             "max_gap": plan.training["learning"]["max_gap"],
                             "min_accuracy": plan.training["learning"]["min_accuracy"]}} if not seen.failure else {}
-    return plan.result(verdict.status, verdict.message, verdict.hint, details=details)
+    return plan.result(verdict.status, verdict.message, verdict.hint, details=details, mistake=verdict.mistake)

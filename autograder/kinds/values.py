@@ -12,7 +12,7 @@ import copy
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from ..compare import compare_values, matches, show_value
 from ..compare.values import NONFINITE_HINT, as_number
@@ -20,10 +20,26 @@ from ..run.codec import from_json, normalize, to_json
 from ..run.session import Outcome, StudentProcess
 from ..score import CheckResult, Status
 from ..spec import Check, Tolerance, describe_call
-from .base import CheckKind, Plan, Planning, ReferenceSolutionError, failed_outcome, raised_mistakes
+from .base import (
+    CheckKind,
+    Plan,
+    Planning,
+    ReferenceSolutionError,
+    failed_outcome,
+    mistake_id,
+    raised_mistakes,
+)
 
 #: How a hidden case's call is shown: its inputs are never shown to a student, in any report.
 HIDDEN_INPUT = "<hidden input>"
+
+
+class Variant(NamedTuple):
+    """A declared mistake's answer on one case: an answer equal to it gets its hint."""
+
+    hint: str
+    answer: Any
+    name: str = ""  # the mistake's id (``Mistake.name``)
 
 
 @dataclass(kw_only=True)
@@ -33,7 +49,10 @@ class PlannedCase:
     kwargs: dict[str, Any]
     expected: Any = None
     raises: str = ""
-    variants: list[tuple[str, Any]] = field(default_factory=list)  # (hint, wrong answer)
+    variants: list[Variant] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.variants = [Variant(*v) for v in self.variants]
 
 
 @dataclass(kw_only=True)
@@ -51,7 +70,8 @@ class PlannedCheck(Plan):
             "raised_mistakes": [list(m) for m in self.raised_mistakes],
             "cases": [{"shows": c.shows, "args": to_json(list(c.args)), "kwargs": to_json(c.kwargs)
                        if c.kwargs else {}, "expected": to_json(c.expected), "raises": c.raises,
-                       "variants": [[h, to_json(v)] for h, v in c.variants]} for c in self.cases],
+                       "variants": [[v.hint, to_json(v.answer), v.name] for v in c.variants]}
+                      for c in self.cases],
         }
 
     @classmethod
@@ -59,7 +79,7 @@ class PlannedCheck(Plan):
         cases = [PlannedCase(shows=c["shows"], args=tuple(from_json(c["args"])),
                              kwargs=from_json(c["kwargs"]) if c.get("kwargs") else {},
                              expected=from_json(c["expected"]), raises=c.get("raises", ""),
-                             variants=[(h, from_json(v)) for h, v in c.get("variants", [])])
+                             variants=[Variant(v[0], from_json(v[1]), *v[2:]) for v in c.get("variants", [])])
                  for c in d["cases"]]
         return cls(**cls.common_fields(d), tolerance=Tolerance(**d["tolerance"]),
                    timeout=float(d.get("timeout", 10.0)),
@@ -101,12 +121,13 @@ class CallKind(CheckKind):
                                   raises=case.raises)
             outcome = self.ask(reference, _shell(check), planned, timeout=max(check.timeout, 60))
             planned.expected = _expected(check, planned, outcome)
-            planned.variants = [(m.hint, out) for m in check.mistakes if m.variant is not None
+            planned.variants = [Variant(m.hint, out, mistake_id(m, check.name, i))
+                                for i, m in enumerate(check.mistakes) if m.variant is not None
                                 for out in [_variant_output(m.variant, args, kwargs)] if out is not None]
             cases.append(planned)
         return PlannedCheck(kind=check.kind, name=check.name, target=check.target, points=float(check.points),
                             about=check.about, hidden=check.hidden, hint=check.hint, timeout=check.timeout,
-                            raised_mistakes=raised_mistakes(check.mistakes), tolerance=check.tolerance,
+                            raised_mistakes=raised_mistakes(check.mistakes, check.name), tolerance=check.tolerance,
                             bounds=check.bounds, cases=cases, draws=check.draws)
 
     def judge(self, plan: PlannedCheck, student: StudentProcess) -> CheckResult:
@@ -133,23 +154,25 @@ class CallKind(CheckKind):
         verdict = compare_values(got, case.expected, plan.tolerance)
         if verdict.ok:
             return None
-        hint = next((h for h, wrong in case.variants if matches(got, wrong, plan.tolerance)), "")
+        known = next((v for v in case.variants if matches(got, v.answer, plan.tolerance)), None)
+        hint, mistake = (known.hint, known.name) if known else ("", "")
         if not hint and verdict.hint == NONFINITE_HINT and plan.hint:
             hint = plan.hint  # the instructor's hint for this check knows what overflows here
-        hint = hint or verdict.hint
+        if not hint:
+            hint, mistake = verdict.hint, verdict.mistake
         answer = f"{shows} = {show_value(got)}" if self.reads_variable else f"{shows} returned {show_value(got)}"
         if plan.hidden:
             far = verdict.distance(coarse=True)
             if verdict.about_form:
-                return plan.result(Status.FAILED, f"{shows} {verdict.problem}", hint)
+                return plan.result(Status.FAILED, f"{shows} {verdict.problem}", hint, mistake=mistake)
             if self.reads_variable:
-                return plan.result(Status.FAILED, f"{answer} is wrong ({far})", hint)
-            return plan.result(Status.FAILED, f"{shows} returned wrong values ({far})", hint)
+                return plan.result(Status.FAILED, f"{answer} is wrong ({far})", hint, mistake=mistake)
+            return plan.result(Status.FAILED, f"{shows} returned wrong values ({far})", hint, mistake=mistake)
         message = answer
         if verdict.about_form:
             message += f": {verdict.problem.removeprefix('returned ')}"
         message += f"; expected {show_value(case.expected)}"
-        return plan.result(Status.FAILED, message, hint)
+        return plan.result(Status.FAILED, message, hint, mistake=mistake)
 
 
 class ValueKind(CallKind):

@@ -73,6 +73,7 @@ def _layer_entry(layer: Any) -> dict[str, Any]:
             entry[key] = getattr(layer, key)
     wrapped = [getattr(layer, k, None) for k in ("forward_layer", "layer")]
     entry["wraps"] = sorted({type(w).__name__ for w in wrapped if w is not None})
+    entry["trainable"] = bool(getattr(layer, "trainable", True))  # a frozen head learns nothing
     try:
         entry["params"] = int(layer.count_params())
     except Exception:  # an unbuilt layer

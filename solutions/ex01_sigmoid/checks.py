@@ -12,15 +12,15 @@ def _sig(z):
 
 SIGMOID_MISTAKES = [
     Mistake("That is tanh(z). The sigmoid is 1 / (1 + exp(-z)); its values lie in (0, 1).",
-            variant=np.tanh),
+            variant=np.tanh, name="tanh_for_sigmoid"),
     Mistake("That is ReLU, max(0, z). The sigmoid is 1 / (1 + exp(-z)).",
-            variant=lambda z: np.maximum(0.0, z)),
+            variant=lambda z: np.maximum(0.0, z), name="relu_for_sigmoid"),
     Mistake("Check the sign in the exponent: sigmoid(z) = 1 / (1 + exp(-z)), so sigmoid(2) > 0.5.",
-            variant=lambda z: 1.0 / (1.0 + np.exp(np.asarray(z, dtype=float)))),
+            variant=lambda z: 1.0 / (1.0 + np.exp(np.asarray(z, dtype=float))), name="exponent_sign"),
     Mistake("The 1 + is missing from the denominator: sigmoid(z) = 1 / (1 + exp(-z)).",
-            variant=lambda z: 1.0 / np.exp(-np.asarray(z, dtype=float))),
+            variant=lambda z: 1.0 / np.exp(-np.asarray(z, dtype=float)), name="missing_one_plus"),
     Mistake("The sigmoid needs `np.exp`, which works elementwise on arrays; `math.exp` "
-            "accepts only single numbers.", raised="TypeError", message="only"),
+            "accepts only single numbers.", raised="TypeError", message="only", name="math_exp_on_array"),
 ]
 
 
@@ -45,19 +45,20 @@ def _predict_hidden_cases():
 
 
 NO_HIDDEN_MISTAKES = [
-    Mistake("The bias is missing: p = sigmoid(X @ W + b).", variant=lambda X, W, b: _sig(X @ W)),
+    Mistake("The bias is missing: p = sigmoid(X @ W + b).", variant=lambda X, W, b: _sig(X @ W), name="missing_bias"),
     Mistake("The output activation is missing: apply the sigmoid to X @ W + b to get a probability.",
-            variant=lambda X, W, b: X @ W + b),
+            variant=lambda X, W, b: X @ W + b, name="missing_output_activation"),
     Mistake("That is tanh, not the sigmoid, applied to X @ W + b.",
-            variant=lambda X, W, b: np.tanh(X @ W + b)),
+            variant=lambda X, W, b: np.tanh(X @ W + b), name="tanh_for_sigmoid"),
     Mistake("That is ReLU, not the sigmoid, applied to X @ W + b.",
-            variant=lambda X, W, b: np.maximum(0, X @ W + b)),
+            variant=lambda X, W, b: np.maximum(0, X @ W + b), name="relu_for_sigmoid"),
     Mistake("Check the sign in the exponent: sigmoid(z) = 1 / (1 + exp(-z)).",
-            variant=lambda X, W, b: 1 / (1 + np.exp(X @ W + b))),
+            variant=lambda X, W, b: 1 / (1 + np.exp(X @ W + b)), name="exponent_sign"),
     Mistake("The shapes do not fit in that order: X is (n, 2) and W is (2, 1), so compute "
-            "X @ W (not W @ X, and W not transposed).", raised="ValueError", message="mismatch"),
+            "X @ W (not W @ X, and W not transposed).", raised="ValueError", message="mismatch",
+            name="product_order"),
     Mistake("The shapes do not fit in that order: X is (n, 2) and W is (2, 1), so compute "
-            "np.dot(X, W) (not np.dot(W, X)).", raised="ValueError", message="not aligned"),
+            "np.dot(X, W) (not np.dot(W, X)).", raised="ValueError", message="not aligned", name="product_order"),
 ]
 
 CHECKS = [
@@ -91,13 +92,13 @@ CHECKS = [
           tolerance=Tolerance(rtol=0.0, atol=0.005),
           mistakes=[
               Mistake("Check the sign in the exponent: p = 1 / (1 + exp(-z)).",
-                      variant=lambda: float(_sig(-(0.3 * 1 + 0.1 * 2.2 + 1.0)))),
+                      variant=lambda: float(_sig(-(0.3 * 1 + 0.1 * 2.2 + 1.0))), name="exponent_sign"),
               Mistake("The bias b = 1.0 belongs in z = w1*x1 + w2*x2 + b.",
-                      variant=lambda: float(_sig(0.3 * 1 + 0.1 * 2.2))),
+                      variant=lambda: float(_sig(0.3 * 1 + 0.1 * 2.2)), name="missing_bias"),
               Mistake("That is z itself: apply the sigmoid to get a probability.",
-                      variant=lambda: 0.3 * 1 + 0.1 * 2.2 + 1.0),
+                      variant=lambda: 0.3 * 1 + 0.1 * 2.2 + 1.0, name="sigmoid_not_applied"),
               Mistake("w1 multiplies x1 and w2 multiplies x2.",
-                      variant=lambda: float(_sig(0.1 * 1 + 0.3 * 2.2 + 1.0))),
+                      variant=lambda: float(_sig(0.1 * 1 + 0.3 * 2.2 + 1.0)), name="weights_swapped"),
           ],
           hint="Compute z = w1*x1 + w2*x2 + b first, then p = 1 / (1 + exp(-z))."),
 ]

@@ -28,44 +28,49 @@ def _relu(z):
 
 ONE_HIDDEN_MISTAKES = [
     Mistake("The hidden layer needs its activation: hidden = sigmoid(X @ W1 + b1).",
-            variant=lambda X, W1, b1, W2, b2: _sig((X @ W1 + b1) @ W2 + b2)),
+            variant=lambda X, W1, b1, W2, b2: _sig((X @ W1 + b1) @ W2 + b2), name="missing_hidden_activation"),
     Mistake("The output needs the sigmoid too: p = sigmoid(hidden @ W2 + b2).",
-            variant=lambda X, W1, b1, W2, b2: _sig(X @ W1 + b1) @ W2 + b2),
+            variant=lambda X, W1, b1, W2, b2: _sig(X @ W1 + b1) @ W2 + b2, name="missing_output_activation"),
     Mistake("A bias is missing: hidden = sigmoid(X @ W1 + b1), p = sigmoid(hidden @ W2 + b2).",
-            variant=lambda X, W1, b1, W2, b2: _sig(_sig(X @ W1) @ W2)),
+            variant=lambda X, W1, b1, W2, b2: _sig(_sig(X @ W1) @ W2), name="missing_biases"),
     Mistake("The hidden bias b1 is missing: hidden = sigmoid(X @ W1 + b1).",
-            variant=lambda X, W1, b1, W2, b2: _sig(_sig(X @ W1) @ W2 + b2)),
+            variant=lambda X, W1, b1, W2, b2: _sig(_sig(X @ W1) @ W2 + b2), name="missing_hidden_bias"),
     Mistake("The output bias b2 is missing: p = sigmoid(hidden @ W2 + b2).",
-            variant=lambda X, W1, b1, W2, b2: _sig(_sig(X @ W1 + b1) @ W2)),
+            variant=lambda X, W1, b1, W2, b2: _sig(_sig(X @ W1 + b1) @ W2), name="missing_output_bias"),
     Mistake("This exercise uses the sigmoid in the hidden layer, not ReLU.",
-            variant=lambda X, W1, b1, W2, b2: _sig(_relu(X @ W1 + b1) @ W2 + b2)),
+            variant=lambda X, W1, b1, W2, b2: _sig(_relu(X @ W1 + b1) @ W2 + b2), name="relu_for_sigmoid"),
     Mistake("This exercise uses the sigmoid in the hidden layer, not tanh.",
-            variant=lambda X, W1, b1, W2, b2: _sig(np.tanh(X @ W1 + b1) @ W2 + b2)),
+            variant=lambda X, W1, b1, W2, b2: _sig(np.tanh(X @ W1 + b1) @ W2 + b2), name="tanh_for_sigmoid"),
     Mistake("The shapes do not fit: X is (n, 2), W1 (2, h) and W2 (h, 1): multiply X @ W1, "
-            "then hidden @ W2, without transposing.", raised="ValueError", message="mismatch"),
+            "then hidden @ W2, without transposing.", raised="ValueError", message="mismatch", name="product_order"),
     Mistake("The shapes do not fit: multiply np.dot(X, W1), then np.dot(hidden, W2).",
-            raised="ValueError", message="not aligned"),
+            raised="ValueError", message="not aligned", name="product_order"),
 ]
 
 TWO_HIDDEN_MISTAKES = [
     Mistake("Each hidden layer needs its sigmoid, the second one too.",
-            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig((_sig(X @ W1 + b1) @ W2 + b2) @ W3 + b3)),
+            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig((_sig(X @ W1 + b1) @ W2 + b2) @ W3 + b3),
+            name="missing_hidden_activation"),
     Mistake("The first hidden layer needs its sigmoid.",
-            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_sig((X @ W1 + b1) @ W2 + b2) @ W3 + b3)),
+            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_sig((X @ W1 + b1) @ W2 + b2) @ W3 + b3),
+            name="missing_hidden_activation"),
     Mistake("The output needs the sigmoid: p = sigmoid(hidden2 @ W3 + b3).",
-            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_sig(X @ W1 + b1) @ W2 + b2) @ W3 + b3),
+            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_sig(X @ W1 + b1) @ W2 + b2) @ W3 + b3,
+            name="missing_output_activation"),
     Mistake("The second hidden layer is skipped: hidden2 = sigmoid(hidden1 @ W2 + b2), "
             "then p = sigmoid(hidden2 @ W3 + b3).",
-            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_sig(X @ W1 + b1) @ W3 + b3)),
+            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_sig(X @ W1 + b1) @ W3 + b3), name="skipped_layer"),
     Mistake("The biases are missing: every layer computes sigmoid(input @ W + b).",
-            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_sig(_sig(X @ W1) @ W2) @ W3)),
+            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_sig(_sig(X @ W1) @ W2) @ W3), name="missing_biases"),
     Mistake("This exercise uses the sigmoid in the hidden layers, not ReLU.",
-            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_relu(_relu(X @ W1 + b1) @ W2 + b2) @ W3 + b3)),
+            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_relu(_relu(X @ W1 + b1) @ W2 + b2) @ W3 + b3),
+            name="relu_for_sigmoid"),
     Mistake("W2 is (h1, h2): multiply hidden1 @ W2 without transposing it (with 8 x 8 "
             "weights both orders fit, but only one is the network).",
-            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_sig(_sig(X @ W1 + b1) @ W2.T + b2) @ W3 + b3)),
+            variant=lambda X, W1, b1, W2, b2, W3, b3: _sig(_sig(_sig(X @ W1 + b1) @ W2.T + b2) @ W3 + b3),
+            name="transposed_weights"),
     Mistake("The shapes do not fit: X @ W1 is (n, h1), then @ W2 (h1, h2), then @ W3 (h2, 1).",
-            raised="ValueError", message="mismatch"),
+            raised="ValueError", message="mismatch", name="product_order"),
 ]
 
 
@@ -142,9 +147,10 @@ from autograder.spec import BuiltModelCheck  # noqa: E402
 KERAS_MISTAKES = KERAS1_MISTAKES + (
     Mistake("set_weights failed: the layers' shapes differ from the task's. Use keras.Input(shape=(2,)), "
             "then Dense(n_hidden, activation='sigmoid') and Dense(1, activation='sigmoid').",
-            raised="ValueError", message="not compatible"),
+            raised="ValueError", message="not compatible", name="set_weights_shapes"),
     Mistake("set_weights got a different number of arrays than the model has: the model needs exactly "
-            "one kernel and one bias per Dense layer.", raised="ValueError", message="weight"),
+            "one kernel and one bias per Dense layer.", raised="ValueError", message="weight",
+            name="set_weights_count"),
 )
 TWO_POINTS = np.array([[1.0, 2.2], [-3.0, 0.5]])
 

@@ -6,28 +6,32 @@ from autograder.spec import Case, Check, Mistake, Tolerance
 
 BOUNDARY_MISTAKES = [
     Mistake("Intercept and slope are swapped: return (intercept, slope), where "
-            "x2 = intercept + slope * x1.", variant=lambda b0, b1, b2: (-b1 / b2, -b0 / b2)),
+            "x2 = intercept + slope * x1.", variant=lambda b0, b1, b2: (-b1 / b2, -b0 / b2),
+            name="intercept_slope_swapped"),
     Mistake("The signs are wrong: on the boundary 0 = b0 + b1*x1 + b2*x2, so "
-            "x2 = -b0/b2 - (b1/b2) * x1.", variant=lambda b0, b1, b2: (b0 / b2, b1 / b2)),
+            "x2 = -b0/b2 - (b1/b2) * x1.", variant=lambda b0, b1, b2: (b0 / b2, b1 / b2), name="signs_wrong"),
     Mistake("The slope's sign is wrong: x2 = -b0/b2 - (b1/b2) * x1.",
-            variant=lambda b0, b1, b2: (-b0 / b2, b1 / b2)),
+            variant=lambda b0, b1, b2: (-b0 / b2, b1 / b2), name="slope_sign"),
     Mistake("The intercept's sign is wrong: x2 = -b0/b2 - (b1/b2) * x1.",
-            variant=lambda b0, b1, b2: (b0 / b2, -b1 / b2)),
+            variant=lambda b0, b1, b2: (b0 / b2, -b1 / b2), name="intercept_sign"),
     Mistake("Solve for x2, so divide by b2 (the coefficient of x2), not by b1.",
-            variant=lambda b0, b1, b2: (-b0 / b1, -b2 / b1)),
+            variant=lambda b0, b1, b2: (-b0 / b1, -b2 / b1), name="divided_by_b1"),
     Mistake("On the boundary p = 0.5, so the log-odds ln(p / (1 - p)) are 0, not 0.5.",
-            variant=lambda b0, b1, b2: ((0.5 - b0) / b2, -b1 / b2)),
+            variant=lambda b0, b1, b2: ((0.5 - b0) / b2, -b1 / b2), name="log_odds_half"),
 ]
 
 CLASS_MISTAKES = [
     Mistake("p >= 0.5 means log-odds >= 0: compare b0 + b1*x1 + b2*x2 with 0, not with 0.5.",
-            variant=lambda X, b0, b1, b2: (b0 + b1 * X[:, 0] + b2 * X[:, 1] >= 0.5).astype(int)),
+            variant=lambda X, b0, b1, b2: (b0 + b1 * X[:, 0] + b2 * X[:, 1] >= 0.5).astype(int),
+            name="log_odds_half"),
     Mistake("The labels are the wrong way round: class 1 is where p >= 0.5.",
-            variant=lambda X, b0, b1, b2: (b0 + b1 * X[:, 0] + b2 * X[:, 1] < 0).astype(int)),
+            variant=lambda X, b0, b1, b2: (b0 + b1 * X[:, 0] + b2 * X[:, 1] < 0).astype(int), name="labels_reversed"),
     Mistake("A point exactly on the boundary has p = 0.5 and belongs to class 1: use >=, not >.",
-            variant=lambda X, b0, b1, b2: (b0 + b1 * X[:, 0] + b2 * X[:, 1] > 0).astype(int)),
+            variant=lambda X, b0, b1, b2: (b0 + b1 * X[:, 0] + b2 * X[:, 1] > 0).astype(int),
+            name="strict_threshold"),
     Mistake("Return labels 0 or 1, not the probabilities: threshold p at 0.5.",
-            variant=lambda X, b0, b1, b2: 1 / (1 + np.exp(-(b0 + b1 * X[:, 0] + b2 * X[:, 1])))),
+            variant=lambda X, b0, b1, b2: 1 / (1 + np.exp(-(b0 + b1 * X[:, 0] + b2 * X[:, 1]))),
+            name="probabilities_for_labels"),
 ]
 
 
@@ -64,7 +68,7 @@ CHECKS = [
           cases=[Case(1.0, 2.0, 0.0, raises="ValueError")],
           mistakes=[Mistake("Dividing by b2 = 0 fails. Test `if b2 == 0:` first and "
                             "`raise ValueError(...)` with a message saying the boundary is vertical.",
-                            raised="ZeroDivisionError")],
+                            raised="ZeroDivisionError", name="no_zero_b2_check")],
           hint="With b2 == 0 the line x2 = intercept + slope * x1 does not exist: "
                "`raise ValueError(...)` instead of returning inf or nan."),
     Check("decision_boundary_random", target="decision_boundary", points=2, hidden=True,
@@ -75,7 +79,7 @@ CHECKS = [
           cases=[Case(0, 1, 0, raises="ValueError"),
                  Case(np.float32(2), np.float32(-1), np.float32(0), raises="ValueError")],
           mistakes=[Mistake("Test `if b2 == 0:` and raise ValueError before dividing.",
-                            raised="ZeroDivisionError")],
+                            raised="ZeroDivisionError", name="no_zero_b2_check")],
           hint="Test `if b2 == 0:` before dividing and `raise ValueError(...)`: NumPy numbers such as "
                "np.float32(0) divide to inf or nan without raising ZeroDivisionError."),
     Check("predict_class_course", target="predict_class", points=2,

@@ -19,33 +19,34 @@ def _ll_terms(y, p):
 
 BINARY_MISTAKES = [
     Mistake("That is the sum over the examples; the NLL is the mean: divide by n (np.mean).",
-            variant=lambda y, p: -np.sum(_ll_terms(y, p))),
+            variant=lambda y, p: -np.sum(_ll_terms(y, p)), name="sum_for_mean"),
     Mistake("The loss is the *negative* log-likelihood: put a minus sign in front of the mean.",
-            variant=lambda y, p: np.mean(_ll_terms(y, p))),
+            variant=lambda y, p: np.mean(_ll_terms(y, p)), name="missing_minus"),
     Mistake("Use the natural log (np.log), not np.log10.",
-            variant=lambda y, p: -np.mean(_ll_terms(y, p)) / np.log(10)),
+            variant=lambda y, p: -np.mean(_ll_terms(y, p)) / np.log(10), name="log10_for_log"),
     Mistake("The (1 - y) * log(1 - p) term is missing: examples with y = 0 count too.",
-            variant=lambda y, p: -np.mean(np.asarray(y) * np.log(_clip(p)))),
+            variant=lambda y, p: -np.mean(np.asarray(y) * np.log(_clip(p))), name="missing_negative_term"),
     Mistake("A product of thousands of probabilities underflows to 0 and its log is -inf: "
             "take the mean of the logs instead.",
             variant=lambda y, p: -np.log(np.prod(np.where(np.asarray(y) == 1, _clip(p), 1 - _clip(p))))
-            / len(y)),
+            / len(y), name="product_underflows"),
     Mistake("Keras clips p to [1e-7, 1 - 1e-7]; that answer used a different epsilon.",
             variant=lambda y, p: -np.mean(np.asarray(y) * np.log(np.clip(p, 1e-15, 1 - 1e-15))
-                                          + (1 - np.asarray(y)) * np.log(np.clip(1 - np.asarray(p), 1e-15, 1)))),
+                                          + (1 - np.asarray(y)) * np.log(np.clip(1 - np.asarray(p), 1e-15, 1))),
+                                          name="other_epsilon"),
 ]
 
 CATEGORICAL_MISTAKES = [
     Mistake("That is the sum over the examples; the NLL is the mean.",
-            variant=lambda y, P: -np.sum(np.log(_clip(P)[np.arange(len(y)), y]))),
+            variant=lambda y, P: -np.sum(np.log(_clip(P)[np.arange(len(y)), y])), name="sum_for_mean"),
     Mistake("The loss is the *negative* log-likelihood: put a minus sign in front of the mean.",
-            variant=lambda y, P: np.mean(np.log(_clip(P)[np.arange(len(y)), y]))),
+            variant=lambda y, P: np.mean(np.log(_clip(P)[np.arange(len(y)), y])), name="missing_minus"),
     Mistake("Use the natural log (np.log), not np.log10.",
-            variant=lambda y, P: -np.mean(np.log10(_clip(P)[np.arange(len(y)), y]))),
+            variant=lambda y, P: -np.mean(np.log10(_clip(P)[np.arange(len(y)), y])), name="log10_for_log"),
     Mistake("P[:, y] picks whole columns (an n x n matrix); take one probability per row: "
-            "P[np.arange(n), y].", variant=lambda y, P: -np.mean(np.log(_clip(P)[:, y]))),
+            "P[np.arange(n), y].", variant=lambda y, P: -np.mean(np.log(_clip(P)[:, y])), name="whole_columns"),
     Mistake("Take only the probability of each example's true class, not all log-probabilities.",
-            variant=lambda y, P: -np.mean(np.log(_clip(P)))),
+            variant=lambda y, P: -np.mean(np.log(_clip(P))), name="all_log_probabilities"),
 ]
 
 NONFINITE_HINT = ("log(0) is -inf: clip p to [1e-7, 1 - 1e-7] with np.clip before the log, "

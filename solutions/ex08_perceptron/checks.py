@@ -73,22 +73,22 @@ ARRAY_HINT = ("`if z >= 0:` and int(z >= 0) work for a single number only. For a
 HEAVISIDE_MISTAKES = [
     Mistake("On the slides heaviside(0) = 1: the step is 1 for z >= 0, so compare with >=, not > "
             "(with np.heaviside, the second argument is the value at 0: np.heaviside(z, 1)).",
-            variant=_strict_step),
+            variant=_strict_step, name="strict_step"),
     Mistake("np.heaviside(z, 0.5) gives 0.5 at z = 0; the slides' heaviside(0) is 1: np.heaviside(z, 1).",
-            variant=lambda z: np.heaviside(np.asarray(z, dtype=float), 0.5)),
+            variant=lambda z: np.heaviside(np.asarray(z, dtype=float), 0.5), name="heaviside_half"),
     Mistake("That is the sign function sgn(z), with values -1, 0 and +1; heaviside gives 0 for z < 0 "
-            "and 1 for z >= 0.", variant=np.sign),
+            "and 1 for z >= 0.", variant=np.sign, name="sign_for_step"),
     Mistake("That step gives -1 for z < 0; heaviside gives 0 for z < 0 and 1 for z >= 0, "
-            "the same 0/1 values as the labels.", variant=_plus_minus_step),
+            "the same 0/1 values as the labels.", variant=_plus_minus_step, name="plus_minus_step"),
     Mistake("The step is the wrong way round: heaviside is 0 for z < 0 and 1 for z >= 0.",
-            variant=lambda z: np.where(np.asarray(z) < 0, 1, 0)),
+            variant=lambda z: np.where(np.asarray(z) < 0, 1, 0), name="step_reversed"),
     Mistake("The step is the wrong way round: heaviside is 0 for z < 0 and 1 for z >= 0.",
-            variant=lambda z: np.where(np.asarray(z) <= 0, 1, 0)),
-    Mistake(ARRAY_HINT, raised="ValueError", message="truth value of an array"),
-    Mistake(ARRAY_HINT, raised="TypeError", message="converted to Python scalars"),
+            variant=lambda z: np.where(np.asarray(z) <= 0, 1, 0), name="step_reversed"),
+    Mistake(ARRAY_HINT, raised="ValueError", message="truth value of an array", name="scalar_step"),
+    Mistake(ARRAY_HINT, raised="TypeError", message="converted to Python scalars", name="scalar_step"),
     Mistake("For a single number, z >= 0 is a Python bool, which has no .astype: write "
             "np.where(z >= 0, 1, 0), or (np.asarray(z) >= 0).astype(int).",
-            raised="AttributeError", message="has no attribute 'astype'"),
+            raised="AttributeError", message="has no attribute 'astype'", name="bool_astype"),
 ]
 
 HEAVISIDE_HINT = ("heaviside(z) is 1 where z >= 0 and 0 where z < 0. Return numbers (0 and 1, not True "
@@ -118,27 +118,28 @@ SHAPE_HINT = ("X holds one point per row, shape (n, d), and w one weight per fea
 
 PREDICT_MISTAKES = [
     Mistake("A point with X @ w + b exactly 0 is predicted 1, since heaviside(0) = 1 on the slides: "
-            "use z >= 0, not z > 0.", variant=lambda X, w, b: _strict_step(X @ w + b)),
+            "use z >= 0, not z > 0.", variant=lambda X, w, b: _strict_step(X @ w + b), name="strict_step"),
     Mistake("Apply the step to the weighted sum: the prediction is heaviside(X @ w + b), 0 or 1, "
-            "not X @ w + b itself.", variant=lambda X, w, b: X @ w + b),
+            "not X @ w + b itself.", variant=lambda X, w, b: X @ w + b, name="step_not_applied"),
     Mistake("The bias is missing: the prediction is heaviside(X @ w + b).",
-            variant=lambda X, w, b: _step(X @ w)),
+            variant=lambda X, w, b: _step(X @ w), name="missing_bias"),
     Mistake("Add the bias: heaviside(X @ w + b), not heaviside(X @ w - b).",
-            variant=lambda X, w, b: _step(X @ w - b)),
+            variant=lambda X, w, b: _step(X @ w - b), name="bias_subtracted"),
     Mistake("That is the sign function, with values -1, 0 and +1; the perceptron's prediction is "
-            "heaviside(X @ w + b), 0 or 1 like the labels.", variant=lambda X, w, b: np.sign(X @ w + b)),
+            "heaviside(X @ w + b), 0 or 1 like the labels.", variant=lambda X, w, b: np.sign(X @ w + b),
+            name="sign_for_step"),
     Mistake("That step gives -1 instead of 0: the perceptron's prediction is heaviside(X @ w + b), "
-            "0 or 1 like the labels.", variant=lambda X, w, b: _plus_minus_step(X @ w + b)),
+            "0 or 1 like the labels.", variant=lambda X, w, b: _plus_minus_step(X @ w + b), name="plus_minus_step"),
     Mistake("That is the sigmoid, a probability (logistic regression). The perceptron's step "
             "outputs exactly 0 or 1: heaviside(X @ w + b).",
-            variant=lambda X, w, b: 1 / (1 + np.exp(-(X @ w + b)))),
-    Mistake(SHAPE_HINT, variant=lambda X, w, b: _step(w @ X + b)),
+            variant=lambda X, w, b: 1 / (1 + np.exp(-(X @ w + b))), name="sigmoid_for_step"),
+    Mistake(SHAPE_HINT, variant=lambda X, w, b: _step(w @ X + b), name="product_order"),
     Mistake("Your heaviside must work elementwise on an array, since X @ w + b holds one number per "
-            "point: " + ARRAY_HINT, raised="ValueError", message="truth value of an array"),
+            "point: " + ARRAY_HINT, raised="ValueError", message="truth value of an array", name="scalar_step"),
     Mistake("Your heaviside must work elementwise on an array, since X @ w + b holds one number per "
-            "point: " + ARRAY_HINT, raised="TypeError", message="converted to Python scalars"),
-    Mistake(SHAPE_HINT, raised="ValueError", message="mismatch"),
-    Mistake(SHAPE_HINT, raised="ValueError", message="not aligned"),
+            "point: " + ARRAY_HINT, raised="TypeError", message="converted to Python scalars", name="scalar_step"),
+    Mistake(SHAPE_HINT, raised="ValueError", message="mismatch", name="product_order"),
+    Mistake(SHAPE_HINT, raised="ValueError", message="not aligned", name="product_order"),
 ]
 
 PREDICT_HINT = "The prediction of each row x of X is heaviside(x . w + b): all at once, heaviside(X @ w + b)."
@@ -169,49 +170,55 @@ W_SHAPE_HINT = ("w has one weight per feature: start from np.zeros(X.shape[1]), 
 FIT_MISTAKES = [
     Mistake("Starting from w = 0 and b = 0 the first prediction is heaviside(0), which is 1 on the "
             "slides: the step in the training loop must use z >= 0, not z > 0.",
-            variant=_fit_with(step=_strict_step)),
+            variant=_fit_with(step=_strict_step), name="strict_step"),
     Mistake("The prediction must be heaviside(x_i @ w + b), 0 or 1 like the labels: with a -1/+1 step "
             "the error y_i - prediction_i is not 0 when the prediction is right.",
-            variant=_fit_with(step=_plus_minus_step)),
+            variant=_fit_with(step=_plus_minus_step), name="plus_minus_step"),
     Mistake("The bias must learn too: after each sample, b += lr * (y_i - prediction_i) as well as "
-            "w += lr * (y_i - prediction_i) * x_i.", variant=_fit_with(bias=False)),
+            "w += lr * (y_i - prediction_i) * x_i.", variant=_fit_with(bias=False), name="bias_not_updated"),
     Mistake("Update with the error y_i - prediction_i, not with the prediction: a right prediction "
-            "(error 0) must leave w and b unchanged.", variant=_fit_with(factor="prediction")),
+            "(error 0) must leave w and b unchanged.", variant=_fit_with(factor="prediction"),
+            name="update_with_prediction"),
     Mistake("Update with the error y_i - prediction_i, not with the label y_i: the weights change "
-            "only for a wrong prediction.", variant=_fit_with(factor="label")),
+            "only for a wrong prediction.", variant=_fit_with(factor="label"), name="update_with_label"),
     Mistake("The error is y_i - prediction_i (the label minus the prediction); prediction_i - y_i "
-            "moves the weights away from the right answer.", variant=_fit_with(factor="flipped")),
+            "moves the weights away from the right answer.", variant=_fit_with(factor="flipped"),
+            name="error_flipped"),
     Mistake("Multiply each update by the learning rate: w += lr * (y_i - prediction_i) * x_i and "
-            "b += lr * (y_i - prediction_i).", variant=_fit_with(lr_on_w=False, lr_on_b=False)),
+            "b += lr * (y_i - prediction_i).", variant=_fit_with(lr_on_w=False, lr_on_b=False),
+            name="missing_learning_rate"),
     Mistake("The bias update needs the learning rate too: b += lr * (y_i - prediction_i).",
-            variant=_fit_with(lr_on_b=False)),
+            variant=_fit_with(lr_on_b=False), name="missing_learning_rate"),
     Mistake("The weights' update needs the learning rate too: w += lr * (y_i - prediction_i) * x_i.",
-            variant=_fit_with(lr_on_w=False)),
-    Mistake(EPOCHS_HINT, variant=_fit_with(passes=lambda epochs: epochs - 1)),
-    Mistake(EPOCHS_HINT, variant=_fit_with(passes=lambda epochs: epochs + 1)),
+            variant=_fit_with(lr_on_w=False), name="missing_learning_rate"),
+    Mistake(EPOCHS_HINT, variant=_fit_with(passes=lambda epochs: epochs - 1), name="wrong_epoch_count"),
+    Mistake(EPOCHS_HINT, variant=_fit_with(passes=lambda epochs: epochs + 1), name="wrong_epoch_count"),
     Mistake("That is one pass over the data: repeat it `epochs` times (for epoch in range(epochs): "
-            "then, inside, for each sample in order).", variant=_fit_with(passes=lambda epochs: 1)),
+            "then, inside, for each sample in order).", variant=_fit_with(passes=lambda epochs: 1),
+            name="one_pass_only"),
     Mistake("Rosenblatt's rule updates after each sample, in order, so the next prediction already "
             "uses the new weights. Computing all errors of an epoch with the same weights and "
-            "summing them is another (batch) rule.", variant=_fit_with(batch=True)),
+            "summing them is another (batch) rule.", variant=_fit_with(batch=True), name="batch_updates"),
     Mistake("Return (w, b), the weights first, then the bias.",
-            variant=lambda X, y, epochs, lr: _fit(X, y, epochs, lr)[::-1]),
-    Mistake(RETURN_HINT, variant=lambda X, y, epochs, lr: np.append(*_fit(X, y, epochs, lr))),
-    Mistake(RETURN_HINT, variant=lambda X, y, epochs, lr: np.append(*_fit(X, y, epochs, lr)[::-1])),
+            variant=lambda X, y, epochs, lr: _fit(X, y, epochs, lr)[::-1], name="weights_bias_swapped"),
+    Mistake(RETURN_HINT, variant=lambda X, y, epochs, lr: np.append(*_fit(X, y, epochs, lr)), name="not_a_pair"),
+    Mistake(RETURN_HINT, variant=lambda X, y, epochs, lr: np.append(*_fit(X, y, epochs, lr)[::-1]),
+    name="not_a_pair"),
     Mistake(W_SHAPE_HINT, variant=lambda X, y, epochs, lr: (lambda w, b: (w.reshape(1, -1), b))(
-        *_fit(X, y, epochs, lr))),
+        *_fit(X, y, epochs, lr)), name="weights_shape"),
     Mistake(W_SHAPE_HINT, variant=lambda X, y, epochs, lr: (lambda w, b: (w.reshape(-1, 1), b))(
-        *_fit(X, y, epochs, lr))),
-    Mistake(W_SHAPE_HINT, raised="ValueError", message="non-broadcastable output operand"),
+        *_fit(X, y, epochs, lr)), name="weights_shape"),
+    Mistake(W_SHAPE_HINT, raised="ValueError", message="non-broadcastable output operand", name="weights_shape"),
     Mistake("w = np.zeros_like(X[0]) is an integer array when X holds integers, and "
             "lr * error * x_i is a float: start from floats, w = np.zeros(X.shape[1]).",
-            raised="TypeError", message="Cannot cast ufunc"),
+            raised="TypeError", message="Cannot cast ufunc", name="integer_weights"),
 ]
 
 # On XOR, updating with the label and updating with prediction - label end at the same weights.
 XOR_MISTAKES = [
     Mistake("Update with the error y_i - prediction_i, the label minus the prediction: not with the "
-            "label y_i alone, nor with prediction_i - y_i.", variant=_fit_with(factor="label")),
+            "label y_i alone, nor with prediction_i - y_i.", variant=_fit_with(factor="label"),
+            name="update_with_label"),
     *FIT_MISTAKES,
 ]
 
@@ -311,16 +318,16 @@ CHECKS = [
           mistakes=[
               Mistake("No perceptron classifies all four XOR points: its decision boundary is a straight "
                       "line, and no line has (0, 1) and (1, 0) on one side and (0, 0) and (1, 1) on the "
-                      "other (Minsky & Papert, 1969).", variant=lambda: 1.0),
+                      "other (Minsky & Papert, 1969).", variant=lambda: 1.0, name="xor_separable"),
               Mistake("That is where the perceptron trained in this notebook ends, not the best any "
                       "perceptron can do: draw the four XOR points and look for the straight line that "
-                      "leaves the fewest of them on the wrong side.", variant=lambda: 0.5),
-              Mistake(FLIP_HINT, variant=lambda: 0.25),
-              Mistake(FLIP_HINT, variant=lambda: 0.0),
+                      "leaves the fewest of them on the wrong side.", variant=lambda: 0.5, name="xor_trained_result"),
+              Mistake(FLIP_HINT, variant=lambda: 0.25, name="negated_perceptron"),
+              Mistake(FLIP_HINT, variant=lambda: 0.0, name="negated_perceptron"),
               Mistake("That is a count of points: the accuracy is the fraction of the four points "
-                      "classified correctly.", variant=lambda: 3),
+                      "classified correctly.", variant=lambda: 3, name="count_for_fraction"),
               Mistake("Give the accuracy as a fraction between 0 and 1, not a percentage.",
-                      variant=lambda: 75),
+                      variant=lambda: 75, name="percent_for_fraction"),
           ],
           hint="Draw the four XOR points: a perceptron separates them by one straight line. How many of "
                "the four can a line put on their correct side at best?"),
