@@ -207,6 +207,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    """``deepgrade gradescope build OUT.zip``: the archive of Gradescope's own autograder."""
+    import os
+
+    from .lms.gradescope import build_archive
+    from .student import needs_keras
+
+    course = _course(args)
+    names = list(args.exercise or course.exercise_names)
+    for name in names:
+        if not course.exercise(name).has_solution:
+            raise CourseError(f"{name} has no solutions/{name}/: Gradescope's autograder needs the hidden checks")
+    keras = any(needs_keras(course.exercise(n).checks()) for n in names)
+    data = Path(args.data or os.environ.get("DEEPGRADE_DATA") or course.root.parent / "shared" / "data")
+    target = Path(args.archive)
+    members = build_archive(course, target, names, data if data.is_dir() else None, keras)
+    print(f"wrote {target}: {len(members)} files for {', '.join(names)} "
+          f"({'with' if keras else 'without'} TensorFlow; data from {data if data.is_dir() else 'nowhere'})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--course", help="course folder (default: found from the working directory)")
@@ -279,6 +300,16 @@ def build_parser() -> argparse.ArgumentParser:
                              "every student")
     export.add_argument("--file", default=None, help="where to write it (default: OUT/<lms>-....csv)")
     export.set_defaults(run=cmd_export)
+
+    gradescope = sub.add_parser("gradescope", parents=[common], help="Gradescope's own autograder")
+    gs_sub = gradescope.add_subparsers(dest="gradescope_command", required=True)
+    build = gs_sub.add_parser("build", parents=[common], help="write the autograder archive for a Gradescope "
+                                                             "programming assignment")
+    build.add_argument("archive", help="the .zip to write (upload it as the assignment's autograder)")
+    build.add_argument("--exercise", "-e", action="append", help="only this exercise (repeatable; default all)")
+    build.add_argument("--data", default=None, help="the data folder to bundle (default: $DEEPGRADE_DATA, else "
+                                                    "../shared/data beside the course)")
+    build.set_defaults(run=cmd_gradescope)
     return parser
 
 
