@@ -118,7 +118,7 @@ def test_brightspace_names_matched_against_its_roster(tmp_path):
 
 
 def test_gradescope_export_reads_its_metadata(tmp_path):
-    dl = tmp_path / "dl"
+    dl = tmp_path / "export" / "assignment_4711_export"  # the export's own folder
     put(dl / "submission_111" / "ex01_sigmoid.ipynb", RIGHT)
     put(dl / "submission_112" / "ex01_sigmoid.ipynb", STUB)
     (dl / "submission_metadata.yml").write_text(
@@ -126,8 +126,9 @@ def test_gradescope_export_reads_its_metadata(tmp_path):
         "  :created_at: 2026-03-01 12:05:00.000000000 -07:00\n"
         "submission_112:\n  :submitters:\n  - :name: Zoë Müller\n    :sid: '2002'\n    :email: z@x\n"
         "  :created_at: 2026-03-01 13:05:00.000000000 -07:00\n", encoding="utf-8")
-    d = read(dl, tmp_path)
+    d = read(tmp_path / "export", tmp_path)
     assert d.source == "gradescope" and set(d.submitters) == {"2001", "2002"}
+    assert fates(d)["assignment_4711_export/submission_metadata.yml"][0] is Fate.RECEIPT
     assert d.submitters["2002"].name == "Zoë Müller"
     assert d.attempts[("2001", "ex01_sigmoid")][0].submitted_at.utcoffset().total_seconds() == -7 * 3600
 

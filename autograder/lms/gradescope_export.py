@@ -3,8 +3,9 @@
 Layout (Gradescope, Assignment > Review Grades > Export Submissions): a folder
 ``submission_<id>/`` per submission holding the student's files, and ``submission_metadata.yml``
 mapping ``submission_<id>`` to ``:submitters:`` (each ``:name:``, ``:sid:``, ``:email:``) and
-``:created_at:``. The student's id is the SID where the course set one, else the email, else the
-submission id; a group submission goes to its first submitter, with the others named in a note.
+``:created_at:`` (the whole may sit in a folder ``assignment_<id>_export/``). The student's id is
+the SID where the course set one, else the email, else the submission id; a group submission
+goes to its first submitter (the group's other members get no row of their own).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ METADATA = "submission_metadata.yml"
 _FOLDER = re.compile(r"^submission_(?P<id>\d+)$")
 
 
-def _metadata(listing: Listing) -> dict[str, Any]:
-    path = listing.root / METADATA
+def _metadata(listing: Listing, folder: PurePosixPath) -> dict[str, Any]:
+    path = listing.path(folder / METADATA)
     if not path.is_file():
         return {}
     try:
@@ -59,20 +60,27 @@ class GradescopeExport(Source):
     specificity = 80
 
     def read(self, listing: Listing) -> dict[PurePosixPath, Claim]:
-        meta = _metadata(listing)
+        metas: dict[PurePosixPath, dict[str, Any]] = {}
         claims = {}
         for rel in listing.files:
-            match = _FOLDER.match(rel.parts[0]) if len(rel.parts) >= 2 else None
-            if match is None:
+            # the export may sit in a folder of its own (assignment_<id>_export/)
+            at = next((i for i, part in enumerate(rel.parts[:-1]) if _FOLDER.match(part)), None)
+            if at is None:
                 continue
-            entry = meta.get(rel.parts[0]) or {}
+            match = _FOLDER.match(rel.parts[at])
+            assert match is not None
+            base = PurePosixPath(*rel.parts[:at])
+            if base not in metas:
+                metas[base] = _metadata(listing, base)
+            entry = metas[base].get(rel.parts[at]) or {}
             people = _get(entry, "submitters") or [{}]
             first = people[0] if isinstance(people[0], dict) else {}
             lms_id = str(_get(first, "sid") or _get(first, "email") or match["id"])
             who = Submitter(lms_id=lms_id, name=str(_get(first, "name") or ""), source=self.name)
             claims[rel] = Claim(submitter=who, name=rel.name, submitted_at=_time(_get(entry, "created_at")),
                                 order=(int(match["id"]),))
-        if claims and (listing.root / METADATA).is_file():
-            claims[PurePosixPath(METADATA)] = Claim(submitter=Submitter(lms_id="", name="", source=self.name),
-                                                    name=METADATA, receipt=True)
+        for base in metas:
+            if listing.path(base / METADATA).is_file():
+                claims[base / METADATA] = Claim(submitter=Submitter(lms_id="", name="", source=self.name),
+                                                name=METADATA, receipt=True)
         return claims

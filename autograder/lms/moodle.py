@@ -19,7 +19,7 @@ from .base import Claim, Listing, Source, register
 from .model import Submitter
 
 _PREFIX = r"(?P<name>.+?)_(?P<id>\d+)_(?P<plugin>assignsubmission_[a-z]+)_"
-_FOLDER = re.compile(rf"^{_PREFIX}$")
+_FOLDER = re.compile(rf"^{_PREFIX}?$")  # some unzip tools drop the folder's trailing "_"
 _FLAT = re.compile(rf"^{_PREFIX}(?P<file>.+)$")
 BLIND_NAME = "Participant"
 
