@@ -46,8 +46,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _check_in_sandbox(path: Path, exercise, device: str | None):
-    from .batch.isolated import grade_one, submission_files
-    from .batch.sandbox import SandboxLimits
+    from .isolate.backends import SandboxLimits
+    from .isolate.submission import grade_one, submission_files
     from .load import load_program
 
     # a SubmissionError (a link, an unreadable notebook) is a usage error, as without --hidden
@@ -134,7 +134,7 @@ def _grade(args: argparse.Namespace) -> int:
     from .batch import Options, run_batch
     from .batch.cluster_spec import ClusterSpecError, parse_spec
     from .batch.outputs import write_outputs
-    from .batch.sandbox import SandboxLimits
+    from .isolate.backends import SandboxLimits
     from .report.tables import summary_table
 
     submissions = Path(args.submissions)

@@ -29,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder.batch.process import SandboxedProcess  # noqa: E402
-from autograder.batch.sandbox import SandboxLimits, available, detect  # noqa: E402
+from autograder.isolate.backends import SandboxLimits, available, detect  # noqa: E402
+from autograder.isolate.process import SandboxedProcess  # noqa: E402
 from autograder.load import program_from_sources  # noqa: E402
 from autograder.run.session import StudentProcess  # noqa: E402
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from autograder.batch.process import SandboxedProcess
-from autograder.batch.sandbox import SandboxLimits, detect
+from autograder.isolate.backends import SandboxLimits, detect
+from autograder.isolate.process import SandboxedProcess
 from autograder.load import program_from_sources
 from autograder.run.session import Limits, StudentProcess
 

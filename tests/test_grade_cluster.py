@@ -119,11 +119,11 @@ def test_slurm_job_script_has_the_environment_and_the_sandbox_check(tmp_path):
         assert directive in lines, (directive, script)
     environment = ["export DEEPGRADE_OFFLINE=1", "export DEEPGRADE_DATA=/scratch/teacher/data",
                    "module load python/3.11"]
-    check = next(i for i, line in enumerate(lines) if "-m autograder.batch.sandbox --require bwrap" in line)
+    check = next(i for i, line in enumerate(lines) if "-m autograder.isolate --require bwrap" in line)
     worker = next(i for i, line in enumerate(lines) if "distributed.cli.dask_worker" in line)
     assert all(lines.index(line) < check for line in environment), script
     assert check < worker, "the sandbox is checked before the worker starts"
-    assert lines[check].startswith("/home/teacher/deepgrade/.venv/bin/python -m autograder.batch.sandbox")
+    assert lines[check].startswith("/home/teacher/deepgrade/.venv/bin/python -m autograder.isolate")
     assert "exit 1" in lines[check]
     command = lines[worker]
     assert command.startswith("/home/teacher/deepgrade/.venv/bin/python -m distributed.cli.dask_worker tcp://127.0.0.1:")
@@ -132,10 +132,10 @@ def test_slurm_job_script_has_the_environment_and_the_sandbox_check(tmp_path):
 
 
 def test_the_sandbox_check_a_job_runs():
-    ok = subprocess.run([sys.executable, "-m", "autograder.batch.sandbox", "--require", "rlimits"],
+    ok = subprocess.run([sys.executable, "-m", "autograder.isolate", "--require", "rlimits"],
                         capture_output=True, text=True, timeout=60)
     assert ok.returncode == 0 and "sandbox: rlimits" in ok.stdout
-    best = subprocess.run([sys.executable, "-m", "autograder.batch.sandbox"], capture_output=True, text=True,
+    best = subprocess.run([sys.executable, "-m", "autograder.isolate"], capture_output=True, text=True,
                           timeout=60)
     assert best.returncode == 0 and best.stdout.startswith("deepgrade: sandbox: ")
 
@@ -153,7 +153,7 @@ def test_kubernetes_spec_is_a_dask_cluster_resource():
     assert container["resources"]["limits"] == {"cpu": "4", "memory": "16Gi", "nvidia.com/gpu": "1"}
     assert {"name": "DEEPGRADE_OFFLINE", "value": "1"} in container["env"]
     command = container["args"][0]
-    assert command.index("-m autograder.batch.sandbox --require auto") < command.index("distributed.cli.dask_worker")
+    assert command.index("-m autograder.isolate --require auto") < command.index("distributed.cli.dask_worker")
     for part in ("--nworkers 4", "--nthreads 1", "--resources GPU=1"):
         assert part in command
     assert container["securityContext"]["capabilities"]["add"] == ["SYS_ADMIN"]  # bwrap's namespaces

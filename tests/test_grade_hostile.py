@@ -12,9 +12,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from conftest import LoopbackListener
-from autograder.batch.sandbox import UID_BASE, detect, package_data_dirs
+
+from autograder.isolate.backends import UID_BASE, detect, package_data_dirs
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "tests" / "hostile"

@@ -7,12 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import LoopbackListener
 
 from autograder.batch import Options, run_batch
-from autograder.batch.sandbox import PROTECTIONS, SandboxLimits, available, detect, package_data_dirs
 from autograder.course import Course
+from autograder.isolate.backends import PROTECTIONS, SandboxLimits, available, detect, package_data_dirs
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "tests" / "hostile"

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from autograder.batch.slots import SlotLease, SlotsBusy
+from autograder.isolate.slots import SlotLease, SlotsBusy
 
 
 def test_two_leases_get_distinct_slots_and_a_released_slot_is_reused(tmp_path):
@@ -22,7 +22,7 @@ def test_two_leases_get_distinct_slots_and_a_released_slot_is_reused(tmp_path):
 
 def test_a_slot_held_by_another_process_is_skipped_and_freed_when_it_dies(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from autograder.batch.slots import SlotLease; "
+        "import sys, time; from pathlib import Path; from autograder.isolate.slots import SlotLease; "
         f"lease = SlotLease(1, Path({str(tmp_path)!r})); print(lease.slots[0], flush=True); time.sleep(60)")],
         stdout=subprocess.PIPE, text=True)
     try:
@@ -37,6 +37,6 @@ def test_a_slot_held_by_another_process_is_skipped_and_freed_when_it_dies(tmp_pa
 
 
 def test_no_free_slot_is_an_error_that_says_so(tmp_path, monkeypatch):
-    monkeypatch.setattr("autograder.batch.slots.MAX_SLOTS", 2)
+    monkeypatch.setattr("autograder.isolate.slots.MAX_SLOTS", 2)
     with SlotLease(2, tmp_path), pytest.raises(SlotsBusy, match="held by other grading runs"):
         SlotLease(1, tmp_path)

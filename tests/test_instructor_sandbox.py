@@ -19,7 +19,7 @@ import pytest
 
 from autograder import cli
 from autograder.batch import Options, run_batch
-from autograder.batch.isolated import MAX_FILES, submission_files
+from autograder.isolate.submission import MAX_FILES, submission_files
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = (ROOT / "tests" / "hostile" / "_good.py").read_text()

@@ -1,7 +1,7 @@
 """The pre-warmed TensorFlow process: forked children are as isolated as fresh ones, and a hung,
 crashed or hostile child costs only its own verdict.
 
-Each test forks children from one zygote of slot 0 (autograder/batch/prewarm.py,
+Each test forks children from one zygote of slot 0 (autograder/isolate/prewarm.py,
 autograder/run/zygote.py) in the bwrap sandbox, as ``deepgrade grade`` does for
 model submissions. The zygote imports TensorFlow once per module (about 5-8 s).
 """
@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch.isolated import grade_isolated, submission_files
-from autograder.batch.prewarm import Zygote, ZygotePool, prewarm_refusal
-from autograder.batch.process import SandboxedProcess
-from autograder.batch.sandbox import PACKAGE_DIR, Sandbox, SandboxLimits, _python_roots, available, detect
 from autograder.course import Course
+from autograder.isolate.backends import PACKAGE_DIR, Sandbox, SandboxLimits, _python_roots, available, detect
+from autograder.isolate.prewarm import Zygote, ZygotePool, prewarm_refusal
+from autograder.isolate.process import SandboxedProcess
+from autograder.isolate.submission import grade_isolated, submission_files
 from autograder.load import load_program
 from autograder.student import KERAS_OPS
 

@@ -1,7 +1,7 @@
 """The class grader's result cache: ``OUT/cache/<key>.json``, one file per graded submission.
 
 The key is a hash of exactly what decides a verdict: the files the sandbox
-gets (:func:`~autograder.batch.isolated.submission_files`, the one list both
+gets (:func:`~autograder.isolate.submission.submission_files`, the one list both
 use), the exercise's checks (public plans, ``checks.py``, the solution
 notebook), the grader's own source and the options that change a verdict.
 Files are written atomically (a temporary file, fsync, rename), so a run killed
@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from ..course import Course
+from ..isolate.backends import PACKAGE_DIR
+from ..isolate.submission import submission_files
 from .discover import Found
-from .isolated import submission_files
-from .sandbox import PACKAGE_DIR
 
 CACHE_VERSION = "deepgrade-batch-1"
 

@@ -11,7 +11,7 @@ run on a worker in that host's sandbox. Invariants:
 * No shared file system: the course reaches workers as one content-addressed
   archive (:mod:`~autograder.batch.bundle`, a task of its own, fetched once per
   worker), a submission as the bytes of exactly its
-  :func:`~autograder.batch.isolated.submission_files`; only records come back.
+  :func:`~autograder.isolate.submission.submission_files`; only records come back.
 * Every record is written into OUT's cache by this process the moment it
   arrives (atomically), so a killed grader resumes where it stopped; each job's
   future resolves once and lands at the job's own index, so nothing is graded
@@ -45,15 +45,15 @@ from pathlib import Path
 from typing import Any
 
 from ..course import Course
+from ..isolate.backends import BACKEND_PROTECTIONS, PROTECTIONS, Sandbox, SandboxLimits
+from ..isolate.submission import submission_files
 from ..run.device import gpu_devices, requested_device
 from ..score import ExerciseResult
 from .bundle import CourseBundle, make_bundle
 from .cluster_deploy import ALLOWED_FAILURES, MAX_TRIES, kubernetes_spec, slurm_options
 from .cluster_spec import ClusterConfig, ClusterSpec, ClusterSpecError
 from .cluster_worker import GradeTask, grade_task, load_bundle, probe_worker
-from .isolated import submission_files
 from .record import Record
-from .sandbox import BACKEND_PROTECTIONS, PROTECTIONS, Sandbox, SandboxLimits
 
 #: Tasks submitted and not yet returned, at most.
 WINDOW = 256

@@ -5,7 +5,7 @@ thread each, in the job's Python environment (``python``, ``prologue``,
 ``env``). Invariants:
 
 * Before its worker starts, every job checks that the course's sandbox works
-  on its node (``python -m autograder.batch.sandbox --require BACKEND``) and
+  on its node (``python -m autograder.isolate --require BACKEND``) and
   stops otherwise, so a node that could only grade without protections never
   joins the cluster.
 * A job with ``gpus`` advertises the Dask worker resource ``GPU`` on each of its
@@ -37,7 +37,7 @@ ALLOWED_FAILURES = "distributed.scheduler.allowed-failures"
 def sandbox_check(config: ClusterConfig) -> str:
     """The shell line a job runs before its worker: stop unless the sandbox works here."""
     python = shlex.quote(config.python)
-    return (f"{python} -m autograder.batch.sandbox --require {config.sandbox} || "
+    return (f"{python} -m autograder.isolate --require {config.sandbox} || "
             "{ echo \"deepgrade: no usable sandbox on $(hostname): this job starts no worker\" >&2; exit 1; }")
 
 

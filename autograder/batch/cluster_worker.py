@@ -6,7 +6,7 @@ deepgrade installed). Invariants:
 
 * A task gets the course as a :class:`~autograder.batch.bundle.CourseBundle`
   (unpacked once per host, by digest) and the submission as bytes: exactly the
-  files :func:`~autograder.batch.isolated.submission_files` chose on the
+  files :func:`~autograder.isolate.submission.submission_files` chose on the
   grader's side, with what it left out, so the notes match a local run.
 * The submission is graded by :func:`~autograder.batch.runner.grade_files`,
   the local runner's own path: in this host's sandbox (the backend the grader
@@ -14,7 +14,7 @@ deepgrade installed). Invariants:
   elsewhere), on a sandbox slot held for the task (``SlotLease``, shared with
   every other grading run on the host), in a scratch folder removed afterwards.
 * A model submission's process is forked from the slot's pre-warmed TensorFlow
-  process, kept by the worker process between tasks (autograder.batch.prewarm), as
+  process, kept by the worker process between tasks (autograder.isolate.prewarm), as
   the local runner does; where that cannot work it starts afresh.
 * Only the record comes back (``Record.to_json()``) and whether it may be
   cached; the worker writes nothing outside its scratch and course folders.
@@ -33,13 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from ..course import Course
+from ..isolate.backends import SandboxLimits, available, detect
+from ..isolate.prewarm import ZygotePool
+from ..isolate.slots import SLOTS_FOLDER, SlotLease
+from ..isolate.submission import SubmissionFiles, new_scratch_root, scratch_parent
 from ..run.device import gpu_devices
 from .bundle import COURSES_FOLDER, CourseBundle, unpack_bundle
 from .discover import Found
-from .isolated import SubmissionFiles, new_scratch_root, scratch_parent
-from .prewarm import ZygotePool
-from .sandbox import SandboxLimits, available, detect
-from .slots import SLOTS_FOLDER, SlotLease
 
 
 class WorkerMismatch(RuntimeError):
@@ -68,7 +68,7 @@ class GradeTask:
     #: The grader's course, submissions and output folders: kept out of the sandbox where they
     #: exist on the worker's host too (a local cluster), as the local runner keeps them out.
     hide: tuple[str, ...] = ()
-    #: Fork model submissions from a pre-warmed TensorFlow process per slot (autograder.batch.prewarm).
+    #: Fork model submissions from a pre-warmed TensorFlow process per slot (autograder.isolate.prewarm).
     prewarm: bool = True
 
 
@@ -168,7 +168,7 @@ def grade_task(bundle: CourseBundle, task: GradeTask) -> dict[str, Any]:
 def probe_worker() -> dict[str, Any]:
     """What the grader must know of this worker before grading starts: its host, its
     grading code, which sandbox backends work here (and what each protects), its GPUs."""
-    from .sandbox import BACKEND_PROTECTIONS
+    from ..isolate.backends import BACKEND_PROTECTIONS
 
     backends: dict[str, dict[str, Any]] = {}
     for name in BACKEND_PROTECTIONS:

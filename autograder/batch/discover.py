@@ -9,7 +9,7 @@ student's exercise is a :class:`Found` of its own (the best is kept after gradin
 
 In an exercise's folder (nbgrader's layout), the file named after the exercise is the
 submission and the files beside it are its own: they go into the sandbox with it
-(:func:`autograder.batch.isolated.submission_files`).
+(:func:`autograder.isolate.submission.submission_files`).
 """
 
 from __future__ import annotations

@@ -26,6 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from ..course import Course
+from ..isolate.backends import Sandbox, SandboxLimits
+from ..isolate.prewarm import Zygote, ZygotePool
+from ..isolate.slots import SLOTS_FOLDER, SlotLease
+from ..isolate.submission import SubmissionFiles, grade_isolated, new_scratch_root, scratch_parent, submission_files
 from ..lms.late import LatePolicy
 from ..lms.read import Download
 from ..lms.roster import Roster
@@ -35,12 +39,8 @@ from ..score import Status
 from ..student import needs_keras
 from .cache import ResultCache, exercise_fingerprint, grader_fingerprint, task_key
 from .discover import Found, discover_class
-from .isolated import SubmissionFiles, grade_isolated, new_scratch_root, scratch_parent, submission_files
-from .prewarm import Zygote, ZygotePool
 from .progress import Progress
 from .record import Record, problem_record, with_submitter
-from .sandbox import Sandbox, SandboxLimits
-from .slots import SLOTS_FOLDER, SlotLease
 
 
 @dataclass
@@ -181,7 +181,7 @@ class Batch:
 
 def run_batch(course: Course, submissions: Path, out: Path, options: Options,
               progress: Progress | None = None, log: Callable[[str], None] | None = None) -> Batch:
-    from .sandbox import detect
+    from ..isolate.backends import detect
 
     say = log or (lambda text: print(text, file=sys.stderr))
     started = time.monotonic()

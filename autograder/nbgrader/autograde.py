@@ -5,7 +5,7 @@ autograde chain (``nbgrader_config.py``). For each notebook it:
 
 1. reads the code cells with the same reader as ``deepgrade check``
    (IPython syntax included) and grades them through
-   :func:`autograder.batch.isolated.grade_one`: a worker in the sandbox, on a
+   :func:`autograder.isolate.submission.grade_one`: a worker in the sandbox, on a
    scratch copy of the student's folder, with every hidden check;
 2. writes each test cell's outputs from that result alone: a passed check
    prints its verdict (full points), a partial one prints it and returns its
@@ -107,9 +107,9 @@ class GradeInSandbox(NbGraderPreprocessor):
                                     "them every check of the notebook times out").tag(config=True)
 
     def preprocess(self, nb, resources):
-        from ..batch.isolated import grade_one, submission_files
-        from ..batch.sandbox import SandboxLimits
         from ..course import Course, CourseError
+        from ..isolate.backends import SandboxLimits
+        from ..isolate.submission import grade_one, submission_files
         from ..load import Program
         from ..load.notebook import read_notebook_cells
 

@@ -1,6 +1,6 @@
 """A pre-warmed student's process: TensorFlow imported once, one forked child per submission.
 
-Started by :class:`autograder.batch.prewarm.Zygote` inside a worker slot's
+Started by :class:`autograder.isolate.prewarm.Zygote` inside a worker slot's
 sandbox as ``python -m autograder.run.zygote CONTROL_FD``. It imports NumPy,
 TensorFlow, Keras and the worker's Keras requests, runs no TensorFlow op (so no
 thread pool exists to be forked), then serves the grader over a Unix

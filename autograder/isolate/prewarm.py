@@ -38,8 +38,8 @@ from typing import IO, Any
 from ..run.device import gpu_devices, requested_device
 from ..run.session import OutputTail, worker_env
 from ..run.zygote import HOME_BYTES_ENV, HOME_ENV, PACKET
+from .backends import SANDBOX_HOME, SANDBOX_SEED, Sandbox, SandboxLimits
 from .process import sandbox_env
-from .sandbox import SANDBOX_HOME, SANDBOX_SEED, Sandbox, SandboxLimits
 
 #: How long the zygote may take to import TensorFlow (a loaded 2-core machine: 10-20 s).
 WARM_TIMEOUT = 180.0

@@ -14,7 +14,7 @@ from typing import Any
 from ..load import Program
 from ..quiet import QUIET_ENV
 from ..run.session import OUTPUT_KEEP, StudentProcess
-from .sandbox import SANDBOX_HOME, SANDBOX_SEED, Sandbox, SandboxLimits
+from .backends import SANDBOX_HOME, SANDBOX_SEED, Sandbox, SandboxLimits
 
 #: Variables of the grader's environment a student's process may see; everything else
 #: (tokens, paths of the course and of the output) stays out.
@@ -45,7 +45,7 @@ _EXIT = re.compile(r"exit code (\d+)")
 class SandboxedProcess(StudentProcess):
     """A :class:`StudentProcess` run through the sandbox's command prefix, in a scratch folder.
 
-    With a ``zygote`` (:class:`autograder.batch.prewarm.Zygote`, whose inbox holds
+    With a ``zygote`` (:class:`autograder.isolate.prewarm.Zygote`, whose inbox holds
     ``scratch``), a process that preloads the Keras requests is forked from the slot's
     pre-warmed TensorFlow process instead of started afresh; when the zygote cannot,
     it is started afresh as usual.

@@ -322,12 +322,12 @@ def detect(preferred: str = "auto", hide: tuple[Path, ...] = (), show_data: bool
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m autograder.batch.sandbox [--require auto|bwrap|unshare|rlimits]``: which
+    """``python -m autograder.isolate [--require auto|bwrap|unshare|rlimits]``: which
     sandbox works on this host. A cluster job runs it before its worker starts; exit 0 when
     the required backend (``auto``: any) works here, 3 when it does not."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m autograder.batch.sandbox",
+    parser = argparse.ArgumentParser(prog="python -m autograder.isolate",
                                      description="Check the class grader's sandbox on this host.")
     parser.add_argument("--require", choices=["auto", *BACKEND_PROTECTIONS], default="auto")
     args = parser.parse_args(argv)
@@ -339,6 +339,3 @@ def main(argv: list[str] | None = None) -> int:
     print(f"deepgrade: {sandbox.describe()}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

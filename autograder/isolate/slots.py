@@ -16,7 +16,7 @@ from pathlib import Path
 
 #: Slots a machine hands out: far more than its cores.
 MAX_SLOTS = 512
-#: The folder of the slots' lock files, in the scratch parent (autograder.batch.isolated.scratch_parent).
+#: The folder of the slots' lock files, in the scratch parent (autograder.isolate.submission.scratch_parent).
 SLOTS_FOLDER = "deepgrade-slots"
 
 

@@ -33,8 +33,8 @@ from ..grade import grade_program
 from ..load import Program, SubmissionError
 from ..load.notebook_file import link_reason, read_notebook_file
 from ..score import ExerciseResult
+from .backends import Sandbox, SandboxLimits
 from .process import SandboxedProcess
-from .sandbox import Sandbox, SandboxLimits
 from .slots import SLOTS_FOLDER, SlotLease
 
 #: What of a submission's folder reaches the sandbox (and the cache key): at most this many
@@ -142,7 +142,7 @@ def grade_isolated(program: Program, exercise: Exercise, files: SubmissionFiles,
                    zygote: Any = None) -> Isolated:
     """Grade ``program`` (read from ``files.files[0]``) in the sandbox, on a scratch copy.
 
-    With the slot's ``zygote`` (:class:`autograder.batch.prewarm.Zygote`) the scratch copy
+    With the slot's ``zygote`` (:class:`autograder.isolate.prewarm.Zygote`) the scratch copy
     goes into its inbox, and model checks fork their process from it."""
     scratch = make_scratch(zygote.inbox if zygote is not None else scratch_parent, files)
     made: list[SandboxedProcess] = []
@@ -190,7 +190,7 @@ def grade_one(program: Program, exercise: Exercise, files: SubmissionFiles, *, h
     """Grade one submission in the best sandbox here: ``deepgrade check --hidden`` and
     ``nbgrader autograde``. The course's folders and the submission's own folder are kept
     out (bwrap shows neither anyway); a weaker sandbox is said once through ``log``."""
-    from .sandbox import detect
+    from .backends import detect
 
     course = exercise.course
     sandbox = detect(backend, hide=(course.solutions_dir, course.exercises_dir, files.root))
