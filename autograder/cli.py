@@ -136,6 +136,7 @@ def _grade(args: argparse.Namespace) -> int:
     from .batch.outputs import write_outputs
     from .isolate.backends import SandboxLimits
     from .report.tables import summary_table
+    from .report.text import duration, plural
 
     submissions = Path(args.submissions)
     if not submissions.is_dir() and not (submissions.is_file() and submissions.suffix.lower() == ".zip"):
@@ -166,12 +167,13 @@ def _grade(args: argparse.Namespace) -> int:
     print(summary_table(batch.records))
     if batch.download is not None:
         print("\n" + inventory_summary(batch.download))
-    print(f"\n{len(batch.records)} submissions: {batch.graded} graded, {batch.cached} from the cache, "
-          f"in {batch.seconds:.1f} s ({batch.sandbox.name} sandbox)")
+    print(f"\n{plural(len(batch.records), 'submission')}: {batch.graded} graded, {batch.cached} from the cache, "
+          f"in {duration(batch.seconds)} ({batch.sandbox.name} sandbox)")
     written = f", {paths['import']}" if "import" in paths else ""
-    print(f"wrote {paths['results']}, {paths['grades']}{written}, {paths['gradescope']}/, {paths['feedback']}/")
+    print(f"wrote {paths['results']}, {paths['grades']}{written}, {paths['gradescope']}/, {paths['feedback']}/, "
+          f"{paths['class_html']}")
     if batch.grader_errors:
-        print(f"deepgrade: the grader itself failed on {batch.grader_errors} submission(s); "
+        print(f"deepgrade: the grader itself failed on {plural(batch.grader_errors, 'submission')}; "
               "their message in results.json says so; they will be graded again next run", file=sys.stderr)
         return 1
     return 0
@@ -225,6 +227,40 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
     members = build_archive(course, target, names, data if data.is_dir() else None, keras)
     print(f"wrote {target}: {len(members)} files for {', '.join(names)} "
           f"({'with' if keras else 'without'} TensorFlow; data from {data if data.is_dir() else 'nowhere'})")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``deepgrade report OUT``: OUT/class.html and class.json again, from OUT/results.json or
+    (``--nbgrader COURSE``) from an nbgrader course's gradebook and autograded notebooks."""
+    from .batch.outputs import feedback_pages, write_class_report
+    from .report.class_report import graded_from_results
+
+    out = Path(args.out)
+    if args.nbgrader:
+        from .nbgrader.gradebook import GradebookError, graded_from_gradebook
+
+        try:
+            graded = graded_from_gradebook(Path(args.nbgrader))
+        except GradebookError as exc:
+            raise FileNotFoundError(str(exc)) from exc
+        pages: dict[str, str] = {}
+    else:
+        results = out / "results.json"
+        if not results.is_file():
+            raise FileNotFoundError(f"no results.json in {out}: grade the class first "
+                                    f"(deepgrade grade ... --out {out}), or give --nbgrader COURSE")
+        try:
+            submissions = json.loads(results.read_text(encoding="utf-8"))["submissions"]
+            graded = graded_from_results(submissions)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise FileNotFoundError(f"{results} is not deepgrade's results ({exc})") from exc
+        pages = feedback_pages(sorted({g.student for g in graded}))
+    out.mkdir(parents=True, exist_ok=True)
+    paths = write_class_report(graded, out, pages)
+    students = len({g.student for g in graded})
+    print(f"wrote {paths['class_html']} and {paths['class_json']}: {students} student{'' if students == 1 else 's'}, "
+          f"{len(graded)} graded notebook{'' if len(graded) == 1 else 's'}")
     return 0
 
 
@@ -310,6 +346,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--data", default=None, help="the data folder to bundle (default: $DEEPGRADE_DATA, else "
                                                     "../shared/data beside the course)")
     build.set_defaults(run=cmd_gradescope)
+
+    report = sub.add_parser("report", parents=[common],
+                            help="the class report (OUT/class.html, class.json): the class's mistakes, ranked")
+    report.add_argument("out", help="the --out folder of deepgrade grade (with --nbgrader: where to write)")
+    report.add_argument("--nbgrader", metavar="COURSE", default=None,
+                        help="read an nbgrader course's gradebook.db and autograded/ notebooks instead")
+    report.set_defaults(run=cmd_report)
     return parser
 
 

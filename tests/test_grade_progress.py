@@ -24,7 +24,7 @@ def test_plain_lines_when_not_a_terminal():
         p.tick(record(i))
     p.finish()
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("1 submission(s) unchanged")
+    assert lines[0].startswith("1 submission unchanged")
     assert lines[1].startswith("[2/4] s0 ex01_sigmoid: 1/2") and "ETA" in lines[1]
     assert "\r" not in out.getvalue()
     assert lines[-1].startswith("graded 3, cached 1, of 4")

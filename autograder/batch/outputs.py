@@ -11,6 +11,8 @@ from ..lms.export import EXPORTERS, import_file
 from ..lms.marks import gradebook_from_records
 from ..lms.read import Download
 from ..lms.roster import Roster
+from ..report.class_page import class_page
+from ..report.class_report import Graded, class_report, graded_from_results
 from ..report.gradescope import gradescope_results
 from ..report.html import index_page, student_page
 from ..report.tables import final_score, grades_csv
@@ -24,6 +26,29 @@ PUBLIC_KEYS = ("student", "exercise", "score", "max_score", "checks", "notes", "
 def safe_name(text: str) -> str:
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "student"
     return name[:100]
+
+
+def feedback_pages(students: list[str]) -> dict[str, str]:
+    """Each student's feedback page's file name (two names that sanitise alike get two files)."""
+    pages: dict[str, str] = {}
+    used: set[str] = set()
+    for student in sorted(students):
+        page = safe_name(student)
+        while page in used:
+            page += "_"
+        used.add(page)
+        pages[student] = f"{page}.html"
+    return pages
+
+
+def write_class_report(graded: list[Graded], out: Path, pages: dict[str, str] | None = None) -> dict[str, Path]:
+    """OUT/class.json and OUT/class.html: what the class got wrong (``deepgrade report`` remakes them)."""
+    report = class_report(graded)
+    paths = {"class_json": out / "class.json", "class_html": out / "class.html"}
+    write_atomic(paths["class_json"], json.dumps(report.to_json(), indent=1))
+    links = {s: f"feedback/{p}" for s, p in (pages or {}).items()}
+    write_atomic(paths["class_html"], class_page(report, links))
+    return paths
 
 
 def write_outputs(records: list[dict[str, Any]], out: Path, sandbox: str = "", download: Download | None = None,
@@ -49,14 +74,11 @@ def write_outputs(records: list[dict[str, Any]], out: Path, sandbox: str = "", d
         target = paths["gradescope"] / safe_name(r["student"]) / safe_name(r["exercise"]) / "results.json"
         write_atomic(target, json.dumps(gradescope_results(r), indent=1))
     rows = []
-    used: set[str] = set()
-    for student in sorted(by_student):
-        page = safe_name(student)
-        while page in used:  # two names that sanitise alike
-            page += "_"
-        used.add(page)
-        write_atomic(paths["feedback"] / f"{page}.html", student_page(student, by_student[student]))
-        rows.append((student, f"{page}.html", sum(final_score(r) for r in by_student[student]),
+    pages = feedback_pages(list(by_student))
+    for student, page in pages.items():
+        write_atomic(paths["feedback"] / page, student_page(student, by_student[student]))
+        rows.append((student, page, sum(final_score(r) for r in by_student[student]),
                      sum(r["max_score"] for r in by_student[student])))
     write_atomic(paths["feedback"] / "index.html", index_page(rows))
+    paths.update(write_class_report(graded_from_results(results["submissions"]), out, pages))
     return paths

@@ -6,6 +6,8 @@ import sys
 import time
 from typing import Any, TextIO
 
+from ..report.text import plural
+
 
 def _clock(seconds: float) -> str:
     seconds = max(0, int(round(seconds)))
@@ -24,7 +26,7 @@ class Progress:
     def start(self, done: int = 0, cached: int = 0) -> None:
         self.done, self.cached, self.started = done, cached, time.monotonic()
         if cached:
-            self._line(f"{cached} submission(s) unchanged since the last run: served from the cache")
+            self._line(f"{plural(cached, 'submission')} unchanged since the last run: served from the cache")
         self._show(None)
 
     def eta(self) -> float | None:
@@ -56,7 +58,7 @@ class Progress:
                        f"{record.get('score', 0):g}/{record.get('max_score', 0):g}  {rate} {left}")
 
     def finish(self) -> None:
+        """The last line: counts only (the run's one duration is in the summary after it)."""
         if self.tty:
             self.stream.write("\n")
-        self._line(f"graded {self.graded}, cached {self.cached}, of {self.total} in "
-                   f"{_clock(time.monotonic() - self.started)}")
+        self._line(f"graded {self.graded}, cached {self.cached}, of {self.total}")

@@ -565,7 +565,15 @@ def judge_learning(plan: PlannedModelCheck, seen: Learned) -> LearningVerdict:
 
 
 def run_learning_check(plan: PlannedModelCheck, student: StudentProcess) -> CheckResult:
-    """Like the accuracy checks, a network of the wrong kind is not scored (and not trained again)."""
+    """Like the accuracy checks, a network of the wrong kind is not scored (and not trained again).
+    Its details always hold ``learning`` (empty when the trainings could not be compared): reports
+    tell a learning check's verdict by it."""
+    result = _learning_result(plan, student)
+    result.details.setdefault("learning", {})
+    return result
+
+
+def _learning_result(plan: PlannedModelCheck, student: StudentProcess) -> CheckResult:
     trained = train_once(plan, student)
     if trained.failure:
         return trained.failure.result(plan)

@@ -40,6 +40,8 @@ from ..score import CheckResult, ExerciseResult
 from .cells import GRADE_ID_PREFIX
 
 NOT_RUN = "(not run while grading)\n"
+#: Where an autograded test cell keeps its check's verdict (``metadata.deepgrade.result``).
+RESULT_KEY = "result"
 
 
 def _is_test_cell(cell: Any) -> bool:
@@ -155,6 +157,8 @@ class GradeInSandbox(NbGraderPreprocessor):
                     cell.outputs = _failure(failure)
                 elif check in by_check:
                     cell.outputs = check_outputs(by_check[check], notes)
+                    # the verdict as data (named mistake included), for `deepgrade report --nbgrader`
+                    cell.metadata.setdefault("deepgrade", {})[RESULT_KEY] = by_check[check].to_json()
                     notes = []  # said once, in the first test cell
                 else:
                     cell.outputs = _failure(f"{check!r} is not a check of {result.exercise}: deepgrade grades "

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from collections import Counter
 from typing import Any
+
+from .text import plural
 
 
 def _cell(text: str) -> str:
@@ -48,29 +51,66 @@ def grades_csv(records: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def summary_table(records: list[dict[str, Any]]) -> str:
+def short_names(exercises: list[str]) -> dict[str, str]:
+    """Each exercise's column header: its first word (``ex01``) where that is unique, else its name."""
+    first = {e: e.split("_")[0] for e in exercises}
+    return {e: (f if list(first.values()).count(f) == 1 else e) for e, f in first.items()}
+
+
+def summary_table(records: list[dict[str, Any]], width: int = 100) -> str:
+    """Points per student and exercise, for a terminal ``width`` columns wide: exercises under
+    short headers (named in a legend), in as many blocks as the width needs, each repeating the
+    student; the total closes the last block. Every line fits (but a student name longer than the
+    width). grades.csv has the same points, a column per exercise."""
     students, exercises, table = by_student(records)
-    sw = max([7] + [len(s) for s in students]) + 2
-    cw = max([9] + [len(e) for e in exercises]) + 2
-    lines = [f"{'student':<{sw}}" + "".join(f"{e:>{cw}}" for e in exercises) + f"{'total':>{cw}}"]
-    lines.append("-" * len(lines[0]))
+    heads = short_names(exercises)
+    sw = min(max([7] + [len(s) for s in students]), 32) + 2
+    cells: dict[str, dict[str, str]] = {s: {} for s in students}
+    totals: dict[str, str] = {}
     for s in students:
-        row, got, possible = f"{s:<{sw}}", 0.0, 0.0
+        got = possible = 0.0
         for e in exercises:
             r = table[s].get(e)
             if r is None:
-                row += f"{'-':>{cw}}"
+                cells[s][e] = "-"
                 continue
             points = final_score(r)
             got, possible = got + points, possible + r["max_score"]
-            mark = "L" if r.get("late") else ""
-            row += f"{mark}{points:g}/{r['max_score']:g}".rjust(cw)
-        lines.append(row + f"{got:g}/{possible:g}".rjust(cw))
+            cells[s][e] = f"{'L' if r.get('late') else ''}{points:g}/{r['max_score']:g}"
+        totals[s] = f"{got:g}/{possible:g}"
+    widths = {e: max([len(heads[e])] + [len(cells[s][e]) for s in students]) + 2 for e in exercises}
+    total_w = max([5] + [len(t) for t in totals.values()]) + 2
+    blocks: list[list[str]] = [[]]
+    used = sw
+    for e in exercises:
+        if blocks[-1] and used + widths[e] > width:
+            blocks.append([])
+            used = sw
+        blocks[-1].append(e)
+        used += widths[e]
+    if used + total_w > width and blocks[-1]:
+        blocks.append([])
+    lines: list[str] = []
+    for k, block in enumerate(blocks):
+        last = k == len(blocks) - 1
+        head = f"{'student':<{sw}}" + "".join(f"{heads[e]:>{widths[e]}}" for e in block)
+        head += f"{'total':>{total_w}}" if last else ""
+        if k:
+            lines.append("")
+        lines += [head, "-" * len(head)]
+        for s in students:
+            name = s if len(s) <= sw - 2 else s[: sw - 3] + "~"
+            row = f"{name:<{sw}}" + "".join(f"{cells[s][e]:>{widths[e]}}" for e in block)
+            lines.append(row + (f"{totals[s]:>{total_w}}" if last else ""))
+    legend = [f"{heads[e]} = {e}" for e in exercises if heads[e] != e]
+    if legend:
+        lines.append("")
+        lines += textwrap.wrap("; ".join(legend), width)
     statuses = Counter(c["status"] for r in records for c in r.get("checks", []))
     lines.append("")
-    lines.append("checks: " + ", ".join(f"{n} {k}" for k, n in sorted(statuses.items())))
+    lines += textwrap.wrap("checks: " + ", ".join(f"{n} {k}" for k, n in sorted(statuses.items())), width)
     late = [r for r in records if r.get("late")]
     if late:
-        lines.append(f"late (L): {len(late)} submission(s); points shown after the penalty "
+        lines.append(f"late (L): {plural(len(late), 'submission')}; points shown after the penalty "
                      f"({sum(1 for r in late if r.get('penalty_percent'))} penalised)")
     return "\n".join(lines)

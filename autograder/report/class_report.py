@@ -1,0 +1,182 @@
+"""What a class got wrong, not only its points: the class report's data.
+
+Built from every student's :class:`~autograder.score.ExerciseResult` (from
+``deepgrade grade``'s results.json, or nbgrader's gradebook): per exercise the
+scores, per check the pass rate, per named mistake (``CheckResult.mistake``)
+how many students made it with its hint and an example student, most common
+first; per model check the accuracies against the marks; the learning checks
+that failed; the students whose grading ended in an error or a time-out.
+
+A student counts once per mistake of an exercise, however many checks name it.
+Everything here is plain data (:meth:`ClassReport.to_json` is ``class.json``);
+:mod:`autograder.report.class_page` draws it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..score import ExerciseResult, Status
+
+#: A grading that did not give the student's code a verdict of its own.
+TROUBLE = (Status.ERROR, Status.TIMEOUT)
+
+
+@dataclass(frozen=True)
+class Graded:
+    """One student's result on one exercise."""
+
+    student: str
+    result: ExerciseResult
+
+
+@dataclass
+class CheckRate:
+    check: str
+    hidden: bool
+    passed: int = 0
+    partial: int = 0
+    graded: int = 0  # students with a verdict on this check
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / self.graded if self.graded else 0.0
+
+
+@dataclass
+class MistakeCount:
+    """How many students of the class made one named mistake in one exercise."""
+
+    exercise: str
+    mistake: str
+    students: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    hint: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.students)
+
+    @property
+    def example(self) -> str:
+        return self.students[0] if self.students else ""
+
+
+@dataclass
+class Accuracy:
+    """A model check's accuracy for one student, against the marks."""
+
+    student: str
+    accuracy: float
+    points: float
+    max_points: float
+
+
+@dataclass
+class ModelMarks:
+    exercise: str
+    check: str
+    split: str
+    pass_at: float
+    zero_at: float
+    accuracies: list[Accuracy] = field(default_factory=list)
+
+
+@dataclass
+class Incident:
+    """A check that did not end in a verdict on the answer (an error, a time-out), or a failed
+    learning check: who, where, and what the grader said."""
+
+    student: str
+    exercise: str
+    check: str
+    status: str
+    message: str
+
+
+@dataclass
+class ExerciseSummary:
+    exercise: str
+    max_score: float
+    scores: dict[str, float] = field(default_factory=dict)  # student -> points
+    not_attempted: int = 0
+    checks: list[CheckRate] = field(default_factory=list)
+
+    @property
+    def mean(self) -> float:
+        return sum(self.scores.values()) / len(self.scores) if self.scores else 0.0
+
+
+@dataclass
+class ClassReport:
+    students: list[str]
+    exercises: list[ExerciseSummary]
+    mistakes: list[MistakeCount]  # most common first
+    models: list[ModelMarks]
+    learning: list[Incident]
+    troubles: list[Incident]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "students": self.students,
+            "exercises": [{**asdict(e), "mean": e.mean,
+                           "checks": [{**asdict(c), "pass_rate": c.pass_rate} for c in e.checks]}
+                          for e in self.exercises],
+            "mistakes": [{**asdict(m), "count": m.count, "example": m.example} for m in self.mistakes],
+            "models": [asdict(m) for m in self.models],
+            "learning": [asdict(i) for i in self.learning],
+            "troubles": [asdict(i) for i in self.troubles],
+        }
+
+
+def class_report(graded: Iterable[Graded]) -> ClassReport:
+    """The class report of every (student, exercise) result."""
+    entries = sorted(graded, key=lambda g: (g.result.exercise, g.student))
+    exercises: dict[str, ExerciseSummary] = {}
+    rates: dict[tuple[str, str], CheckRate] = {}
+    mistakes: dict[tuple[str, str], MistakeCount] = {}
+    models: dict[tuple[str, str], ModelMarks] = {}
+    learning: list[Incident] = []
+    troubles: list[Incident] = []
+    for entry in entries:
+        result, student = entry.result, entry.student
+        summary = exercises.setdefault(result.exercise, ExerciseSummary(result.exercise, result.max_score))
+        summary.max_score = max(summary.max_score, result.max_score)
+        summary.scores[student] = result.score
+        summary.not_attempted += result.not_attempted
+        for check in result.checks:
+            rate = rates.get((result.exercise, check.name))
+            if rate is None:
+                rate = rates[(result.exercise, check.name)] = CheckRate(check.name, check.hidden)
+                summary.checks.append(rate)
+            rate.graded += 1
+            rate.passed += check.passed
+            rate.partial += check.status is Status.PARTIAL
+            if check.mistake and not check.passed:
+                found = mistakes.setdefault((result.exercise, check.mistake),
+                                            MistakeCount(result.exercise, check.mistake, hint=check.hint))
+                if student not in found.students:
+                    found.students.append(student)
+                if check.name not in found.checks:
+                    found.checks.append(check.name)
+            details = check.details
+            if isinstance(details.get("accuracy"), (int, float)) and "pass_at" in details:
+                marks = models.setdefault((result.exercise, check.name), ModelMarks(
+                    result.exercise, check.name, str(details.get("split", "")), float(details["pass_at"]),
+                    float(details.get("zero_at", 0.0))))
+                marks.accuracies.append(Accuracy(student, float(details["accuracy"]), check.points,
+                                                 check.max_points))
+            if check.status in TROUBLE:
+                troubles.append(Incident(student, result.exercise, check.name, check.status.value, check.message))
+            elif "learning" in details and not check.passed:
+                learning.append(Incident(student, result.exercise, check.name, check.status.value, check.message))
+    ranked = sorted(mistakes.values(), key=lambda m: (-m.count, m.exercise, m.mistake))
+    return ClassReport(students=sorted({g.student for g in entries}), exercises=list(exercises.values()),
+                       mistakes=ranked, models=list(models.values()), learning=learning, troubles=troubles)
+
+
+def graded_from_results(submissions: Iterable[dict[str, Any]]) -> list[Graded]:
+    """results.json's ``submissions`` (one record per student and exercise) as typed results."""
+    return [Graded(str(r["student"]), ExerciseResult.from_json(r)) for r in submissions]
