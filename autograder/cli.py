@@ -264,6 +264,34 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_integrity(args: argparse.Namespace) -> int:
+    """Pairs of submissions more alike than independent work, per exercise: for the instructor to
+    judge (it changes no points)."""
+    from .integrity.build import build_reports, write_report
+    from .integrity.collect import from_nbgrader, from_results
+
+    if args.nbgrader:
+        root = Path(args.nbgrader)
+        submissions = from_nbgrader(root)
+        course = Course(args.course) if args.course else Course(root)
+        folder = Path(args.out) if args.out else root / "integrity"
+    else:
+        if not args.graded:
+            raise FileNotFoundError("give the graded folder (deepgrade integrity OUT) or --nbgrader COURSE")
+        submissions = from_results(Path(args.graded))
+        course = _course(args, Path(args.graded).resolve())
+        folder = Path(args.out) if args.out else Path(args.graded)
+    reports = build_reports(submissions, course)
+    paths = write_report(reports, folder)
+    for report in reports:
+        listed = "; ".join(f"{p.a} & {p.b}" for p in report.pairs[:5])
+        more = f" (+{len(report.pairs) - 5})" if len(report.pairs) > 5 else ""
+        print(f"{report.exercise}: {len(report.pairs)} pair(s) of {report.submissions} submissions"
+              + (f": {listed}{more}" if listed else ""))
+    print(f"wrote {paths['html']} and {paths['json']} (pairs to look at, not verdicts: no points changed)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--course", help="course folder (default: found from the working directory)")
@@ -353,6 +381,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--nbgrader", metavar="COURSE", default=None,
                         help="read an nbgrader course's gradebook.db and autograded/ notebooks instead")
     report.set_defaults(run=cmd_report)
+
+    integrity = sub.add_parser("integrity", parents=[common],
+                               help="pairs of submissions that share code beyond the release, or trained "
+                                    "models that make the same mistakes (after grade or nbgrader autograde)")
+    integrity.add_argument("graded", nargs="?", help="the OUT folder of `deepgrade grade`")
+    integrity.add_argument("--nbgrader", metavar="COURSE", help="an nbgrader course after autograde, instead of OUT")
+    integrity.add_argument("--out", "-o", default=None,
+                           help="where integrity.html and integrity.json go (default: OUT, or COURSE/integrity)")
+    integrity.set_defaults(run=cmd_integrity)
     return parser
 
 

@@ -99,13 +99,19 @@ def notebook_html(record: dict[str, Any], footer: str = "") -> str:
     return f'<div class="deepgrade-report">{body}</div>'
 
 
+def page_head(title: str, style: str = "") -> str:
+    """The start of every page deepgrade writes: inert (a policy that allows no script, no
+    request, only inline styles and embedded pictures), up to the opened body."""
+    return ("<!doctype html><html lang=en><head><meta charset=utf-8>"
+            "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; img-src data:; "
+            "style-src 'unsafe-inline'\">"
+            f"<title>{esc(title)}</title><style>{STYLE}{style}</style></head><body>")
+
+
 def student_page(student: str, records: list[dict[str, Any]]) -> str:
     got = sum(r.get("final_score", r["score"]) for r in records)
     possible = sum(r["max_score"] for r in records)
-    parts = [f"<!doctype html><html lang=en><head><meta charset=utf-8>"
-             "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; img-src data:; "
-             "style-src 'unsafe-inline'\">"
-             f"<title>Feedback: {esc(student)}</title><style>{STYLE}</style></head><body>",
+    parts = [page_head(f"Feedback: {student}"),
              f"<h1>Feedback for {esc(student)}</h1><p><b>{got:g} / {possible:g}</b> points</p>"]
     parts += [exercise_html(r) for r in sorted(records, key=lambda r: r["exercise"])]
     parts.append("</body></html>")

@@ -1,0 +1,1 @@
+"""An integrity report for a class."""
