@@ -8,6 +8,8 @@ from the drawn axes themselves (:func:`autograder.report.pictures.axes_said`).
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +17,8 @@ from autograder.report.html import exercise_html, student_page
 from autograder.report.pictures import boundary_picture, confusion_picture, figures, history_picture
 
 pytest.importorskip("matplotlib")
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CURVES = {"loss": [1.0, 0.6, 0.4], "val_loss": [1.1, 0.8, 0.7], "accuracy": [0.6, 0.8, 0.9],
           "val_accuracy": [0.55, 0.7, 0.8]}
@@ -154,3 +158,71 @@ def test_a_not_attempted_exercise_shows_no_boundary_of_the_students():
     page = student_page("ben", [record])
     assert "Your decision boundary (dashed)" not in page and "your function gave no line" in page
     assert "<script" not in page
+
+
+# -- a model exercise's page, graded for real, in a real browser -------------------------------------
+
+ONE_EPOCH_MLP = """
+import keras
+from keras import layers
+
+def train_mlp(x_train, y_train, x_val, y_val):
+    model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(32, activation="relu"),
+                              layers.Dense(10, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    model.fit(x_train[:2000], y_train[:2000], epochs=1, batch_size=64, verbose=0, validation_data=(x_val, y_val))
+    return model
+"""
+
+
+@pytest.fixture(scope="module")
+def mlp_page(tmp_path_factory) -> tuple[Path, dict]:
+    from autograder.course import Course
+    from autograder.grade import grade_submission
+
+    folder = tmp_path_factory.mktemp("mlp")
+    (folder / "submission.py").write_text(ONE_EPOCH_MLP)
+    result = grade_submission(folder / "submission.py", "ex05_mlp", course=Course(ROOT))
+    record = result.to_json()
+    (folder / "ben.html").write_text(student_page("ben", [record]))
+    return folder / "ben.html", record
+
+
+def test_a_graded_model_exercise_says_its_split_classes_and_one_epoch(mlp_page):
+    path, record = mlp_page
+    page = path.read_text()
+    alts = re.findall(r'<img alt="([^"]*)"', page)
+    assert sum(a.startswith("Training: one epoch") for a in alts) == 1  # once for the exercise
+    assert "x axis &#x27;epoch&#x27; ticks [1]" in page
+    matrices = [a for a in alts if a.startswith("Confusion matrix")]
+    assert len(matrices) == 1 and "on the validation digits" in matrices[0]
+    accuracy = next(c for c in record["checks"] if c["name"] == "mlp_validation_accuracy")["details"]["accuracy"]
+    assert f"(accuracy {accuracy:.3f})" in matrices[0]
+    assert "ticks [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]" in matrices[0].replace("&#x27;", "'")
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def test_the_model_exercise_page_in_chromium(mlp_page, tmp_path):
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (make install)")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no browser: {CHROMIUM} is missing (make install installs Debian's chromium)")
+    path, record = mlp_page
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(path.as_uri())
+        images = page.locator("figure img")
+        assert images.count() == 2  # the curves once, the validation matrix once
+        for k in range(images.count()):
+            image = images.nth(k)
+            assert image.evaluate("i => i.complete && i.naturalWidth > 100"), k
+            caption = image.locator("xpath=../figcaption").inner_text()
+            assert image.get_attribute("alt").startswith(caption)  # the description begins with the caption
+        assert page.evaluate("document.scripts.length") == 0
+        height = page.evaluate("document.documentElement.scrollHeight")
+        shot = tmp_path / "ex05_mlp_feedback.png"
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    assert shot.stat().st_size > 20_000 and height < 2500, height
