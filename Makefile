@@ -9,9 +9,9 @@ STAMP   = $(VENV)/.installed
 export DEEPGRADE_DATA ?= $(abspath ../shared/data)
 export DEEPGRADE_OFFLINE ?= 1
 
-.PHONY: install demo test release examples clean nbgrader-demo sandbox browser
+.PHONY: install demo test release examples clean nbgrader-demo sandbox browser slurm
 
-install: $(STAMP) sandbox browser
+install: $(STAMP) sandbox browser slurm
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ sandbox:
 # and says so.
 browser:
 	$(call apt-install,chromium,chromium,the browser test of the student's JupyterLab path,the JupyterLab browser test will be skipped)
+
+# `deepgrade grade --cluster slurm` is tested on a private one-node Slurm (tests/slurm_node.py):
+# Debian's slurm-wlm and munge; without them (or without root) those tests are skipped and say so.
+slurm:
+	$(call apt-install,slurmctld,slurm-wlm munge,the --cluster slurm tests on a one-node Slurm,the Slurm tests will be skipped)
 
 # Grade the example class with the class grader: sandboxed, in parallel, reports in out/demo.
 demo: install

@@ -405,6 +405,9 @@ def main(argv: list[str] | None = None) -> int:
     except (SubmissionError, CourseError, FileNotFoundError, DownloadError, RosterError, LatePolicyError) as exc:
         print(f"deepgrade: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    except KeyboardInterrupt:  # Ctrl-C: what the command started has been ended by its finally blocks
+        print("deepgrade: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

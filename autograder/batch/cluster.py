@@ -51,6 +51,14 @@ from ..run.device import gpu_devices, requested_device
 from ..score import ExerciseResult
 from .bundle import CourseBundle, make_bundle
 from .cluster_deploy import ALLOWED_FAILURES, MAX_TRIES, kubernetes_spec, slurm_options
+from .cluster_slurm import (
+    JobWatch,
+    SlurmJobs,
+    check_job_script,
+    exit_on_sigterm,
+    slurm_cluster_class,
+    wait_for_first_worker,
+)
 from .cluster_spec import ClusterConfig, ClusterSpec, ClusterSpecError
 from .cluster_worker import GradeTask, grade_task, load_bundle, probe_worker
 from .record import Record
@@ -157,6 +165,12 @@ class ClusterGrading:
         self.client: Any = None
         self.reports: list[WorkerReport] = []
         self._capacity, self._capacity_at = (1, 0), -1e9
+        #: Why the cluster can grade nothing more ("" while it can): set by :meth:`lose`.
+        self.lost = ""
+        self._in_flight: dict[Any, Any] = {}
+        self._slurm_jobs: SlurmJobs | None = None
+        self._watch: JobWatch | None = None
+        self._restore_sigterm: Callable[[], Any] = lambda: None
 
     # -- starting -------------------------------------------------------------------------
     def open(self) -> ClusterGrading:
@@ -164,6 +178,7 @@ class ClusterGrading:
         from distributed import Client
 
         kind = self.spec.kind
+        self._restore_sigterm = exit_on_sigterm()  # SIGTERM, like Ctrl-C, ends the run through close()
         try:
             with dask.config.set({ALLOWED_FAILURES: 0}):  # read when a scheduler starts; see grade()
                 if kind == "local":
@@ -178,7 +193,11 @@ class ClusterGrading:
             if kind != "local":
                 self.log(f"deepgrade: waiting for the first worker of {self.spec} "
                          f"(up to {self.config.start_timeout:g} s)")
-            self.client.wait_for_workers(expected, timeout=self.config.start_timeout)
+            if self._slurm_jobs is not None:  # watched: a job that ends or stays queued is reported
+                wait_for_first_worker(self.client, self._slurm_jobs, self.config.start_timeout)
+                self._watch = JobWatch(self._slurm_jobs, self.lose).start()
+            else:
+                self.client.wait_for_workers(expected, timeout=self.config.start_timeout)
             self.log(f"deepgrade: Dask dashboard at {self.client.dashboard_link}")
             self.reports = self.probe()
         except (OSError, TimeoutError) as exc:
@@ -217,6 +236,12 @@ class ClusterGrading:
             raise ClusterError("--cluster slurm submits its workers with sbatch, which is not installed here: "
                                "run deepgrade grade on the cluster's login node")
         cluster = slurm_cluster(self.config)
+        try:
+            check_job_script(cluster.job_script())  # a job Slurm refuses: its reason, before any job exists
+        except BaseException:
+            cluster.close()
+            raise
+        self._slurm_jobs = SlurmJobs(cluster)
         cluster.scale(jobs=self.config.jobs)
         return cluster
 
@@ -283,7 +308,21 @@ class ClusterGrading:
         return (f"cluster {self.spec}: {len(self.reports)} worker(s) on {len(hosts)} host(s), "
                 f"{self.gpu_workers} with a GPU")
 
+    def lose(self, why: str) -> None:
+        """The cluster can grade nothing more (its Slurm jobs all ended): what is in flight
+        and what waits come back as grader failures saying ``why``."""
+        self.lost = why
+        client = self.client
+        if client is not None:
+            try:
+                client.cancel(list(self._in_flight))
+            except Exception:  # the client is closing: grade() sees self.lost
+                pass
+
     def close(self) -> None:
+        if self._watch is not None:
+            self._watch.stop()
+            self._watch = None
         for thing in (self.client, self.cluster):
             if thing is not None:
                 try:
@@ -291,6 +330,13 @@ class ClusterGrading:
                 except Exception:  # closing a half-started cluster: nothing more to do
                     pass
         self.client = self.cluster = None
+        if self._slurm_jobs is not None:
+            jobs, self._slurm_jobs = self._slurm_jobs, None
+            jobs.cancel()  # what dask-jobqueue left (a job still submitting when it closed)
+            if jobs.known:
+                self.log(f"deepgrade: Slurm job(s) {', '.join(jobs.known)} of this run cancelled")
+        self._restore_sigterm()
+        self._restore_sigterm = lambda: None
 
     def __enter__(self) -> ClusterGrading:
         return self.open()
@@ -342,6 +388,7 @@ class ClusterGrading:
         for job in jobs:
             waiting[bool((resources(job) or {}).get(GPU))].append((job, None, 0))
         in_flight: dict[Any, tuple[Submitted, GradeTask, int, bool]] = {}
+        self._in_flight = in_flight
         done = as_completed(loop=client.loop)
         ready: list[tuple[Submitted, Record, bool]] = []
 
@@ -351,6 +398,9 @@ class ClusterGrading:
                 while waiting[on_gpu] and len(in_flight) < min(WINDOW, max(total, 1)) and (
                         not on_gpu or sum(1 for f in in_flight.values() if f[3]) < max(gpu, 1)):
                     job, task, tries = waiting[on_gpu].popleft()
+                    if self.lost:
+                        ready.append((job, failure(job, ClusterError(self.lost), self.lost), False))
+                        continue
                     if task is None:
                         try:
                             task = make_task(job)
@@ -369,6 +419,8 @@ class ClusterGrading:
             for future in done:  # futures added while iterating are waited for too
                 job, task, tries, on_gpu = in_flight.pop(future)
                 try:
+                    if future.cancelled():
+                        raise ClusterError(self.lost or "its task was cancelled")
                     answer = future.result()
                 except KilledWorker as exc:
                     if tries + 1 < MAX_TRIES:
@@ -377,6 +429,8 @@ class ClusterGrading:
                         what = (f"grading it ended {MAX_TRIES} worker processes: killed by the system, "
                                 "or out of memory")
                         ready.append((job, failure(job, exc, what), False))
+                except ClusterError as exc:
+                    ready.append((job, failure(job, exc, str(exc)), False))
                 except Exception as exc:
                     ready.append((job, failure(job, exc, ""), False))
                 else:
@@ -400,7 +454,7 @@ def slurm_cluster(config: ClusterConfig) -> Any:
     """dask-jobqueue's ``SLURMCluster`` for ``config`` (its scheduler runs in this process;
     ``job_script()`` renders a job without Slurm installed)."""
     try:
-        from dask_jobqueue import SLURMCluster
+        SLURMCluster = slurm_cluster_class()
     except ImportError:
         raise ClusterSpecError("--cluster slurm needs dask-jobqueue: pip install \"deepgrade[cluster]\"") from None
     return SLURMCluster(**slurm_options(config))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from pathlib import Path
 from typing import Any
 
 from .cluster_spec import ClusterConfig, ClusterSpecError
@@ -69,6 +70,8 @@ def slurm_options(config: ClusterConfig) -> dict[str, Any]:
         options["account"] = config.account
     if config.local_directory:
         options["local_directory"] = config.local_directory
+    if config.log_directory:  # absolute: a job resolves a relative path in its own working folder
+        options["log_directory"] = str(Path(config.log_directory).expanduser().resolve())
     if config.interface:
         options["interface"] = config.interface
     if config.host:

@@ -92,6 +92,8 @@ class ClusterConfig:
     account: str = ""
     job_extra_directives: tuple[str, ...] = ()
     local_directory: str = ""
+    #: Where each Slurm job writes its output (``deepgrade-JOBID.out``/``.err``); Slurm's default otherwise.
+    log_directory: str = ""
     #: The scheduler's interface or host as the workers reach it (Slurm: the login node's, e.g. ib0).
     interface: str = ""
     host: str = ""
