@@ -132,7 +132,7 @@ def inventory_summary(download) -> str:
 
 def _grade(args: argparse.Namespace) -> int:
     from .batch import Options, run_batch
-    from .batch.cluster_spec import ClusterSpecError, parse_spec
+    from .batch.cluster_spec import ClusterSpecError, load_config, parse_spec
     from .batch.outputs import write_outputs
     from .isolate.backends import SandboxLimits
     from .report.tables import summary_table
@@ -148,7 +148,8 @@ def _grade(args: argparse.Namespace) -> int:
         raise ClusterSpecError("--cluster-config is the configuration of --cluster slurm or kubernetes: "
                                "give --cluster too")
     if args.cluster:
-        parse_spec(args.cluster)  # a bad SPEC is a usage error before anything is read or started
+        parse_spec(args.cluster)  # a bad SPEC or config is a usage error before anything is read or started
+        load_config(Path(args.cluster_config) if args.cluster_config else None)
     options = Options(workers=max(1, args.workers or 1), hidden=not args.public_only, device=args.device,
                       limits=limits, backend=args.sandbox, show_data=args.data,
                       exercises=list(args.exercise or []), use_cache=not args.no_cache,
