@@ -68,3 +68,22 @@ def test_a_students_points_table_names_each_exercise_once():
     assert lines[0].split() == ["exercise", "points", "status"]
     assert lines[2].split() == ["ex01_sigmoid", "1/6", "1", "check", "failed"]
     assert all(line.count("ex01_sigmoid") <= 1 for line in lines)
+
+
+def test_a_failure_shared_by_the_checks_of_one_training_is_said_once():
+    from autograder.report.html import exercise_html
+    from autograder.report.text import format_result
+
+    said = dict(status=Status.FAILED, message="`train_mlp` is not defined; cell 6 raised NameError: x_train",
+                hint="cell 6 trains a model at the top level: train inside the function")
+    result = ExerciseResult(exercise="ex05_mlp", checks=[
+        CheckResult(name="mlp_architecture", target="train_mlp", max_points=2, **said),
+        CheckResult(name="mlp_validation_accuracy", target="train_mlp", max_points=3, **said),
+        CheckResult(name="mlp_test_accuracy", target="train_mlp", max_points=4, hidden=True, **said),
+        CheckResult(name="other", target="f", max_points=1, status=Status.FAILED, message="another", hint="h")])
+    text = format_result(result)
+    assert text.count("NameError") == 1 and text.count("train inside the function") == 1
+    assert "[FAIL] mlp_validation_accuracy (0/3): as for mlp_architecture above" in text
+    assert "another" in text
+    page = exercise_html(result.to_json())
+    assert page.count("NameError") == 1 and page.count("as for mlp_architecture above") == 2

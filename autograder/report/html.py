@@ -48,11 +48,16 @@ def figure_html(picture: Picture) -> str:
             f'<figcaption style="font-size:.85rem;color:#57606a">{esc(picture.caption)}</figcaption></figure>')
 
 
-def _check_row(check: dict[str, Any], curves: bool = True) -> str:
+def _check_row(check: dict[str, Any], curves: bool = True, same_as: str = "") -> str:
+    """A check's row; ``same_as`` names an earlier check of the exercise that said the same message and
+    hint (checks of one training share its failure): said once, then pointed to."""
     label, colour = MARKS.get(check.get("status", ""), ("?", "#57606a"))
-    text = esc(check.get("message", ""))
-    if check.get("hint") and not check.get("passed") and check.get("status") != "not_attempted":
-        text += f'<div class="hint" style="color:#57606a">Hint: {esc(check["hint"])}</div>'
+    if same_as:
+        text = f'<span class="same">as for {esc(same_as)} above</span>'
+    else:
+        text = esc(check.get("message", ""))
+        if check.get("hint") and not check.get("passed") and check.get("status") != "not_attempted":
+            text += f'<div class="hint" style="color:#57606a">Hint: {esc(check["hint"])}</div>'
     figs = "".join(figure_html(p) for p in figures(check.get("details") or {}, curves=curves))
     if figs:
         text += f"<div>{figs}</div>"
@@ -83,7 +88,11 @@ def exercise_html(record: dict[str, Any], heading: str = "h2") -> str:
     checks = record.get("checks", [])
     first_curves = next((i for i, c in enumerate(checks) if isinstance((c.get("details") or {}).get("history"), dict)
                          and (c.get("details") or {}).get("history")), None)
-    parts += [_check_row(c, curves=i == first_curves) for i, c in enumerate(checks)]
+    said: dict[tuple[str, str], str] = {}  # (message, hint) of a failed check -> the first check that said it
+    for i, c in enumerate(checks):
+        key = (str(c.get("message", "")), str(c.get("hint", "")))
+        repeated = "" if c.get("passed") or not key[0] else said.setdefault(key, str(c.get("name", "")))
+        parts.append(_check_row(c, curves=i == first_curves, same_as="" if repeated == c.get("name") else repeated))
     parts.append("</table>")
     if record.get("output"):
         parts.append(f"<details><summary>What your code printed (first few KiB)</summary>"

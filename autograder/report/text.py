@@ -48,7 +48,14 @@ def format_check(check: CheckResult, width: int = 100) -> str:
 def format_result(result: ExerciseResult, width: int = 100) -> str:
     status = " (not attempted)" if result.not_attempted else ""
     lines = [f"{result.exercise}: {_points(result.score)}/{_points(result.max_score)} points{status}"]
-    lines += [format_check(c, width) for c in result.checks]
+    said: dict[tuple[str, str], str] = {}  # checks of one training share its failure: said once
+    for c in result.checks:
+        first = "" if c.passed or not c.message else said.setdefault((c.message, c.hint), c.name)
+        if first and first != c.name:
+            head = format_check(c, width).splitlines()[0]
+            lines.append(f"{head}: as for {first} above")
+        else:
+            lines.append(format_check(c, width))
     lines += [f"  note: {n}" for n in result.notes]
     return "\n".join(lines)
 
