@@ -67,3 +67,14 @@ def test_the_output_folder_inside_the_class_is_not_a_student(tmp_path):
     touch(tmp_path / "out" / "unpacked" / "x" / "ex01_sigmoid.py")
     found = discover(tmp_path, EXERCISES, tmp_path / "out" / "unpacked", exclude=(tmp_path / "out",))
     assert {f.student for f in found} == {"ada"}
+
+
+def test_files_of_exercises_left_out_are_said_not_graded(tmp_path):
+    from autograder.batch.discover import discover_class
+
+    touch(tmp_path / "ada" / "ex01_sigmoid.py")
+    touch(tmp_path / "ada" / "ex02_forward_pass.py")
+    found = discover_class(tmp_path, EXERCISES, tmp_path / "u", only=["ex01_sigmoid"])
+    assert [(f.student, f.exercise) for f in found.found] == [("ada", "ex01_sigmoid")]
+    fates = {f.handed: (f.fate.value, f.why) for f in found.download.files}
+    assert fates["ada/ex02_forward_pass.py"] == ("refused", "not graded in this run (--exercise ex01_sigmoid)")

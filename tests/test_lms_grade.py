@@ -88,6 +88,8 @@ def test_a_canvas_download_graded_and_handed_back(tmp_path, capsys, course_setti
 
     page = next((out / "feedback").glob("M*ller*1003*.html")).read_text()
     assert "Late by" in page and "penalty 30%" in page
+    gradescope = json.loads(next((out / "gradescope").glob("M*ller*1003*/ex01_sigmoid/results.json")).read_text())
+    assert gradescope["score"] == pytest.approx(full * 0.7) and "penalty 30%" in gradescope["output"]
 
     assert main(["export", str(out), "--to", "brightspace", "--course", str(ROOT)]) == 0
     back = read_brightspace((out / "brightspace-grades-import.csv").read_text())

@@ -83,12 +83,15 @@ def test_blackboard_attempts_are_one_student_and_receipts_are_read(tmp_path):
         put(dl / f"{head}_ex01_sigmoid.ipynb", text)
         put(dl / f"{head}.txt", f"Name: {name} ({user})\nAssignment: Homework 1\nDate Submitted: ...\n\nFiles:\n"
                                 f"\tOriginal filename: ex01_sigmoid.ipynb\n\tFilename: {head}_ex01_sigmoid.ipynb\n")
+    put(dl / "Homework 1_cbabbage_attempt_2026-03-01-12-00-00.txt", "Name: Charles Babbage (cbabbage)\n"
+                                                                     "Submission Field:\nsee my engine\n")
     d = read(dl, tmp_path)
     assert d.source == "blackboard"
-    assert set(d.submitters) == {"alovelace", "j_smith", "jsmith2"}  # the receipt settles "j_smith"
+    # the receipt settles "j_smith"; a text-only attempt (a receipt alone) still names its student
+    assert set(d.submitters) == {"alovelace", "j_smith", "jsmith2", "cbabbage"}
     chosen = d.attempts[("alovelace", "ex01_sigmoid")]
     assert len(chosen) == 2 and chosen[0].submitted_at.day == 2
-    assert sum(f.fate is Fate.RECEIPT for f in d.files) == 4
+    assert sum(f.fate is Fate.RECEIPT for f in d.files) == 5
     assert sum(f.fate is Fate.SUPERSEDED for f in d.files) == 1
 
 

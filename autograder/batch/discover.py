@@ -75,6 +75,10 @@ def discover_class(root: Path, exercises: list[str], unpack_dir: Path, only: lis
                              attempts_policy=attempts)
     handed = {e for (_, e) in download.attempts} | {e for (_, e) in download.problems}
     scope = list(only) if only else sorted(handed) or list(exercises)
+    if only:  # files of exercises this run leaves out are not graded: said so
+        for f in download.files:
+            if f.exercise and f.exercise not in scope and f.fate in (Fate.GRADED, Fate.SUPERSEDED):
+                f.fate, f.why = Fate.REFUSED, f"not graded in this run (--exercise {', '.join(scope)})"
     strays = _strays(download)
     people = sorted(download.submitters.values(), key=lambda w: (w.key.casefold(), w.lms_id))
     found: list[Found] = []

@@ -151,6 +151,8 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
                 problems.setdefault((who.lms_id, e), refused)
             continue
         if claim.receipt:
+            if claim.submitter.lms_id:  # a receipt alone (a text-only attempt) still names a student
+                people.setdefault(claim.submitter.lms_id, claim.submitter)
             files.append(HandedFile(str(rel), Fate.RECEIPT, f"{src.label}: read for who and when",
                                     student=claim.submitter.key if claim.submitter.lms_id else ""))
             continue
