@@ -13,6 +13,7 @@ needs one (each grading is a child process, so threads overlap them).
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import os
 import sys
@@ -90,6 +91,13 @@ def _report(entry: str, result: ExerciseResult, problems: list[str]) -> str:
     return "\n".join(lines)
 
 
+@functools.cache
+def _declared_names(exercise: str, check: str) -> dict[str, str]:
+    """The hints of the check's declared mistakes -> their names."""
+    declared = next(c for c in COURSE.exercise(exercise).checks() if c.name == check)
+    return {m.hint: m.name for m in getattr(declared, "mistakes", ()) if m.name}
+
+
 @pytest.mark.parametrize("entry", FILES)
 def test_verdict(entry: str, graded: GradedOnce) -> None:
     assert entry in EXPECTED, f"{entry} has no expected verdict in tests/catalogue/expectations.py"
@@ -108,6 +116,9 @@ def test_verdict(entry: str, graded: GradedOnce) -> None:
             problems.append(f"{c.name} should be {expected.status} but is {c.status}")
         if part.lower() not in c.hint.lower():
             problems.append(f"{c.name}: the hint should contain {part!r}, got {c.hint!r}")
+        named = _declared_names(result.exercise, c.name).get(c.hint)
+        if named is not None and c.mistake != named:  # the class report counts it by this id
+            problems.append(f"{c.name}: the declared mistake's hint, but mistake={c.mistake!r}, not {named!r}")
     if expected.correct and result.score != result.max_score:
         problems.append(f"a correct submission should get full marks, got {result.score:g}/{result.max_score:g}")
     if problems:
