@@ -235,7 +235,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """``deepgrade report OUT``: OUT/class.html and class.json again, from OUT/results.json or
     (``--nbgrader COURSE``) from an nbgrader course's gradebook and autograded notebooks."""
     from .batch.outputs import feedback_pages, write_class_report
-    from .report.class_report import graded_from_results
+    from .report.class_report import class_report, class_summary_text, graded_from_results
 
     out = Path(args.out)
     if args.nbgrader:
@@ -259,6 +259,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         pages = feedback_pages(sorted({g.student for g in graded}))
     out.mkdir(parents=True, exist_ok=True)
     paths = write_class_report(graded, out, pages)
+    print(class_summary_text(class_report(graded)) + "\n")
     students = len({g.student for g in graded})
     print(f"wrote {paths['class_html']} and {paths['class_json']}: {students} student{'' if students == 1 else 's'}, "
           f"{len(graded)} graded notebook{'' if len(graded) == 1 else 's'}")

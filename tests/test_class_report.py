@@ -105,6 +105,21 @@ def test_every_planted_mistake_frequency_is_exact(reported):
     assert tanh["checks"] == ["sigmoid_values", "sigmoid_on_arrays"]  # two checks, each student once
 
 
+def test_the_terminal_summary_gives_exercise_totals_then_the_top_mistakes():
+    from autograder.report.class_report import class_summary_text, graded_from_results
+
+    text = class_summary_text(class_report(graded_from_results(_records())))
+    lines = text.splitlines()
+    assert max(map(len, lines)) <= 100
+    assert lines[0].split() == ["exercise", "students", "mean", "max", "not", "attempted"]
+    assert lines[2].split()[:2] == ["ex01_sigmoid", "60"] and lines[3].split()[:2] == ["ex05_mlp", "60"]
+    top = lines[lines.index("most common mistakes (of 7):") + 1:]
+    assert [line.split()[:5] for line in top] == [
+        ["23", "of", "60", "ex01_sigmoid", "tanh_for_sigmoid"], ["17", "of", "60", "ex05_mlp", "rescaled_inputs"],
+        ["11", "of", "60", "ex01_sigmoid", "exponent_sign"], ["5", "of", "60", "ex01_sigmoid", "missing_bias"],
+        ["4", "of", "60", "ex05_mlp", "ignores_its_data"]]
+
+
 def test_the_most_common_misconception_comes_first(reported):
     _, data = reported
     counts = [m["count"] for m in data["mistakes"]]

@@ -180,3 +180,21 @@ def class_report(graded: Iterable[Graded]) -> ClassReport:
 def graded_from_results(submissions: Iterable[dict[str, Any]]) -> list[Graded]:
     """results.json's ``submissions`` (one record per student and exercise) as typed results."""
     return [Graded(str(r["student"]), ExerciseResult.from_json(r)) for r in submissions]
+
+
+def class_summary_text(report: ClassReport, width: int = 100, mistakes: int = 5) -> str:
+    """For a terminal: each exercise's totals, then the ``mistakes`` most common named mistakes
+    (class.html has them all, with every check's pass rate)."""
+    import textwrap
+
+    ew = max([8] + [len(e.exercise) for e in report.exercises]) + 2
+    lines = [f"{'exercise':<{ew}}{'students':>9}{'mean':>8}{'max':>6}{'not attempted':>15}", "-" * (ew + 38)]
+    lines += [f"{e.exercise:<{ew}}{len(e.scores):>9}{e.mean:>8.2g}{e.max_score:>6g}{e.not_attempted:>15}"
+              for e in report.exercises]
+    if report.mistakes:
+        total = len(report.students)
+        lines += ["", f"most common mistakes (of {len(report.mistakes)}):"]
+        for m in report.mistakes[:mistakes]:
+            lines += textwrap.wrap(f"{m.count:>3} of {total}  {m.exercise}  {m.mistake}  (e.g. {m.example})", width,
+                                   subsequent_indent=" " * 12)
+    return "\n".join(lines)
