@@ -171,6 +171,9 @@ def _grade(args: argparse.Namespace) -> int:
     print(f"\n{plural(len(batch.records), 'submission')}: {batch.graded} graded, {batch.cached} from the cache, "
           f"in {duration(batch.seconds)} ({batch.sandbox.name} sandbox)")
     written = f", {paths['import']}" if "import" in paths else ""
+    if batch.download is not None and "import" not in paths and batch.download.source == "brightspace":
+        print(f"no {batch.download.source} import file: its download names students but gives no ids; "
+              "grade with --roster (its grades export), or run deepgrade export OUT --to brightspace --roster FILE")
     print(f"wrote {paths['results']}, {paths['grades']}{written}, {paths['gradescope']}/, {paths['feedback']}/, "
           f"{paths['class_html']}")
     if batch.grader_errors:
@@ -184,7 +187,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """``deepgrade export OUT --to LMS``: the LMS's import file from a graded OUT's results.json."""
     from .batch.cache import write_atomic
     from .lms.export import EXPORTERS, import_file
-    from .lms.marks import gradebook_from_records
+    from .lms.marks import gradebook_from_records, with_roster
 
     out = Path(args.out)
     results = out / "results.json"
@@ -196,14 +199,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         records = json.loads(results.read_text(encoding="utf-8"))["submissions"]
     except (ValueError, KeyError) as exc:
         raise FileNotFoundError(f"{results} is not deepgrade's results ({exc})") from exc
-    people = {e.lms_id: e.extra for e in roster.entries} if roster is not None else None
-    book = gradebook_from_records(records, people)
-    if roster is not None:  # every student on the roster gets a row
-        from .lms.marks import StudentMarks
-
-        known = {s.lms_id for s in book.students}
-        book.students += [StudentMarks(e.lms_id, e.name, {}, missing=True, extra=dict(e.extra))
-                          for e in roster.entries if e.lms_id not in known]
+    book = gradebook_from_records(records)
+    unmatched = with_roster(book, roster) if roster is not None else []
+    for who in unmatched:
+        print(f"deepgrade: {who}: on no roster line (by id or by name); written with the id it has", file=sys.stderr)
     target = Path(args.file) if args.file else out / EXPORTERS[args.to].file_name
     write_atomic(target, import_file(args.to, book, course.settings))
     print(f"wrote {target}: {len(book.students)} students, {args.to}'s import file")

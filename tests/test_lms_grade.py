@@ -121,3 +121,25 @@ def test_best_attempt_grades_every_attempt_and_keeps_the_best(tmp_path, capsys):
     latest = json.loads((tmp_path / "o2" / "results.json").read_text())["submissions"][0]
     assert latest["score"] < latest["max_score"]  # latest: the later (stub) attempt
     assert (tmp_path / "o2" / "blackboard-grade-center.csv").is_file()
+
+
+def test_brightspace_without_a_roster_writes_no_import_file_until_export_gets_one(tmp_path, capsys):
+    # Brightspace's download names students but gives no ids: "<n>-<n> - First Last - <date> - <file>"
+    dl = tmp_path / "dl"
+    dl.mkdir()
+    (dl / "101-201 - Zoë Müller - Mar 29, 2026 1205 PM - ex01_sigmoid.ipynb").write_text(RIGHT)
+    (dl / "101-202 - Ada Lovelace - Mar 29, 2026 905 AM - ex01_sigmoid.ipynb").write_text(STUB)
+    out = tmp_path / "out"
+    assert main(["grade", str(dl), "--out", str(out), "--course", str(ROOT)]) == 0
+    assert "no brightspace import file" in capsys.readouterr().out
+    assert not (out / "brightspace-grades-import.csv").exists()
+    roster = tmp_path / "grades.csv"
+    roster.write_text("OrgDefinedId,Username,Last Name,First Name,Email,End-of-Line Indicator\n"
+                      "#9001,#alove,Lovelace,Ada,a@x,#\n#9002,#zmuller,Müller,Zoë,z@x,#\n#9003,#gh,Hopper,Grace,g@x,#\n",
+                      encoding="utf-8")
+    assert main(["export", str(out), "--to", "brightspace", "--roster", str(roster), "--course", str(ROOT)]) == 0
+    text = (out / "brightspace-grades-import.csv").read_text()
+    back = read_brightspace(text)
+    assert set(back) == {"alove", "zmuller", "gh"} and back["gh"]["deepgrade total"] == 0
+    assert back["zmuller"]["deepgrade total"] > back["alove"]["deepgrade total"]
+    assert "#9002,#zmuller" in text  # OrgDefinedId from the roster

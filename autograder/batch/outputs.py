@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..lms.export import EXPORTERS, import_file
-from ..lms.marks import gradebook_from_records
+from ..lms.marks import gradebook_from_records, with_roster
 from ..lms.read import Download
 from ..lms.roster import Roster
 from ..report.class_page import class_page
@@ -51,6 +51,15 @@ def write_class_report(graded: list[Graded], out: Path, pages: dict[str, str] | 
     return paths
 
 
+def import_possible(download: Download, roster: Roster | None) -> bool:
+    """Whether the download's LMS takes an import file we can fill: it has one, and either its
+    download carries ids or a roster gave them (Brightspace's carries names only)."""
+    from ..lms.base import sources
+
+    known = sources().get(download.source)
+    return download.source in EXPORTERS and (roster is not None or (known is not None and known.has_ids))
+
+
 def write_outputs(records: list[dict[str, Any]], out: Path, sandbox: str = "", download: Download | None = None,
                   settings: dict[str, Any] | None = None, roster: Roster | None = None) -> dict[str, Path]:
     """results.json (with the download's inventory: every file's fate), grades.csv, the LMS's
@@ -63,10 +72,11 @@ def write_outputs(records: list[dict[str, Any]], out: Path, sandbox: str = "", d
              "gradescope": out / "gradescope", "feedback": out / "feedback"}
     write_atomic(paths["results"], json.dumps(results, indent=1))
     write_atomic(paths["grades"], grades_csv(records))
-    if download is not None and download.source in EXPORTERS:
+    if download is not None and import_possible(download, roster):
         paths["import"] = out / EXPORTERS[download.source].file_name
-        people = {e.lms_id: e.extra for e in roster.entries} if roster is not None else None
-        book = gradebook_from_records(records, people)
+        book = gradebook_from_records(records)
+        if roster is not None:
+            with_roster(book, roster)  # the SIS ids, OrgDefinedIds and emails the import file carries
         write_atomic(paths["import"], import_file(download.source, book, settings or {}))
     by_student: dict[str, list[dict[str, Any]]] = {}
     for r in records:

@@ -10,7 +10,10 @@ exercise gets a column of its own name and the total a column ``deepgrade total`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .roster import Roster
 
 TOTAL = "total"
 
@@ -65,7 +68,7 @@ def columns(settings: dict[str, Any], lms: str, exercises: list[str], single: bo
     return [Column(e, e) for e in exercises] + [Column("deepgrade total", TOTAL)]
 
 
-def gradebook_from_records(records: list[dict[str, Any]], people: dict[str, dict[str, Any]] | None = None) -> Gradebook:
+def gradebook_from_records(records: list[dict[str, Any]]) -> Gradebook:
     """Marks from ``results.json``'s submissions: each record's ``lms_id`` (else its student key),
     ``name``, ``exercise``, ``final_score`` (after penalty; else ``score``) and ``max_score``; a record whose
     ``missing`` is true is a roster student who handed in nothing."""
@@ -75,7 +78,7 @@ def gradebook_from_records(records: list[dict[str, Any]], people: dict[str, dict
     for r in records:
         lms_id = str(r.get("lms_id") or r["student"])
         s = students.setdefault(lms_id, StudentMarks(lms_id=lms_id, name=str(r.get("name") or ""), points={},
-                                                      missing=True, extra=dict((people or {}).get(lms_id, {}))))
+                                                      missing=True))
         exercise = r.get("exercise")
         if exercise:
             maxima[exercise] = max(maxima.get(exercise, 0.0), float(r.get("max_score", 0.0)))
@@ -83,3 +86,20 @@ def gradebook_from_records(records: list[dict[str, Any]], people: dict[str, dict
             s.points[exercise] = max(s.points.get(exercise, 0.0), points)
         s.missing = s.missing and bool(r.get("missing"))
     return Gradebook(exercises, maxima, sorted(students.values(), key=lambda s: (s.name.casefold(), s.lms_id)))
+
+
+def with_roster(book: Gradebook, roster: Roster) -> list[str]:
+    """Ids, names and the import file's other columns from the roster; a row (at 0) for every
+    roster student who has none; a student known by name only (Brightspace's download, graded
+    without a roster) gets the id of the one roster entry of that name. Returns who matched no entry."""
+    unmatched = []
+    for s in book.students:
+        entry = roster.by_id(s.lms_id) or roster.by_name(s.name or s.lms_id)
+        if entry is None:
+            unmatched.append(f"{s.name} ({s.lms_id})" if s.name and s.name != s.lms_id else s.lms_id)
+            continue
+        s.lms_id, s.name, s.extra = entry.lms_id, entry.name or s.name, dict(entry.extra)
+    known = {s.lms_id for s in book.students}
+    book.students += [StudentMarks(e.lms_id, e.name, {}, missing=True, extra=dict(e.extra))
+                      for e in roster.entries if e.lms_id not in known]
+    return unmatched
