@@ -143,3 +143,21 @@ def test_brightspace_without_a_roster_writes_no_import_file_until_export_gets_on
     assert set(back) == {"alove", "zmuller", "gh"} and back["gh"]["deepgrade total"] == 0
     assert back["zmuller"]["deepgrade total"] > back["alove"]["deepgrade total"]
     assert "#9002,#zmuller" in text  # OrgDefinedId from the roster
+
+
+def test_lateness_is_never_cached_with_the_verdict(tmp_path, capsys, monkeypatch):
+    dl = tmp_path / "dl"
+    dl.mkdir()
+    (dl / "Homework 1_alovelace_attempt_2026-03-02-10-00-00_ex01_sigmoid.ipynb").write_text(RIGHT)
+    out = tmp_path / "out"
+    settings = {"late": {"penalty": 10, "due": {"ex01_sigmoid": "2026-03-01 23:59"}}}
+    monkeypatch.setattr(Course, "settings", property(lambda self: settings))
+    assert main(["grade", str(dl), "--out", str(out), "--course", str(ROOT)]) == 0
+    first = json.loads((out / "results.json").read_text())["submissions"][0]
+    assert first["late"] and first["penalty_percent"] == 10
+    settings["late"]["extensions"] = {"alovelace": "2026-03-03 12:00"}  # an extension granted afterwards
+    capsys.readouterr()
+    assert main(["grade", str(dl), "--out", str(out), "--course", str(ROOT)]) == 0
+    assert "0 graded, 1 from the cache" in capsys.readouterr().out
+    again = json.loads((out / "results.json").read_text())["submissions"][0]
+    assert not again["late"] and again["penalty_percent"] == 0 and again["final_score"] == again["max_score"]
