@@ -185,3 +185,24 @@ def test_a_link_loop_ends_and_linked_files_are_refused_with_the_reason(tmp_path)
     d = read(tmp_path / "dl", tmp_path)
     assert ("ada", "ex01_sigmoid") in d.attempts
     assert fates(d)["ada/loop/"] == (Fate.REFUSED, "a link to a folder above it (a loop): not read")
+
+
+def test_accented_names_in_a_zip_without_the_utf8_flag(tmp_path):
+    import zipfile
+
+    archive = tmp_path / "moodle.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        info = zipfile.ZipInfo("Zoë Müller_802_assignsubmission_file_/ex01_sigmoid.ipynb")
+        zf.writestr(info, RIGHT)
+    raw = archive.read_bytes()
+    # what a packer that writes UTF-8 names without saying so leaves: the flag bit cleared
+    name = "Zoë Müller_802_assignsubmission_file_/ex01_sigmoid.ipynb".encode()
+    patched = bytearray(raw)
+    for header in (b"PK\x03\x04", b"PK\x01\x02"):
+        at = raw.find(header)
+        flags = at + (6 if header == b"PK\x03\x04" else 8)
+        patched[flags + 1] &= ~0x08  # bit 11 (0x800) is bit 3 of the flags' second byte
+    archive.write_bytes(bytes(patched))
+    assert name in archive.read_bytes()
+    d = read(archive, tmp_path)
+    assert d.submitters["802"].name == "Zoë Müller"

@@ -16,6 +16,17 @@ ZIP_MAX_BYTES = 200 << 20
 ZIP_MAX_FILES = 2000
 
 
+def _name(member: zipfile.ZipInfo) -> str:
+    """The member's name as its packer meant it: zips without the UTF-8 flag are read as CP437 by
+    the standard, but many packers wrote UTF-8 there anyway (accented names would come out garbled)."""
+    if member.flag_bits & 0x800 or member.filename.isascii():
+        return member.filename
+    try:
+        return member.filename.encode("cp437").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return member.filename
+
+
 def safe_unzip(archive: Path, dest: Path, max_bytes: int = ZIP_MAX_BYTES, max_files: int = ZIP_MAX_FILES) -> str:
     """Unpack ``archive`` into ``dest``; '' when done, else why it was refused (nothing is
     raised: a bad zip is a student's problem, reported)."""
@@ -28,7 +39,7 @@ def safe_unzip(archive: Path, dest: Path, max_bytes: int = ZIP_MAX_BYTES, max_fi
             top = dest.resolve()
             written = 0
             for m in members:
-                target = (dest / m.filename).resolve()
+                target = (dest / _name(m)).resolve()
                 link = (m.external_attr >> 16) & 0o170000 == 0o120000
                 if m.is_dir() or not target.is_relative_to(top) or target == top or link:
                     continue  # folders are made as needed; no path escapes, no symlinks
