@@ -22,10 +22,8 @@ from ..lms.late import Lateness, LatePolicy
 from ..lms.model import DownloadError, Fate, Submitter
 from ..lms.read import Download, read_download
 from ..lms.roster import Roster
-from ..lms.zips import ZIP_MAX_BYTES, ZIP_MAX_FILES, safe_unzip
 
-__all__ = ["ZIP_MAX_BYTES", "ZIP_MAX_FILES", "Discovery", "DownloadError", "Found", "discover", "discover_class",
-           "safe_unzip"]
+__all__ = ["Discovery", "DownloadError", "Found", "discover", "discover_class"]
 
 
 @dataclass
