@@ -53,12 +53,14 @@ def test_moodle_folders_blind_marking_and_a_browser_renamed_resubmission(tmp_pat
     put(dl / "Zoë Müller-Lüdenscheidt_802_assignsubmission_file_" / "ex01_sigmoid.ipynb", RIGHT, T0)
     put(dl / "Seán O'Brien_803_assignsubmission_file_" / "ex01_sigmoid.ipynb", RIGHT, T0)
     put(dl / "John Smith_804_assignsubmission_file_" / "ex01_sigmoid.ipynb", RIGHT, T0)
+    put(dl / "Zoe\u0308 Doe_806_assignsubmission_file_" / "ex01_sigmoid.ipynb", RIGHT, T0)  # packed on macOS
     put(dl / "John Smith_805_assignsubmission_file_" / "ex01_sigmoid.ipynb", STUB, T0)
     put(dl / "Ada Lovelace_801_assignsubmission_onlinetext_" / "onlinetext.html", "<p>hi</p>", T0)
     d = read(dl, tmp_path)
     assert d.source == "moodle"
     assert d.attempts[("801", "ex01_sigmoid")][0].name == "ex01_sigmoid (1).ipynb"  # the newer file
     assert d.submitters["802"].name == "Zoë Müller-Lüdenscheidt" and d.submitters["803"].name == "Seán O'Brien"
+    assert "Zoë" in d.submitters["806"].name and len(d.submitters["806"].name) == len("Zoë Doe")  # NFD made NFC
     assert d.submitters["804"].key == "John Smith (804)" and d.submitters["805"].key == "John Smith (805)"
     f = fates(d)
     assert f["Ada Lovelace_801_assignsubmission_file_/ex01_sigmoid.ipynb"][0] is Fate.SUPERSEDED
@@ -128,9 +130,11 @@ def test_gradescope_export_reads_its_metadata(tmp_path):
         "submission_111:\n  :submitters:\n  - :name: Ada Lovelace\n    :sid: '2001'\n    :email: ada@x\n"
         "  :created_at: 2026-03-01 12:05:00.000000000 -07:00\n"
         "submission_112:\n  :submitters:\n  - :name: Zoë Müller\n    :sid: '2002'\n    :email: z@x\n"
+        "  - :name: Grace Hopper\n    :email: grace@x\n"  # a group: no SID, the email
         "  :created_at: 2026-03-01 13:05:00.000000000 -07:00\n", encoding="utf-8")
     d = read(tmp_path / "export", tmp_path)
-    assert d.source == "gradescope" and set(d.submitters) == {"2001", "2002"}
+    assert d.source == "gradescope" and set(d.submitters) == {"2001", "2002", "grace@x"}
+    assert d.attempts[("grace@x", "ex01_sigmoid")][0].path == d.attempts[("2002", "ex01_sigmoid")][0].path
     assert fates(d)["assignment_4711_export/submission_metadata.yml"][0] is Fate.RECEIPT
     assert d.submitters["2002"].name == "Zoë Müller"
     assert d.attempts[("2001", "ex01_sigmoid")][0].submitted_at.utcoffset().total_seconds() == -7 * 3600

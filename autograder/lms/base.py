@@ -8,8 +8,9 @@ source alone read the download.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -33,6 +34,8 @@ class Claim:
     exercise_hint: str | None = None
     #: The folder that holds this submission only (nbgrader's exercise folder), relative.
     own_folder: str | None = None
+    #: The other members of a group that handed this in together (Gradescope's group submissions).
+    members: tuple[Submitter, ...] = ()
 
 
 @dataclass
@@ -97,6 +100,11 @@ def source(name: str) -> Source:
     return known[name]
 
 
+def _nfc(who: Submitter) -> Submitter:
+    """One spelling of a name: a zip packed on macOS writes ``Zoë`` decomposed (NFD)."""
+    return replace(who, lms_id=unicodedata.normalize("NFC", who.lms_id), name=unicodedata.normalize("NFC", who.name))
+
+
 def claim_all(listing: Listing, only: Iterable[Source]) -> tuple[dict[PurePosixPath, tuple[Source, Claim]], str]:
     """Each file's claim by the most specific source that makes one; and the source of the
     download (the one that claimed the most files; '' when none did)."""
@@ -105,7 +113,8 @@ def claim_all(listing: Listing, only: Iterable[Source]) -> tuple[dict[PurePosixP
     for src in sorted(only, key=lambda s: -s.specificity):
         for rel, claim in src.read(listing).items():
             if rel not in claims:
-                claims[rel] = (src, claim)
+                claims[rel] = (src, replace(claim, submitter=_nfc(claim.submitter),
+                                            members=tuple(_nfc(m) for m in claim.members)))
                 counts[src.name] = counts.get(src.name, 0) + 1
     detected = max(counts, key=lambda n: counts[n]) if counts else ""
     return claims, detected

@@ -5,7 +5,7 @@ Layout (Gradescope, Assignment > Review Grades > Export Submissions): a folder
 mapping ``submission_<id>`` to ``:submitters:`` (each ``:name:``, ``:sid:``, ``:email:``) and
 ``:created_at:`` (the whole may sit in a folder ``assignment_<id>_export/``). The student's id is
 the SID where the course set one, else the email, else the submission id; a group submission
-goes to its first submitter (the group's other members get no row of their own).
+is each member's (every member gets the group's points).
 """
 
 from __future__ import annotations
@@ -73,12 +73,11 @@ class GradescopeExport(Source):
             if base not in metas:
                 metas[base] = _metadata(listing, base)
             entry = metas[base].get(rel.parts[at]) or {}
-            people = _get(entry, "submitters") or [{}]
-            first = people[0] if isinstance(people[0], dict) else {}
-            lms_id = str(_get(first, "sid") or _get(first, "email") or match["id"])
-            who = Submitter(lms_id=lms_id, name=str(_get(first, "name") or ""), source=self.name)
-            claims[rel] = Claim(submitter=who, name=rel.name, submitted_at=_time(_get(entry, "created_at")),
-                                order=(int(match["id"]),))
+            people = [p for p in (_get(entry, "submitters") or []) if isinstance(p, dict)] or [{}]
+            group = [Submitter(lms_id=str(_get(p, "sid") or _get(p, "email") or match["id"]),
+                               name=str(_get(p, "name") or ""), source=self.name) for p in people]
+            claims[rel] = Claim(submitter=group[0], name=rel.name, submitted_at=_time(_get(entry, "created_at")),
+                                order=(int(match["id"]),), members=tuple(group[1:]))
         for base in metas:
             if listing.path(base / METADATA).is_file():
                 claims[base / METADATA] = Claim(submitter=Submitter(lms_id="", name="", source=self.name),

@@ -129,9 +129,11 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
             files.append(HandedFile(handed, Fate.REFUSED, "not a notebook (.ipynb) or Python module (.py)",
                                     student=who.key, exercise=exercise))
             return
-        attempts.append(Attempt(submitter=who, exercise=exercise, path=path, name=name, handed=handed,
-                                submitted_at=_time(path, claim), lms_late=claim.lms_late,
-                                order=(*claim.order, counter(Path(name).stem)), own_folder=own))
+        for member in (who, *claim.members):  # a group's submission is each member's
+            people.setdefault(member.lms_id, member)
+            attempts.append(Attempt(submitter=member, exercise=exercise, path=path, name=name, handed=handed,
+                                    submitted_at=_time(path, claim), lms_late=claim.lms_late,
+                                    order=(*claim.order, counter(Path(name).stem)), own_folder=own))
 
     for rel in names:
         if rel not in claims:
