@@ -117,9 +117,14 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
     problems: dict[tuple[str, str], str] = {}
     people: dict[str, Submitter] = {}
 
+    def meet(who: Submitter) -> None:
+        """One student per id; the first name given for it (a receipt's, a metadata's) kept."""
+        if who.lms_id not in people or (not people[who.lms_id].name and who.name):
+            people[who.lms_id] = who
+
     def gradable(path: Path, handed: str, claim: Claim, name: str, hint: str | None, own: bool) -> None:
         who = claim.submitter
-        people.setdefault(who.lms_id, who)
+        meet(who)
         exercise = exercise_in(Path(name).stem, exercises) or hint
         if exercise is None:
             files.append(HandedFile(handed, Fate.REFUSED, f"names no exercise ({', '.join(exercises[:3])}, ...)",
@@ -130,7 +135,7 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
                                     student=who.key, exercise=exercise))
             return
         for member in (who, *claim.members):  # a group's submission is each member's
-            people.setdefault(member.lms_id, member)
+            meet(member)
             attempts.append(Attempt(submitter=member, exercise=exercise, path=path, name=name, handed=handed,
                                     submitted_at=_time(path, claim), lms_late=claim.lms_late,
                                     order=(*claim.order, counter(Path(name).stem)), own_folder=own))
@@ -146,7 +151,7 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
         refused = link_reason(path, root)  # a link's content may be another student's or the course's
         if refused:
             who = claim.submitter
-            people.setdefault(who.lms_id, who)
+            meet(who)
             exercise = exercise_in(Path(claim.name).stem, exercises) or claim.exercise_hint
             files.append(HandedFile(str(rel), Fate.REFUSED, refused, student=who.key, exercise=exercise or ""))
             for e in [exercise] if exercise else exercises:
@@ -154,7 +159,7 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
             continue
         if claim.receipt:
             if claim.submitter.lms_id:  # a receipt alone (a text-only attempt) still names a student
-                people.setdefault(claim.submitter.lms_id, claim.submitter)
+                meet(claim.submitter)
             files.append(HandedFile(str(rel), Fate.RECEIPT, f"{src.label}: read for who and when",
                                     student=claim.submitter.key if claim.submitter.lms_id else ""))
             continue
@@ -162,7 +167,7 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
             hint = exercise_in(Path(claim.name).stem, exercises) or claim.exercise_hint
             dest = unpack_dir / _safe(claim.submitter.lms_id) / _safe(str(rel))
             why = safe_unzip(path, dest)
-            people.setdefault(claim.submitter.lms_id, claim.submitter)
+            meet(claim.submitter)
             if why:
                 files.append(HandedFile(str(rel), Fate.REFUSED, why, student=claim.submitter.key))
                 for e in [hint] if hint else exercises:
@@ -181,11 +186,13 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
         raise DownloadError(f"nothing in {root} is a submission this grader recognises: {len(names)} file(s) "
                             f"({found}); exercises: {', '.join(exercises)}")
 
-    download = Download(source=label, submitters={}, attempts={}, files=files, problems=problems)
-    people = _match_roster(people, roster, download)
-    download.submitters = people
+    download = Download(source=label, submitters={}, attempts={}, files=files)
+    matched = _match_roster(people, roster, download)  # the download's id -> the student, as the roster knows them
+    # two spellings the roster takes for one student are one student; a problem follows its student
+    download.submitters = {who.lms_id: who for who in matched.values()}
+    download.problems = {(matched[i].lms_id, e): why for (i, e), why in problems.items()}
     for a in attempts:
-        a.submitter = people[a.submitter.lms_id]
+        a.submitter = matched[a.submitter.lms_id]
     _choose(attempts, download, attempts_policy == "best")
     return download
 
