@@ -6,6 +6,7 @@ grader, nbgrader): its keys only ever gain members, never change meaning.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -32,6 +33,43 @@ class Status(str, Enum):
         return self.value
 
 
+@dataclass(frozen=True)
+class ModelTrace:
+    """What the integrity report compares between two trained models, recorded by the held-out
+    accuracy check: the predicted class of every held-out input (base64 of uint8: 1,000 inputs in
+    1,336 characters) and digests of the trained weights and of the training history. The grader
+    keeps it for the instructor (results.json, the nbgrader result file); no feedback shows it."""
+
+    predicted: str
+    weights_digest: str = ""
+    history_digest: str = ""
+
+    @classmethod
+    def of(cls, labels: Any, weights_digest: str = "", history_digest: str = "") -> ModelTrace:
+        import numpy as np
+
+        values = np.asarray(labels)
+        if values.size and (values.min() < 0 or values.max() > 255):
+            raise ValueError("class indices must lie in 0..255 to be packed")
+        return cls(base64.b64encode(values.astype(np.uint8).tobytes()).decode("ascii"), weights_digest,
+                   history_digest)
+
+    def labels(self) -> Any:
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(self.predicted.encode("ascii")), dtype=np.uint8).astype(np.int64)
+
+    def to_json(self) -> dict[str, str]:
+        return {"predicted": self.predicted, "weights_digest": self.weights_digest,
+                "history_digest": self.history_digest}
+
+    @classmethod
+    def from_json(cls, data: Any) -> ModelTrace | None:
+        if not isinstance(data, dict) or not isinstance(data.get("predicted"), str):
+            return None
+        return cls(data["predicted"], str(data.get("weights_digest") or ""), str(data.get("history_digest") or ""))
+
+
 @dataclass(kw_only=True)
 class CheckResult:
     """The verdict of one check."""
@@ -50,6 +88,9 @@ class CheckResult:
     #: Plain data for reports that draw rather than say (accuracy, confusion matrix,
     #: training curves); never holds a hidden check's reference values.
     details: dict[str, Any] = field(default_factory=dict)
+    #: The trained model's held-out predictions and digests, for the integrity report (JSON key
+    #: ``integrity``, only when set); never shown to the student.
+    trace: ModelTrace | None = None
 
     def __post_init__(self) -> None:
         self.status = Status(self.status)
@@ -74,6 +115,8 @@ class CheckResult:
             data["details"] = self.details
         if self.mistake:
             data["mistake"] = self.mistake
+        if self.trace is not None:
+            data["integrity"] = self.trace.to_json()
         return data
 
     @classmethod
@@ -83,7 +126,8 @@ class CheckResult:
         return cls(name=data["name"], target=data["target"], max_points=float(data["max_points"]),
                    status=status, message=data.get("message", ""), hint=data.get("hint", ""),
                    hidden=bool(data.get("hidden", False)), earned=earned,
-                   details=dict(data.get("details") or {}), mistake=data.get("mistake") or None)
+                   details=dict(data.get("details") or {}), mistake=data.get("mistake") or None,
+                   trace=ModelTrace.from_json(data.get("integrity")))
 
 
 @dataclass(kw_only=True)

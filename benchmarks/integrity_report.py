@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -27,10 +29,10 @@ sys.path.insert(0, str(ROOT))
 from autograder.cli import main as deepgrade  # noqa: E402
 from autograder.course import Course  # noqa: E402
 from autograder.integrity.collect import held_out_labels  # noqa: E402
-from autograder.integrity.models import pack_labels  # noqa: E402
 from autograder.integrity.report import exercise_release  # noqa: E402
 from autograder.integrity.synthetic import add_predictions, generate_class  # noqa: E402
 from autograder.integrity.trainings import training_baselines  # noqa: E402
+from autograder.score import CheckResult, ModelTrace, Status  # noqa: E402
 
 
 def build_out(folder: Path, students: int, seed: int) -> tuple[int, set[tuple[str, str, str]]]:
@@ -46,16 +48,23 @@ def build_out(folder: Path, students: int, seed: int) -> tuple[int, set[tuple[st
         made.write(folder / "class")
         planted |= {(name, a, b) for a, b in made.planted}
         for s in made.students:
-            entry = {"student": s.name, "exercise": name, "score": 0, "max_score": 0, "checks": [], "notes": [],
-                     "submission": str(folder / "class" / s.name / name / f"{name}.ipynb")}
-            if s.predicted is not None:
-                entry["integrity"] = {"predicted": pack_labels(s.predicted), "weights_digest": s.weights_digest,
-                                      "history_digest": s.history_digest}
-            entries.append(entry)
+            checks = []
+            if s.predicted is not None:  # as the held-out accuracy check records it
+                trace = ModelTrace.of(s.predicted, s.weights_digest, s.history_digest)
+                checks.append(CheckResult(name="test_accuracy", target="", max_points=1, status=Status.PASSED,
+                                          trace=trace).to_json())
+            entries.append({"student": s.name, "exercise": name, "score": 0, "max_score": 0, "checks": checks,
+                            "notes": [], "submission": str(folder / "class" / s.name / name / f"{name}.ipynb")})
     out = folder / "out"
     out.mkdir()
     (out / "results.json").write_text(json.dumps({"sandbox": "", "submissions": entries}))
     return len(entries), planted
+
+
+def _cpu_seconds() -> float:
+    """User and system time of this process and its finished children (the report's workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -65,13 +74,14 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="deepgrade-integrity-") as tmp:
         count, planted = build_out(Path(tmp), args.students, args.seed)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_seconds()
         deepgrade(["integrity", str(Path(tmp) / "out"), "--course", str(ROOT)])
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
         twin = json.loads((Path(tmp) / "out" / "integrity.json").read_text())
     listed = {(e["exercise"], p["a"], p["b"]) for e in twin["exercises"] for p in e["pairs"]}
     print(f"\n{count} submissions ({args.students} students x {count // args.students} exercises): report in "
-          f"{seconds:.1f} s; planted pairs listed {len(planted & listed)} of {len(planted)}; "
+          f"{seconds:.1f} s ({cpu:.1f} CPU seconds, load average {os.getloadavg()[0]:.1f}); "
+          f"planted pairs listed {len(planted & listed)} of {len(planted)}; "
           f"other pairs listed {len(listed - planted)}")
 
 

@@ -18,6 +18,7 @@ from autograder.integrity.report import ModelEvidence, Submission, exercise_rele
 from autograder.integrity.tokens import canonical_order, cell_units
 from autograder.load import program_from_sources
 from autograder.release.fill import fill_notebook, write_notebook
+from autograder.score import CheckResult, ModelTrace, Status
 
 KEPT = frozenset({"np", "sigmoid"})
 
@@ -202,9 +203,10 @@ def test_an_nbgrader_course_is_read_from_autograded(tmp_path):
     folder.mkdir(parents=True)
     (folder / "ex05_mlp.ipynb").write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4,
                                                        "nbformat_minor": 5}))
+    check = CheckResult(name="test_accuracy", target="train_mlp", max_points=4, status=Status.PASSED,
+                        trace=ModelTrace.of(np.array([1, 2, 3]), "abc", "def"))
     (folder / "ex05_mlp.deepgrade.json").write_text(json.dumps(
-        {"exercise": "ex05_mlp", "integrity": {"predicted": pack_labels(np.array([1, 2, 3])),
-                                               "weights_digest": "abc", "history_digest": "def"}}))
+        {"exercise": "ex05_mlp", "checks": [check.to_json()]}))
     [found] = from_nbgrader(tmp_path)
     assert found.student == "ann" and found.exercise == "ex05_mlp"
     assert found.model is not None and found.model.predicted.tolist() == [1, 2, 3]

@@ -23,6 +23,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from autograder import cli
@@ -243,3 +244,30 @@ def test_test_cells_show_only_their_verdict(graded):
                     assert "error" not in [k for k, _ in kinds], (path, kinds)
                     failed = ("stream", "stderr") in kinds
                     assert failed == (points[meta["grade_id"]][0] == 0), (path, meta["grade_id"], kinds)
+
+
+def test_autograde_keeps_the_trained_models_answers_beside_the_notebook_for_the_integrity_report(graded, tmp_path):
+    """The held-out answers and weight digest go to <notebook>.deepgrade.json, never into feedback;
+    ``deepgrade integrity --nbgrader`` reads them there."""
+    from autograder.cli import main
+    from autograder.integrity.collect import held_out_labels
+    from autograder.nbgrader import RESULT_SUFFIX
+    from autograder.score import ModelTrace
+
+    course, _, _ = graded
+    result = json.loads((course / "autograded" / "ada" / "ex10_fine_tuning" /
+                         f"ex10_fine_tuning{RESULT_SUFFIX}").read_text())
+    [check] = [c for c in result["checks"] if "integrity" in c]
+    trace = ModelTrace.from_json(check["integrity"])
+    assert trace is not None and len(trace.weights_digest) == 64
+    labels = held_out_labels(Course(course), "ex10_fine_tuning")
+    assert np.mean(trace.labels() == labels) == pytest.approx(check["details"]["accuracy"])
+    numpy_only = json.loads((course / "autograded" / "ada" / "ex01_sigmoid" /
+                             f"ex01_sigmoid{RESULT_SUFFIX}").read_text())
+    assert not any("integrity" in c for c in numpy_only["checks"])
+    for page in (course / "feedback").rglob("*.html"):
+        text = page.read_text()
+        assert trace.predicted[:40] not in text and trace.weights_digest not in text
+    assert main(["integrity", "--nbgrader", str(course), "--out", str(tmp_path)]) == 0
+    twin = json.loads((tmp_path / "integrity.json").read_text())
+    assert {e["exercise"] for e in twin["exercises"]} >= {"ex01_sigmoid", "ex10_fine_tuning"}

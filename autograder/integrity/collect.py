@@ -1,12 +1,12 @@
 """What the report reads: a graded OUT folder, or an nbgrader course after autograde.
 
 ``deepgrade grade`` leaves ``OUT/results.json``: each entry names the student,
-the exercise and the graded file, and for a model exercise carries
-``integrity`` (the held-out predicted labels, packed, and the digests of the
-trained weights and history). ``nbgrader autograde`` with deepgrade's
-preprocessor leaves the same entry as ``<notebook>.deepgrade.json`` beside each
-autograded notebook. The held-out labels come from the course's data task,
-here, on the instructor's side.
+the exercise and the graded file, and for a model exercise its held-out
+accuracy check carries ``integrity`` (:class:`autograder.score.ModelTrace`: the
+held-out predicted labels, packed, and digests of the trained weights and
+history). ``nbgrader autograde`` with deepgrade's preprocessor leaves the same
+result as ``<notebook>.deepgrade.json`` beside each autograded notebook. The
+held-out labels come from the course's data task, here, on the instructor's side.
 """
 
 from __future__ import annotations
@@ -18,22 +18,22 @@ from typing import Any
 import numpy as np
 
 from ..course import Course, CourseError
-from .models import unpack_labels
+from ..nbgrader import RESULT_SUFFIX
+from ..score import ModelTrace
 from .report import ModelEvidence, Submission
 
-#: Beside an autograded notebook: the grader's result for it (``<stem>.deepgrade.json``).
-NBGRADER_RESULT_SUFFIX = ".deepgrade.json"
 
-
-def model_evidence(entry: dict[str, Any] | None) -> ModelEvidence | None:
-    """The ``integrity`` member of a result entry, or None (a value exercise, a failed training)."""
-    if not isinstance(entry, dict) or not isinstance(entry.get("predicted"), str):
-        return None
-    try:
-        predicted = unpack_labels(entry["predicted"])
-    except (ValueError, TypeError):
-        return None
-    return ModelEvidence(predicted, str(entry.get("weights_digest") or ""), str(entry.get("history_digest") or ""))
+def model_evidence(entry: dict[str, Any]) -> ModelEvidence | None:
+    """The held-out answers and digests that a result entry's accuracy check recorded (its
+    ``integrity`` member), or None (a value exercise, a model that was not scored)."""
+    for check in entry.get("checks") or []:
+        trace = ModelTrace.from_json(check.get("integrity")) if isinstance(check, dict) else None
+        if trace is not None:
+            try:
+                return ModelEvidence(np.asarray(trace.labels()), trace.weights_digest, trace.history_digest)
+            except (ValueError, TypeError):
+                return None
+    return None
 
 
 def from_results(out: Path) -> list[Submission]:
@@ -47,7 +47,7 @@ def from_results(out: Path) -> list[Submission]:
         graded = record.get("submission")
         found.append(Submission(student=str(record["student"]), exercise=str(record["exercise"]),
                                 path=Path(graded) if graded else None,
-                                model=model_evidence(record.get("integrity"))))
+                                model=model_evidence(record)))
     return found
 
 
@@ -59,10 +59,10 @@ def from_nbgrader(course_root: Path) -> list[Submission]:
     found = []
     for notebook in sorted(autograded.glob("*/*/*.ipynb")):
         student, assignment = notebook.parent.parent.name, notebook.parent.name
-        result = notebook.with_name(notebook.stem + NBGRADER_RESULT_SUFFIX)
+        result = notebook.with_name(notebook.stem + RESULT_SUFFIX)
         entry = json.loads(result.read_text()) if result.is_file() else {}
         found.append(Submission(student=student, exercise=str(entry.get("exercise") or notebook.stem or assignment),
-                                path=notebook, model=model_evidence(entry.get("integrity"))))
+                                path=notebook, model=model_evidence(entry)))
     return found
 
 

@@ -10,7 +10,9 @@ It is never a verdict and changes no points: the instructor judges.
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,8 +162,8 @@ def _model_pairs(exercise: str, models: dict[str, ModelEvidence], labels: np.nda
             ma, mb = models[a], models[b]
             same_weights = bool(ma.weights_digest) and ma.weights_digest == mb.weights_digest
             same_history = bool(ma.history_digest) and ma.history_digest == mb.history_digest
-            share = same[j] / union[j] if union[j] else 0.0
-            over = trained is not None and share >= trained.threshold and same[j] >= MIN_SHARED_ERRORS
+            share = float(same[j] / union[j]) if union[j] else 0.0
+            over = bool(trained is not None and share >= trained.threshold and same[j] >= MIN_SHARED_ERRORS)
             if not (over or same_weights or same_history or (a, b) in pairs):
                 continue
             s = shared_errors(ma.predicted, mb.predicted, labels)
@@ -176,10 +178,16 @@ MIN_SHARED_ERRORS = 5
 
 
 def class_report(submissions: list[Submission], releases: dict[str, Release],
-                 labels: dict[str, np.ndarray] | None = None) -> list[ExerciseReport]:
-    """Every exercise's report, in exercise order."""
+                 labels: dict[str, np.ndarray] | None = None, workers: int | None = None) -> list[ExerciseReport]:
+    """Every exercise's report, in exercise order; exercises side by side on ``workers`` processes
+    (default: one per core), each reading its own notebooks."""
     by_exercise: dict[str, list[Submission]] = defaultdict(list)
     for s in submissions:
         by_exercise[s.exercise].append(s)
-    return [report_exercise(name, subs, releases.get(name) or Release.empty(), (labels or {}).get(name))
+    jobs = [(name, subs, releases.get(name) or Release.empty(), (labels or {}).get(name))
             for name, subs in sorted(by_exercise.items())]
+    workers = min(len(jobs), workers or os.cpu_count() or 1)
+    if workers <= 1:
+        return [report_exercise(*job) for job in jobs]
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(report_exercise, *zip(*jobs, strict=True)))

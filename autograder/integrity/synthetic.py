@@ -51,6 +51,10 @@ def _code_cell(source: str) -> dict[str, Any]:
     return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
 
 
+#: Other right choices a student makes where the reference made one.
+_SYNONYMS = {"adam": ["adam", "rmsprop", "nadam"], "relu": ["relu", "elu", "gelu"]}
+
+
 class _Vary(ast.NodeTransformer):
     """Meaning-preserving rewrites, each taken with some chance; an optional mistake."""
 
@@ -72,10 +76,15 @@ class _Vary(ast.NodeTransformer):
         return node
 
     def visit_Constant(self, node: ast.Constant) -> ast.AST:
-        if type(node.value) is int and node.value == 1 and self.chance(0.3):
+        value = node.value
+        if type(value) is int and value == 1 and self.chance(0.3):
             return ast.Constant(1.0)
-        if type(node.value) is int and node.value >= 8 and self.chance(0.4):  # units, epochs, batch sizes
-            return ast.Constant(max(1, int(node.value * self.rng.choice([0.5, 0.75, 1.25, 1.5, 2]))))
+        if type(value) is int and value >= 8 and self.chance(0.6):  # units, epochs, batch sizes
+            return ast.Constant(max(1, int(value * self.rng.choice([0.5, 0.75, 1.25, 1.5, 2]))))
+        if type(value) is float and 0 < value < 1 and self.chance(0.5):  # dropout rates, learning rates
+            return ast.Constant(round(value * self.rng.choice([0.5, 0.6, 0.8, 1.2, 1.5]), 4))
+        if isinstance(value, str) and value in _SYNONYMS and self.chance(0.3):
+            return ast.Constant(self.rng.choice(_SYNONYMS[value]))
         return node
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:

@@ -12,6 +12,7 @@ per split, and the held-out labels stay here: only the inputs are sent.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,10 +29,11 @@ from ..compare.models import (
     layer_classes,
     output_problem,
     params_problem,
+    predicted_labels,
 )
 from ..pretrained import read_model_file
 from ..run.session import StudentProcess
-from ..score import CheckResult, Status
+from ..score import CheckResult, ModelTrace, Status
 from ..spec import Architecture, LearningCheck, Marks, ModelCheck
 from ..tasks import Task
 from .base import TOP_LEVEL, CheckKind, Plan, Planning, failed_outcome, raised_mistakes
@@ -201,6 +203,13 @@ class Trained:
     failure: Verdict | None = None
     #: The released network's kept layers after training: name, class, in_model, weights.
     base_layers: list[dict[str, Any]] = field(default_factory=list)
+    #: SHA-256 of the trained weights, computed in the student's process (the weights stay there).
+    weights_digest: str = ""
+
+    def history_digest(self) -> str:
+        """SHA-256 of the training history, epoch by epoch (identical for one training run twice)."""
+        text = json.dumps(self.history, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest() if self.history else ""
 
 
 def train_once(plan: PlannedModelCheck, student: StudentProcess, slot: str = "") -> Trained:
@@ -237,7 +246,8 @@ def train_once(plan: PlannedModelCheck, student: StudentProcess, slot: str = "")
         value = outcome.value
         trained = Trained(value.get("summary") or {}, value.get("history") or {},
                           float(value.get("seconds") or 0.0), student.starts,
-                          base_layers=list(value.get("base_layers") or []))
+                          base_layers=list(value.get("base_layers") or []),
+                          weights_digest=str(value.get("weights_digest") or ""))
     student.memo[key] = trained
     return trained
 
@@ -376,12 +386,19 @@ def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: T
     earned = round(marks.points(acc, plan.points), 2)
     rule = f"full points from {marks.pass_at:.2f}, none at {marks.zero_at:.2f} or below"
     if acc >= marks.pass_at:
-        return plan.result(Status.PASSED, f"{said} ({rule})", details=details)
-    found = _diagnose(plan, student, trained, data, acc)
-    if earned > 0:
-        return plan.result(Status.PARTIAL, f"{said}: {earned:g} of {plan.points:g} points ({rule})", found.hint,
-                           earned=earned, details=details, mistake=found.mistake)
-    return plan.result(Status.FAILED, f"{said} ({rule})", found.hint, details=details, mistake=found.mistake)
+        result = plan.result(Status.PASSED, f"{said} ({rule})", details=details)
+    else:
+        found = _diagnose(plan, student, trained, data, acc)
+        if earned > 0:
+            result = plan.result(Status.PARTIAL, f"{said}: {earned:g} of {plan.points:g} points ({rule})",
+                                 found.hint, earned=earned, details=details, mistake=found.mistake)
+        else:
+            result = plan.result(Status.FAILED, f"{said} ({rule})", found.hint, details=details,
+                                 mistake=found.mistake)
+    if plan.split == "test":  # the real-label training's held-out answers, for the integrity report
+        result.trace = ModelTrace.of(predicted_labels(p, data.classes), trained.weights_digest,
+                                     trained.history_digest())
+    return result
 
 
 def _diagnose(plan: PlannedModelCheck, student: StudentProcess, trained: Trained, data: Task,

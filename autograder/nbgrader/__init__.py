@@ -13,6 +13,10 @@ line must stay cheap.
 
 from __future__ import annotations
 
+#: Beside each autograded notebook, ``<notebook>.deepgrade.json``: the notebook's whole result
+#: (``ExerciseResult.to_json()`` and the student), which ``deepgrade integrity --nbgrader`` reads.
+RESULT_SUFFIX = ".deepgrade.json"
+
 
 def grade(exercise: str, check: str, *, hidden: bool = False) -> None:
     """Grade one check in an nbgrader test cell; see :func:`autograder.nbgrader.kernel.grade`."""

@@ -28,6 +28,7 @@ the hidden test cells' source is removed, their verdict stays.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import Float, Unicode
 
 from ..score import CheckResult, ExerciseResult
+from . import RESULT_SUFFIX
 from .cells import GRADE_ID_PREFIX
 
 NOT_RUN = "(not run while grading)\n"
@@ -135,6 +137,10 @@ class GradeInSandbox(NbGraderPreprocessor):
             self.log.error("deepgrade could not grade %s: %s: %s", path, type(exc).__name__, exc)
             return self._write(nb, None, f"the grader failed on this notebook ({type(exc).__name__}); "
                                          "tell your instructor"), resources
+        # The whole result beside the autograded notebook: `deepgrade integrity --nbgrader` reads the
+        # trained models' held-out answers there (nbgrader's writer puts resources' outputs beside it).
+        result_json = json.dumps({**isolated.result.to_json(), "student": info.get("student")}, indent=1)
+        resources.setdefault("outputs", {})[f"{notebook}{RESULT_SUFFIX}"] = result_json.encode()
         return self._write(nb, isolated.result, "", isolated.cell_outputs), resources
 
     def _course_root(self) -> Path:

@@ -7,7 +7,8 @@ exercises never import TensorFlow. It registers three requests:
     call the student's training function on the data the grader sends (training
     and validation only) with fixed seeds and op determinism; keep the model in
     this process (under its ``slot``: the learning check trains a second one on
-    relabelled classes) and answer with its summary and training history. With
+    relabelled classes) and answer with its summary, training history and a digest of its
+    weights (the integrity report compares digests; the weights stay here). With
     ``members``, the function returns that many models (one-vs-all): each is
     summarised, and ``predict`` answers with the list of their outputs. With
     ``pretrained`` (a released network's architecture and weights), the network
@@ -130,6 +131,20 @@ def _is_model(obj: Any, keras: Any) -> bool:
     return isinstance(obj, keras.Model)
 
 
+def weights_digest(models: Any) -> str:
+    """SHA-256 of every weight (shape and bytes, layer by layer; each member of a list in turn):
+    two models trained alike, or one's weights copied into the other, have the same digest."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for model in models if isinstance(models, (list, tuple)) else [models]:
+        for weights in model.get_weights():
+            array = np.ascontiguousarray(weights)
+            digest.update(f"{array.dtype.str}{array.shape}".encode())
+            digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
 def _failure(exc: BaseException, sub: Submission) -> dict[str, Any]:
     if isinstance(exc, DeviceError):
         return {"status": "protocol", "message": str(exc)}
@@ -203,7 +218,7 @@ def train(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
         return _not_a_model(model)
     MODELS[_model_key(request)] = model
     value = {"model": True, "summary": describe_model(model), "history": _history(model),
-             "seconds": round(seconds, 3), "device": dict(_DEVICE)}
+             "seconds": round(seconds, 3), "device": dict(_DEVICE), "weights_digest": weights_digest(model)}
     if base is not None:
         value["base_layers"] = _base_layers(base, model, request["pretrained"].get("keep", []))
     return {"status": "ok", "value": value}
@@ -259,7 +274,8 @@ def _keep_members(models: Any, members: int, request: dict[str, Any], keras: Any
                "loss": summaries[0]["loss"] if summaries else ""}
     return {"status": "ok", "value": {"model": True, "summary": summary,
                                       "history": _history(models[0]) if models else {},
-                                      "seconds": round(seconds, 3), "device": dict(_DEVICE)}}
+                                      "seconds": round(seconds, 3), "device": dict(_DEVICE),
+                                      "weights_digest": weights_digest(list(models))}}
 
 
 def _predict(model: Any, x: np.ndarray) -> np.ndarray:
