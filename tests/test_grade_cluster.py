@@ -22,6 +22,7 @@ import pytest
 from autograder.batch.cluster_deploy import MAX_TRIES, kubernetes_spec
 from autograder.batch.cluster_spec import ClusterSpec, ClusterSpecError, config_from_dict, load_config, parse_spec
 from autograder.cli import main
+from autograder.report.text import plural
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = (ROOT / "tests" / "hostile" / "_good.py").read_text()
@@ -308,7 +309,7 @@ def test_a_killed_grader_resumes_where_it_stopped(tmp_path):
         time.sleep(0.2)
 
     stdout, stderr = _finish(_grade(klass, out, "--cluster", "local:2", "--public-only"))
-    assert f"{len(finished)} submission(s) unchanged since the last run" in stderr
+    assert f"{plural(len(finished), 'submission')} unchanged since the last run" in stderr
     assert f"{8 - len(finished)} graded, {len(finished)} from the cache" in stdout
     for name, record in finished.items():  # kept as they were
         assert json.loads((out / "cache" / name).read_text()) == record

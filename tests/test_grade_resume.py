@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from autograder.report.text import plural
+
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = (ROOT / "tests" / "hostile" / "_good.py").read_text()
 SLOW = GOOD.replace("def sigmoid(z):\n", "def sigmoid(z):\n    import time; time.sleep(0.3)\n")
@@ -69,7 +71,7 @@ def test_sigkill_mid_batch_then_rerun_resumes(tmp_path, workers):
     stdout, stderr = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, stderr
     assert not any(p.exists() for p in stale), "the killed grader's scratch folder was not cleaned up"
-    assert f"{len(finished)} submission(s) unchanged since the last run" in stderr
+    assert f"{plural(len(finished), 'submission')} unchanged since the last run" in stderr
     assert f"{8 - len(finished)} graded, {len(finished)} from the cache" in stdout
     for name, record in finished.items():  # kept as they were
         assert json.loads((out / "cache" / name).read_text()) == record

@@ -24,6 +24,7 @@ from slurm_node import SlurmNode, why_not
 from test_grade_cluster import ROOT, _finish, _grade, _make_class, _verdicts, _wait_for_cache
 
 from autograder.batch.cluster_slurm import JobState, SlurmError, check_job_script, job_state
+from autograder.report.text import plural
 
 #: Two NumPy exercises of the example class: every kind of verdict (right, wrong, not attempted)
 #: in a minute on a loaded 2-core machine (the Dask path of all five is tested on a LocalCluster).
@@ -208,7 +209,7 @@ def test_a_job_lost_while_grading_ends_the_run_with_grader_errors(slurm, tmp_pat
         assert "every Slurm job of the run ended while grading" in check["message"]
         assert f"Slurm job {job[0]} is CANCELLED" in check["message"]
     assert len(list((out / "cache").glob("*.json"))) == len(kept), "grader failures are not cached"
-    assert f"the grader itself failed on {len(lost)} submission(s)" in stderr
+    assert f"the grader itself failed on {plural(len(lost), 'submission')}" in stderr
     assert _wait_for_no_job_processes(slurm) == []
 
 
