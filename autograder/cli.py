@@ -265,6 +265,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refresh_class_report(out: Path) -> None:
+    from .batch.outputs import feedback_pages, write_class_report
+    from .report.class_report import graded_from_results
+
+    graded = graded_from_results(json.loads((out / "results.json").read_text(encoding="utf-8"))["submissions"])
+    write_class_report(graded, out, feedback_pages(sorted({g.student for g in graded})))
+
+
 def cmd_integrity(args: argparse.Namespace) -> int:
     """Pairs of submissions more alike than independent work, per exercise: for the instructor to
     judge (it changes no points)."""
@@ -284,6 +292,9 @@ def cmd_integrity(args: argparse.Namespace) -> int:
         folder = Path(args.out) if args.out else Path(args.graded)
     reports = build_reports(submissions, course)
     paths = write_report(reports, folder)
+    if not args.nbgrader and folder == Path(args.graded) and (folder / "class.html").is_file():
+        # the class report gains its section on shared work
+        _refresh_class_report(folder)
     for report in reports:
         listed = "; ".join(f"{p.a} & {p.b}" for p in report.pairs[:5])
         more = f" (+{len(report.pairs) - 5})" if len(report.pairs) > 5 else ""

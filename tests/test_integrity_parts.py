@@ -181,8 +181,13 @@ def test_the_command_reads_a_graded_folder_and_writes_both_files(tmp_path, cours
     out = tmp_path / "out"
     out.mkdir()
     (out / "results.json").write_text(json.dumps({"sandbox": "", "submissions": entries}))
+    assert main(["report", str(out)]) == 0  # the class report, before the integrity report
+    assert "Shared work" not in (out / "class.html").read_text()
+    capsys.readouterr()
     assert main(["integrity", str(out), "--course", str(course.root)]) == 0
     said = capsys.readouterr().out
+    shared = (out / "class.html").read_text().split("<h2>Shared work</h2>", 1)[1]
+    assert '<a href="integrity.html">' in shared and "<td>ex01_sigmoid</td><td>1</td>" in shared
     assert "ex01_sigmoid: 1 pair(s) of 3 submissions: ann & bea" in said
     twin = json.loads((out / "integrity.json").read_text())
     [pair] = twin["exercises"][0]["pairs"]
@@ -213,7 +218,11 @@ def test_an_nbgrader_course_is_read_from_autograded(tmp_path):
     assert found.model.weights_digest == "abc"
 
 
-def test_path_missing_is_no_code(tmp_path):
+def test_a_graded_file_gone_since_grading_is_said_not_compared(tmp_path):
     subs = [Submission("a", "ex01_sigmoid", path=Path(tmp_path / "gone.ipynb")),
-            Submission("b", "ex01_sigmoid", path=Path(tmp_path / "gone2.ipynb"))]
-    assert report_exercise("ex01_sigmoid", subs, Release.empty()).pairs == []
+            Submission("b", "ex01_sigmoid", path=Path(tmp_path / "gone2.ipynb")),
+            Submission("c", "ex01_sigmoid")]  # nothing handed in: nothing to say
+    report = report_exercise("ex01_sigmoid", subs, Release.empty())
+    assert report.pairs == [] and report.unreadable == ["a", "b"]
+    assert "Not compared: the graded file of a, b" in integrity_page([report])
+    assert integrity_json([report])["exercises"][0]["not_compared"] == ["a", "b"]

@@ -47,8 +47,17 @@ def write_class_report(graded: list[Graded], out: Path, pages: dict[str, str] | 
     paths = {"class_json": out / "class.json", "class_html": out / "class.html"}
     write_atomic(paths["class_json"], json.dumps(report.to_json(), indent=1))
     links = {s: f"feedback/{p}" for s, p in (pages or {}).items()}
-    write_atomic(paths["class_html"], class_page(report, links))
+    write_atomic(paths["class_html"], class_page(report, links, shared_work(out)))
     return paths
+
+
+def shared_work(out: Path) -> dict[str, int] | None:
+    """Pairs listed per exercise by ``deepgrade integrity OUT`` (OUT/integrity.json), if it was run."""
+    try:
+        data = json.loads((out / "integrity.json").read_text(encoding="utf-8"))
+        return {str(e["exercise"]): len(e["pairs"]) for e in data["exercises"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def import_possible(download: Download, roster: Roster | None) -> bool:

@@ -133,6 +133,9 @@ def _exercise_html(report: ExerciseReport) -> str:
     clusters = "".join(f"<li>{esc(', '.join(c))}</li>" for c in report.clusters if len(c) > 2)
     parts = [f"<h2>{esc(report.exercise)}: {len(report.pairs)} pair(s) of {report.submissions} submissions</h2>",
              f'<p class="base">Baseline: {"<br>".join(base)}</p>']
+    if report.unreadable:
+        parts.append(f'<p class="flag">Not compared: the graded file of {esc(", ".join(report.unreadable))} is no '
+                     "longer where it was graded.</p>")
     if clusters:
         parts.append(f"<p>Groups of three or more, linked by flagged pairs:</p><ul>{clusters}</ul>")
     parts += [_pair_html(report, p, i) for i, p in enumerate(report.pairs, start=1)]
@@ -178,5 +181,6 @@ def integrity_json(reports: list[ExerciseReport]) -> dict[str, Any]:
             base["model"] = {"threshold": r.training_baseline.threshold, "mean": r.training_baseline.mean,
                              "highest": r.training_baseline.highest, "describe": r.training_baseline.describe()}
         out.append({"exercise": r.exercise, "submissions": r.submissions, "baseline": base,
-                    "pairs": [_pair_json(r, p) for p in r.pairs], "clusters": r.clusters})
+                    "pairs": [_pair_json(r, p) for p in r.pairs], "clusters": r.clusters,
+                    "not_compared": r.unreadable})
     return {"note": NOT_A_VERDICT, "exercises": out}

@@ -96,6 +96,8 @@ class ExerciseReport:
     labels: np.ndarray | None = None  # the held-out labels (model exercises)
     inputs: np.ndarray | None = None  # the held-out inputs, for pictures (set by the caller)
     predicted: dict[str, np.ndarray] = field(default_factory=dict)  # of the students in flagged pairs
+    #: Students whose graded file is no longer there (moved or deleted since grading): not compared.
+    unreadable: list[str] = field(default_factory=list)
 
 
 def exercise_release(exercise: Exercise) -> Release:
@@ -144,7 +146,8 @@ def report_exercise(exercise: str, submissions: list[Submission], release: Relea
     listed = {k for p in flagged for k in (p.a, p.b)}
     return ExerciseReport(exercise, len(submissions), baseline, trained, flagged, _clusters(flagged),
                           {k: v for k, v in codes.items() if k in listed}, labels,
-                          predicted={k: m.predicted for k, m in models.items() if k in listed})
+                          predicted={k: m.predicted for k, m in models.items() if k in listed},
+                          unreadable=sorted(s.student for s in submissions if s.path and not s.path.is_file()))
 
 
 def _model_pairs(exercise: str, models: dict[str, ModelEvidence], labels: np.ndarray,

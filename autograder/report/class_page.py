@@ -82,8 +82,18 @@ def _incidents(items: list[Incident], pages: Mapping[str, str], empty: str) -> s
             f"{rows}</table>")
 
 
-def class_page(report: ClassReport, pages: Mapping[str, str] | None = None) -> str:
-    """The whole report as one page; ``pages`` links a student to their feedback page."""
+def _shared_work(pairs: Mapping[str, int]) -> str:
+    rows = "".join(f"<tr><td>{esc(name)}</td><td>{n}</td></tr>" for name, n in sorted(pairs.items()))
+    return ("<h2>Shared work</h2><p>Pairs of submissions whose code is shared beyond the release, or whose "
+            "trained models make the same mistakes, more than independent work was measured to: places to look, "
+            'not verdicts. The pairs and their evidence are in <a href="integrity.html">integrity.html</a>.</p>'
+            f"<table><tr><th>exercise</th><th>pairs listed</th></tr>{rows}</table>")
+
+
+def class_page(report: ClassReport, pages: Mapping[str, str] | None = None,
+               shared_work: Mapping[str, int] | None = None) -> str:
+    """The whole report as one page; ``pages`` links a student to their feedback page;
+    ``shared_work``: the integrity report's pairs per exercise, when it was made."""
     pages = pages or {}
     n = len(report.students)
     parts = ["<!doctype html><html lang=en><head><meta charset=utf-8>"
@@ -97,6 +107,8 @@ def class_page(report: ClassReport, pages: Mapping[str, str] | None = None) -> s
              "<h2>Exercises</h2>", *(_exercise(report, i) for i in range(len(report.exercises)))]
     if report.models:
         parts += ["<h2>Trained models: accuracy against the marks</h2>", *(_model(m) for m in report.models)]
+    if shared_work is not None:
+        parts.append(_shared_work(shared_work))
     parts += ["<h2>Learning checks that failed</h2>",
               _incidents(report.learning, pages, "Every network graded learned from its data."),
               "<h2>Errors and time-outs</h2>",
