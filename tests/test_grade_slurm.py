@@ -23,7 +23,7 @@ import pytest
 from slurm_node import SlurmNode, why_not
 from test_grade_cluster import ROOT, _finish, _grade, _make_class, _verdicts, _wait_for_cache
 
-from autograder.batch.cluster_slurm import JobState, SlurmError, check_job_script, job_state
+from autograder.batch.cluster_slurm import JobState, SlurmError, check_job_script, job_state, job_states
 from autograder.report.text import plural
 
 #: Two NumPy exercises of the example class: every kind of verdict (right, wrong, not attempted)
@@ -273,3 +273,10 @@ def test_a_job_state_is_read_from_its_fields(tmp_path, monkeypatch):
                                 f"sandbox on node3: this job starts no worker' (its output: {err})")
     gone = job_state("8")
     assert gone.state == "GONE" and not gone.active and "Invalid job id" in gone.reason
+    # many jobs: one squeue; scontrol only for those that ended (their output says why)
+    squeue = fake.parent / "squeue"
+    squeue.write_text("#!/bin/sh\necho ' 7|FAILED|NonZeroExitCode'; echo ' 9|RUNNING|None'; "
+                      "echo ' 10|PENDING|Resources'\n")
+    squeue.chmod(0o755)
+    assert job_states(["9", "7", "10", "8"]) == [JobState("9", "RUNNING"), state,
+                                                 JobState("10", "PENDING", reason="Resources"), gone]

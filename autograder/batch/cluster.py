@@ -27,6 +27,11 @@ run on a worker in that host's sandbox. Invariants:
   of them (the run's backend, part of every cache key), and their GPUs:
   ``--device gpu`` with model exercises and no ``GPU`` worker is an error before
   any grading starts.
+* ``--cluster slurm`` (:mod:`~autograder.batch.cluster_slurm`): the job script is
+  checked by Slurm before any job exists, the jobs are watched (one that ends or
+  stays queued is reported; when all end while grading, :meth:`ClusterGrading.lose`
+  turns what is left into grader failures), and every job is cancelled when the
+  run ends, on SIGINT and on SIGTERM.
 * At most as many tasks as worker threads (and never more than :data:`WINDOW`)
   are in flight, so a class of any size holds a bounded number of submissions
   in memory.

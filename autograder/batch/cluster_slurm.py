@@ -38,8 +38,10 @@ from typing import Any
 #: Slurm's job states in which a job may still start or run a worker.
 ACTIVE = frozenset({"PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED",
                     "REQUEUE_HOLD", "REQUEUE_FED", "RESIZING", "SIGNALING", "STAGE_OUT", "RESV_DEL_HOLD"})
-#: Seconds between two looks at the jobs.
+#: Seconds between two looks at the jobs while waiting for the first worker, and while grading
+#: (one ``squeue`` for all of them: a big class's run does not load slurmctld).
 POLL = 2.0
+WATCH_POLL = 10.0
 #: Seconds a submission may take before the missing job ids are an error.
 SUBMIT_TIMEOUT = 60.0
 
@@ -114,6 +116,24 @@ def _output_path(pattern: str, job_id: str, name: str) -> str:
     return re.sub(r"%([Jjx%])", lambda m: values[m.group(1)], pattern)
 
 
+def job_states(job_ids: list[str], env: dict[str, str] | None = None) -> list[JobState]:
+    """Every job's state from one ``squeue``; the ended or unknown ones in full from
+    ``scontrol`` (their output files say why they ended)."""
+    if not job_ids:
+        return []
+    seen: dict[str, JobState] = {}
+    try:
+        done = subprocess.run(["squeue", "--noheader", "--states=all", f"--jobs={','.join(job_ids)}",
+                               "--format=%i|%T|%r"], capture_output=True, text=True, timeout=30, env=env)
+        for line in done.stdout.splitlines():
+            parts = line.strip().split("|")
+            if len(parts) == 3 and parts[0] in job_ids:
+                seen[parts[0]] = JobState(parts[0], parts[1], reason="" if parts[2] == "None" else parts[2])
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    return [seen[j] if j in seen and seen[j].active else job_state(j, env) for j in job_ids]
+
+
 def check_job_script(script: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
     """Ask Slurm whether it would take ``script`` (``sbatch --test-only``); a refusal is a
     :class:`SlurmError` with sbatch's reason on one line."""
@@ -154,7 +174,7 @@ class SlurmJobs:
         return list(self.known)
 
     def states(self) -> list[JobState]:
-        return [job_state(job_id, self.env) for job_id in self.ids()]
+        return job_states(self.ids(), self.env)
 
     def problem(self, timeout: float) -> str:
         """Why no worker can be expected any more ("" while one may still come): every job
@@ -203,7 +223,7 @@ class JobWatch:
     any more (a walltime reached, a job cancelled or failed), so the grader stops waiting
     for workers that will not come."""
 
-    def __init__(self, jobs: SlurmJobs, lost: Callable[[str], None], poll: float = POLL):
+    def __init__(self, jobs: SlurmJobs, lost: Callable[[str], None], poll: float = WATCH_POLL):
         self.jobs, self.lost, self.poll = jobs, lost, poll
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="deepgrade-slurm-watch", daemon=True)
