@@ -187,6 +187,26 @@ class SlurmNode:
                 time.sleep(0.1)
             if Path(f"/proc/{pid}").exists():
                 os.kill(pid, signal.SIGKILL)
+        for pid in self.processes():  # a job step that outlived its slurmd (they carry its SLURM_CONF)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def processes(self) -> list[int]:
+        """Processes other than this one started under this node's configuration: its daemons,
+        job steps, and what the jobs started."""
+        mine = f"SLURM_CONF={self.conf}".encode()
+        found = []
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit() or int(proc.name) == os.getpid():
+                continue
+            try:
+                if mine in (proc / "environ").read_bytes().split(b"\0"):
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+        return found
 
     def __enter__(self) -> SlurmNode:
         return self.start()
