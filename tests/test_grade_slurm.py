@@ -4,7 +4,8 @@ A small class graded in Slurm jobs through dask-jobqueue gives the local
 runner's verdicts; a job script Slurm refuses is one line before any job
 exists; a job that dies before its worker, one that stays pending and one lost
 while grading are each reported in bounded time, never waited on forever;
-SIGINT and SIGTERM cancel the jobs; the jobs write where log_directory says.
+SIGINT and SIGTERM cancel the jobs, and a grader killed with SIGKILL leaves no
+job behind; the jobs write where log_directory says.
 Without root or the Slurm binaries these tests skip and say why (CI has both).
 """
 
@@ -280,3 +281,17 @@ def test_a_job_state_is_read_from_its_fields(tmp_path, monkeypatch):
     squeue.chmod(0o755)
     assert job_states(["9", "7", "10", "8"]) == [JobState("9", "RUNNING"), state,
                                                  JobState("10", "PENDING", reason="Resources"), gone]
+
+
+def test_a_grader_killed_with_sigkill_leaves_no_job_behind(slurm, tmp_path):
+    klass, out = tmp_path / "class", tmp_path / "out"
+    _make_class(klass, 12)
+    before = slurm.jobs()
+    proc = _grade(klass, out, "--cluster", "slurm", "--cluster-config", str(_config(tmp_path)), "--public-only")
+    _wait_for_cache(out, 1, proc, timeout=180)
+    (job,) = _new_jobs(slurm, before)
+    os.kill(proc.pid, signal.SIGKILL)  # nothing of the grader runs: its workers lose their scheduler
+    proc.communicate()
+    assert slurm.wait_for_no_jobs(timeout=90) == [], "the job ends when its workers lose the scheduler"
+    assert job_state(job[0]).state in ("COMPLETED", "FAILED")
+    assert _wait_for_no_job_processes(slurm) == []
