@@ -50,13 +50,15 @@ slurm:
 demo: install
 	$(VENV)/bin/deepgrade grade examples/class --out out/demo --workers 2
 
-# The linter and the type checker (configured in pyproject.toml) before the tests. The tests run
-# on TEST_WORKERS processes, a whole file on each (module fixtures are built once): most tests wait on
-# child processes, browsers and timeouts, so two of them keep two cores busy.
+# The linter, the type checker and the import layers (all configured in pyproject.toml) before
+# the tests. The tests run on TEST_WORKERS processes, a whole file on each (module fixtures are
+# built once): most tests wait on child processes, browsers and timeouts, so two of them keep two
+# cores busy.
 TEST_WORKERS ?= 2
 test: install
 	$(VENV)/bin/ruff check autograder datasets
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # Instructors: regenerate exercises/ from solutions/, then the example class.

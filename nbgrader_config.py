@@ -8,9 +8,12 @@ nbgrader's default, gradebook.db (SQLite) in this folder. docs/instructor-guide.
 walks through the whole round trip.
 """
 
-from autograder.nbgrader.preprocessors import (TF_LOG_PATTERN, autograde_preprocessors,
-                                               feedback_preprocessors, generate_assignment_preprocessors)
-from autograder.quiet import quiet_tensorflow
+from autograder.nbgrader.preprocessors import (
+    autograde_preprocessors,
+    feedback_preprocessors,
+    generate_assignment_preprocessors,
+)
+from autograder.quiet import TF_LOG_PATTERN, quiet_tensorflow
 
 c = get_config()  # noqa: F821 - provided by nbgrader
 

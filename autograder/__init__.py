@@ -18,8 +18,8 @@ __version__ = "0.1.0"
 
 
 def check(exercise: str, target: str | None = None, **kwargs):
-    """Grade what this notebook has run so far; see :func:`autograder.notebook.check`."""
-    from .notebook import check as _check
+    """Grade what this notebook has run so far; see :func:`autograder.check_cell.check`."""
+    from .check_cell import check as _check
 
     return _check(exercise, target, **kwargs)
 

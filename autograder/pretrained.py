@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .run.codec import from_json, to_json
+from .run.rebuild import build
 
 FORMAT = 1
 
@@ -51,13 +52,6 @@ def read_model_file(path: Path) -> dict[str, Any]:
     """``{"config": JSON text, "layers": [{"name", "class", "weights"}]}``: what the student's
     process rebuilds, and what the grader compares a frozen layer's weights with."""
     return _read(str(path), path.stat().st_mtime_ns)
-
-
-def build(keras: Any, config: str, layers: list[dict[str, Any]]) -> Any:
-    model = keras.models.model_from_json(config)
-    for layer in layers:
-        model.get_layer(layer["name"]).set_weights([np.asarray(w) for w in layer["weights"]])
-    return model
 
 
 def load_model(path: str | Path) -> Any:

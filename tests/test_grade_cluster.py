@@ -348,7 +348,7 @@ def test_a_submission_that_kills_its_worker_is_an_error_after_bounded_tries(monk
     from autograder.batch.bundle import CourseBundle
     from autograder.batch.cluster_spec import ClusterConfig
     from autograder.batch.discover import Found
-    from autograder.batch.runner import grader_failure
+    from autograder.batch.grading import grader_failure
 
     monkeypatch.setattr(cluster, "grade_task", crash_or_answer)
     names = ["a", "crash", "b", "c"]

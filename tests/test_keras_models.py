@@ -352,7 +352,7 @@ def test_training_reports_each_epoch_to_the_grader_and_the_check_cell_prints_it(
     import functools
 
     from autograder.grade import grade_program
-    from autograder.notebook import _print_progress
+    from autograder.check_cell import _print_progress
     from autograder.run.session import StudentProcess
 
     path = submission(MLP_HEADER + """

@@ -15,7 +15,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from autograder.kinds import HIDDEN_INPUT
-from autograder.nbgrader import cells as nbcells
+from autograder.release import cells as nbcells
 from autograder.nbgrader import kernel
 from autograder.score import CheckResult
 from autograder.spec import Case, Check

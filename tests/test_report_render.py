@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from autograder.notebook import HIDDEN_LATER, CheckReport
+from autograder.check_cell import HIDDEN_LATER, CheckReport
 from autograder.report.html import exercise_html, student_page
 from autograder.score import CheckResult, ExerciseResult
 

@@ -291,7 +291,7 @@ class ClusterGrading:
                    resources: dict[str, dict[str, float] | None],
                    hide: tuple[Path, ...] = (), prewarm: bool = True) -> Iterator[tuple[Any, Record, bool]]:
         """The runner's ``Job``s graded here; yields ``(job, record, cacheable)`` as they finish."""
-        from .runner import grader_failure
+        from .grading import grader_failure
 
         pending = [Submitted(j.index, j.found, j.key, max_scores.get(j.found.exercise, 0.0)) for j in jobs]
         by_index = {j.index: j for j in jobs}

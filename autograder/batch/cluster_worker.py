@@ -8,7 +8,7 @@ deepgrade installed). Invariants:
   (unpacked once per host, by digest) and the submission as bytes: exactly the
   files :func:`~autograder.isolate.submission.submission_files` chose on the
   grader's side, with what it left out, so the notes match a local run.
-* The submission is graded by :func:`~autograder.batch.runner.grade_files`,
+* The submission is graded by :func:`~autograder.batch.grading.grade_files`,
   the local runner's own path: in this host's sandbox (the backend the grader
   chose for the whole run, or the task fails here and Dask retries it
   elsewhere), on a sandbox slot held for the task (``SlotLease``, shared with
@@ -97,7 +97,7 @@ class _WorkerState:
                 root = unpack_bundle(bundle, scratch_parent() / COURSES_FOLDER)
                 self.courses[bundle.digest] = Course(root)
             if not self.cleaned:
-                from .runner import remove_stale_scratch
+                from .grading import remove_stale_scratch
 
                 remove_stale_scratch(scratch_parent())
                 self.cleaned = True
@@ -126,7 +126,7 @@ def grade_task(bundle: CourseBundle, task: GradeTask) -> dict[str, Any]:
     Raises (and Dask retries the task on another worker) only when this worker cannot
     grade at all: other grading code, the run's sandbox missing here, a damaged course.
     """
-    from .runner import _models, grade_files
+    from .grading import grade_files, trains_models
 
     if worker_fingerprint() != task.grader:
         raise WorkerMismatch(f"the worker on {os.uname().nodename} runs other deepgrade grading code than "
@@ -155,7 +155,7 @@ def grade_task(bundle: CourseBundle, task: GradeTask) -> dict[str, Any]:
                       notes=list(task.notes), own_folder=task.own_folder)
         with SlotLease(1, parent / SLOTS_FOLDER) as lease:
             slot = lease.slots[0]
-            models = task.prewarm and _models(course, task.exercise, task.hidden)
+            models = task.prewarm and trains_models(course, task.exercise, task.hidden)
             graded = grade_files(files, found, course=course, sandbox=sandbox, limits=task.limits,
                                  hidden=task.hidden, max_score=task.max_score, scratch_root=root,
                                  slot=slot, key=task.key, label=task.label,

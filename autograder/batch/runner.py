@@ -18,7 +18,6 @@ import queue
 import shutil
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -29,16 +28,15 @@ from ..course import Course
 from ..isolate.backends import Sandbox, SandboxLimits
 from ..isolate.prewarm import Zygote, ZygotePool
 from ..isolate.slots import SLOTS_FOLDER, SlotLease
-from ..isolate.submission import SubmissionFiles, grade_isolated, new_scratch_root, scratch_parent, submission_files
+from ..isolate.submission import new_scratch_root, scratch_parent, submission_files
 from ..lms.late import LatePolicy
 from ..lms.read import Download
 from ..lms.roster import Roster
-from ..load import SubmissionError, load_program
 from ..plan import hidden_plans, public_plans
 from ..score import Status
-from ..student import needs_keras
 from .cache import ResultCache, exercise_fingerprint, grader_fingerprint, task_key
 from .discover import Found, discover_class
+from .grading import grade_files, grader_failure, remove_stale_scratch, trains_models
 from .progress import Progress
 from .record import Record, problem_record, with_submitter
 
@@ -99,7 +97,7 @@ class ClassGrader:
         if self.zygotes is None:
             return None
         if exercise not in self._models:
-            self._models[exercise] = _models(self.course, exercise, self.hidden)
+            self._models[exercise] = trains_models(self.course, exercise, self.hidden)
         return self.zygotes.get(self.sandbox, slot, self.limits) if self._models[exercise] else None
 
     def grade(self, job: Job, slot: int = 0) -> Record:
@@ -117,50 +115,6 @@ class ClassGrader:
         if graded.cacheable:
             self.cache.put(job.key, graded.record.to_json())
         return graded.record
-
-
-@dataclass
-class Graded:
-    """One grading's record, and whether it may be cached (a verdict on the submission, not a
-    grader failure nor an unreadable file, which are looked at again next run)."""
-
-    record: Record
-    cacheable: bool
-
-
-def grade_files(files: SubmissionFiles, found: Found, *, course: Course, sandbox: Sandbox, limits: SandboxLimits,
-                hidden: bool, max_score: float, scratch_root: Path, slot: int, key: str,
-                label: str | None = None, zygote: Zygote | None = None) -> Graded:
-    """Grade the submission ``files`` (its main file first) of ``found`` in the sandbox: what
-    the local runner's threads and a cluster's workers both do. ``label`` is the submission's
-    name in the record (default ``found.path``: a worker grades a copy). Never raises."""
-    started = time.monotonic()
-    submission = label if label is not None else str(found.path)
-    try:
-        try:
-            exercise = course.exercise(found.exercise)
-            program = load_program(files.files[0], reference=exercise.student_notebook, submitted=True)
-        except SubmissionError as exc:  # said with the submission's own name, not a worker's copy's
-            record = problem_record(found, max_score, Status.ERROR, str(exc).replace(str(files.files[0]), submission))
-            return Graded(replace(record, submission=submission, key=key), cacheable=False)
-        isolated = grade_isolated(program, exercise, files, sandbox=sandbox,
-                                  limits=limits, hidden=hidden, scratch_parent=scratch_root, slot=slot,
-                                  zygote=zygote)
-        isolated.result.notes[:0] = found.notes
-        record = Record(student=found.student, result=isolated.result, submission=submission,
-                        output=isolated.printed[:8192], key=key, seconds=round(time.monotonic() - started, 3))
-        return Graded(record, cacheable=True)
-    except Exception as exc:
-        return Graded(replace(grader_failure(found, max_score, exc), submission=submission), cacheable=False)
-
-
-def grader_failure(found: Found, max_score: float, exc: BaseException, what: str = "") -> Record:
-    """The record of a submission the grader itself failed on: status error, never cached."""
-    problem = (f"the grader failed on this submission ({what or f'{type(exc).__name__}: {exc}'}); "
-               "it was not cached and will be graded again next run")
-    record = problem_record(found, max_score, Status.ERROR, problem)
-    return replace(record, submission=str(found.path),
-                   grader_error="".join(traceback.format_exception(exc))[-2000:])
 
 
 # -- the batch ----------------------------------------------------------------------------
@@ -206,7 +160,7 @@ def run_batch(course: Course, submissions: Path, out: Path, options: Options,
     try:
         # Which tasks ask for a GPU: decided (and --device gpu without GPU workers refused)
         # from the checks' declarations, before the reference solutions run.
-        resources = ({n: cluster.resources(_models(course, n, hidden), limits.device) for n in names}
+        resources = ({n: cluster.resources(trains_models(course, n, hidden), limits.device) for n in names}
                      if cluster is not None else {})
         # Plans once, here, before any grading starts (hidden ones run the reference solution).
         plans = {n: public_plans(course.exercise(n)) + (hidden_plans(course.exercise(n)) if hidden else [])
@@ -313,12 +267,6 @@ def _best_attempts(records: list[Record], download: Download) -> list[Record]:
     return [r for r in records if id(r) in kept]
 
 
-def _models(course: Course, name: str, hidden: bool) -> bool:
-    """Whether an exercise trains or builds models (its tasks may ask for a GPU)."""
-    exercise = course.exercise(name)
-    return needs_keras(exercise.checks() if hidden else public_plans(exercise))
-
-
 def _open_cluster(options: Options, say: Callable[[str], None]) -> Any:
     """The Dask cluster ``--cluster`` names, started and probed (only now is Dask imported)."""
     from .cluster import ClusterGrading
@@ -334,14 +282,6 @@ def _from_cache(hit: dict[str, Any], found: Found) -> Record:
 
     return Record(student=found.student, result=ExerciseResult.from_json(hit), submission=str(found.path),
                   output=hit.get("output", ""), key=hit.get("key", ""), seconds=hit.get("seconds"), cached=True)
-
-
-def remove_stale_scratch(parent: Path) -> None:
-    """Scratch folders of graders that were killed (their pid is gone) are removed."""
-    for folder in parent.glob("deepgrade-*-*"):
-        pid = folder.name.split("-")[1]
-        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _grade_all(grader: ClassGrader, jobs: list[Job], workers: int) -> Iterator[tuple[Job, Record]]:

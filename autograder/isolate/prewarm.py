@@ -38,7 +38,7 @@ from typing import IO, Any
 from ..run.device import gpu_devices, requested_device
 from ..run.session import OutputTail, worker_env
 from ..run.zygote import HOME_BYTES_ENV, HOME_ENV, PACKET
-from .backends import SANDBOX_HOME, SANDBOX_SEED, Sandbox, SandboxLimits
+from .backends import SANDBOX_HOME, Sandbox, SandboxLimits
 from .process import sandbox_env
 
 #: How long the zygote may take to import TensorFlow (a loaded 2-core machine: 10-20 s).
@@ -295,8 +295,3 @@ class ZygotePool:
             zygotes, self._zygotes = list(self._zygotes.values()), {}
         for zygote in zygotes:
             zygote.close()
-
-
-def seed_path(scratch: Path, inbox: Path) -> str:
-    """Where a child finds its submission's read-only copy inside the zygote's sandbox."""
-    return f"{SANDBOX_SEED}/{scratch.relative_to(inbox)}"

@@ -66,8 +66,6 @@ class SandboxedProcess(StudentProcess):
 
     def _launch(self, to_child_r: int, from_child_w: int) -> Any:
         if self.zygote is not None and self.preload:
-            from .prewarm import seed_path
-
             env = {**self.env, "DEEPGRADE_SEED": seed_path(self.scratch, self.zygote.inbox)}
             child = self.zygote.spawn(env, to_child_r, from_child_w)
             if child is not None:
@@ -113,3 +111,8 @@ def _upgrade(limits: Any) -> SandboxLimits:
         return SandboxLimits()
     return SandboxLimits(load_timeout=limits.load_timeout, call_timeout=limits.call_timeout,
                          memory_bytes=limits.memory_bytes or SandboxLimits().memory_bytes, device=limits.device)
+
+
+def seed_path(scratch: Path, inbox: Path) -> str:
+    """Where a forked child finds its submission's read-only copy inside the zygote's sandbox."""
+    return f"{SANDBOX_SEED}/{scratch.relative_to(inbox)}"

@@ -87,9 +87,7 @@ def register(source: type[Source]) -> type[Source]:
 
 
 def sources() -> dict[str, Source]:
-    """Every registered source, most specific first."""
-    from . import blackboard, brightspace, canvas, folders, gradescope_export, moodle  # noqa: F401  (registers them)
-
+    """Every registered source, most specific first (the package registers each system's on import)."""
     return dict(sorted(_SOURCES.items(), key=lambda kv: -kv[1].specificity))
 
 

@@ -17,7 +17,7 @@ import ast
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..run.magics import NOT_RUN, effect
+from .magic_effects import NOT_RUN, effect
 
 
 @dataclass(frozen=True)

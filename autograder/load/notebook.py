@@ -14,8 +14,8 @@ import json
 import re
 from typing import Any
 
+from .cells import CodeCell, SubmissionError
 from .ipython import transform_cell
-from .program import CodeCell, SubmissionError
 
 #: Cells with one of these tags are not run when grading (heavy plots, extra training).
 SKIP_TAGS = {"demo", "deepgrade:skip", "deepgrade:check"}

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .program import SubmissionError
+from .cells import SubmissionError
 
 #: The whole file: past this it is not read at all (outputs count: clear them before handing in).
 MAX_NOTEBOOK_BYTES = 128 << 20

@@ -12,13 +12,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cells import CodeCell, SubmissionError
+
 if TYPE_CHECKING:
     from .notebook_file import NotebookFile
-
-
-class SubmissionError(Exception):
-    """The submission cannot be read at all (missing, unreadable, not a notebook)."""
-
 
 
 def _calls(node: ast.AST, names: set[str]) -> bool:
@@ -42,24 +39,6 @@ def _blank_calls(source: str, names: set[str]) -> str:
         for i in range(first + 1, last + 1):
             lines[i] = "\n"
     return "".join(lines) if hit else source
-
-
-@dataclass(frozen=True)
-class CodeCell:
-    """One unit of code, executed in order. ``label`` names it in messages.
-
-    ``source`` is Python (IPython syntax already transformed); ``original`` is the
-    cell as the student wrote it, shown in tracebacks; ``not_run`` lists its IPython
-    lines that grading does not run (shell escapes, ``%pip``); ``training_skipped``
-    says that a top-level call of a training function was blanked, so a later
-    NameError in this cell is its consequence, not the student's mistake.
-    """
-
-    source: str
-    label: str
-    original: str = ""
-    not_run: tuple[str, ...] = ()
-    training_skipped: bool = False
 
 
 @dataclass(frozen=True)

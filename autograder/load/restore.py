@@ -26,7 +26,7 @@ import copy
 import re
 from typing import Any
 
-#: The first line of every generated test cell (see :mod:`autograder.nbgrader.cells`).
+#: The first line of every generated test cell (see :mod:`autograder.release.cells`).
 _TEST_CELL = re.compile(r"^\s*from\s+autograder\.nbgrader\s+import\s+grade\b", re.M)
 
 

@@ -1,6 +1,5 @@
 """The repository as an nbgrader course.
 
-* :mod:`.cells`          test cells generated from ``checks.py`` (``deepgrade release`` keeps them in sync)
 * :mod:`.kernel`         :func:`grade`, what a test cell calls: grades in a worker, prints the verdict
                          (on stderr when the check did not pass)
 * :mod:`.autograde`      nbgrader autograde in the sandbox: the points, outside any kernel

@@ -37,9 +37,9 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import Float, Unicode
 
+from ..release.cells import GRADE_ID_PREFIX
 from ..score import CheckResult, ExerciseResult
 from . import RESULT_SUFFIX
-from .cells import GRADE_ID_PREFIX
 
 NOT_RUN = "(not run while grading)\n"
 #: Where an autograded test cell keeps its check's verdict (``metadata.deepgrade.result``).
@@ -77,7 +77,7 @@ def _failure(message: str) -> list[Any]:
 
 def _without_library_logs(text: str) -> str:
     """stderr less TensorFlow's, absl's, oneDNN's and CUDA's own log lines (never the student's)."""
-    from .preprocessors import TF_LOG_LINE
+    from ..quiet import TF_LOG_LINE
 
     return "".join(line for line in text.splitlines(keepends=True) if not TF_LOG_LINE.match(line))
 

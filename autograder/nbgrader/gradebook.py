@@ -14,10 +14,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..release.cells import GRADE_ID_PREFIX
 from ..report.class_report import Graded
 from ..score import CheckResult, ExerciseResult, Status
 from .autograde import RESULT_KEY
-from .cells import GRADE_ID_PREFIX
 
 
 class GradebookError(Exception):

@@ -27,9 +27,9 @@ import sys
 import warnings
 from pathlib import Path
 
-from ..notebook import kernel_history
+from ..load.history import kernel_history
+from ..release.cells import TEST_CELL_PATTERN
 from ..score import CheckResult
-from .cells import TEST_CELL_PATTERN
 
 #: (exercise, replayed sources, hidden available) -> {check name: result}
 _CACHE: dict[tuple, dict[str, CheckResult]] = {}

@@ -14,14 +14,13 @@
 * :func:`autograde_preprocessors` puts :class:`~.autograde.GradeInSandbox` where
   nbgrader's ``Execute`` was: no kernel runs the student's code at autograde;
   :func:`feedback_preprocessors` removes hidden tests' source from the feedback.
-* :data:`TF_LOG_PATTERN` is ``IgnorePattern.pattern``: a stderr output made only
+* :data:`autograder.quiet.TF_LOG_PATTERN` is ``IgnorePattern.pattern``: a stderr output made only
   of TensorFlow, absl, oneDNN or CUDA log lines is dropped before nbgrader
   scores the cell (a test cell with anything on stderr scores 0).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import nbformat
@@ -29,24 +28,6 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import List, Unicode
 
 from ..load.notebook import SKIP_TAGS
-
-#: Lines TensorFlow and its libraries write on stderr by themselves. nbgrader's
-#: IgnorePattern drops a whole stderr output when ``re.search`` finds the pattern in
-#: it, so the pattern matches only an output whose every line is such a log line:
-#: a real warning or error printed in the same output is kept.
-_TF_LOG_LINE = "|".join([
-    r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] \S+:\d+\]",      # 2025-01-01 12:00:00.123: I tensorflow/...:113]
-    r"[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ \S+:\d+\]",               # E0000 00:00:1730000000.1   123 cuda_dnn.cc:8310]
-    r"WARNING: All log messages before absl::InitializeLog\(\) is called",
-    r"WARNING:absl:",
-    r"To enable the following instructions:",
-    r"oneDNN custom operations are on",
-    r"This TensorFlow binary is optimized",
-    r"Could not find cuda drivers",
-])
-TF_LOG_PATTERN = rf"\A(?:(?:{_TF_LOG_LINE})[^\n]*(?:\n|\Z)|[ \t]*\n)+\Z"
-#: One such log line (autograde drops them from the stderr of a student's cell).
-TF_LOG_LINE = re.compile(rf"(?:{_TF_LOG_LINE})")
 
 #: nbclient skips cells with this tag (``Execute.skip_cells_with_tag``'s default).
 SKIP_EXECUTION = "skip-execution"
@@ -64,8 +45,8 @@ class ReleaseExercise(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         from ..course import PUBLIC_CHECKS, Course, CourseError
         from ..plan import plan_from_reference
+        from ..release.cells import sync_test_cells
         from ..release.pipeline import public_checks_text
-        from .cells import sync_test_cells
 
         info = resources.get("nbgrader", {})
         name, notebook, root = info.get("assignment"), info.get("notebook"), _course_root(resources)

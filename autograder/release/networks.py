@@ -39,7 +39,7 @@ def declared_networks(exercise: Exercise) -> list[Pretrained]:
 
 def source_hash(exercise: Exercise, pretrained: Pretrained) -> str:
     """What a released network is made from: its declaration, its task, and the solution's code."""
-    from ..nbgrader.cells import TEST_CELL_PATTERN
+    from .cells import TEST_CELL_PATTERN
 
     notebook = json.loads(exercise.solution_notebook.read_text())
     code = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]

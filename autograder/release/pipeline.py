@@ -6,7 +6,7 @@ so the release is what nbgrader itself would hand out. The public checks'
 expectations are recorded by running the reference solution.
 
 The nbgrader test cells in the source notebook are generated from
-``checks.py`` first (:mod:`autograder.nbgrader.cells`), so the source
+``checks.py`` first (:mod:`autograder.release.cells`), so the source
 notebook is written too when a check was added, removed or changed.
 
 ``release_exercise(..., write=False)`` builds everything in memory and reports
@@ -94,7 +94,7 @@ def public_checks_text(exercise: Exercise, plans: list[Plan]) -> str:
 
 def release_exercise(exercise: Exercise, *, write: bool = True) -> ReleaseReport:
     """Build (and, with ``write``, save) one exercise's release files."""
-    from ..nbgrader.cells import synced_notebook_text
+    from .cells import synced_notebook_text
     from .networks import network_files
 
     source = synced_notebook_text(exercise.solution_notebook, exercise.name, exercise.checks())

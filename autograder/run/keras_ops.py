@@ -228,7 +228,7 @@ def _pretrained(keras: Any, data: dict[str, Any] | None) -> Any:
     """The released network, rebuilt from plain data (None when the training has none)."""
     if not data:
         return None
-    from ..pretrained import build
+    from .rebuild import build
 
     return build(keras, data["config"], data["layers"])
 

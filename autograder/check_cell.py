@@ -11,21 +11,8 @@ import functools
 import os
 from pathlib import Path
 
+from .load.history import kernel_history
 from .score import ExerciseResult
-
-
-def kernel_history() -> list[str] | None:
-    """The raw source of every cell this kernel ran before the current one (None outside IPython)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return None
-    shell = get_ipython()
-    if shell is None:
-        return None
-    raw = list(getattr(shell.history_manager, "input_hist_raw", None) or shell.user_ns.get("In", []))
-    return [src for src in raw[1:-1] if isinstance(src, str)]  # [0] is empty, [-1] is this cell
-
 
 HIDDEN_LATER = "Hidden checks are graded when your notebook is collected."
 
