@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .course import Course, CourseError, find_course
+from .isolate.backends import backend_names
 from .lms.base import sources
 from .lms.late import LatePolicyError
 from .lms.model import DownloadError
@@ -339,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--exercise", "-e", action="append", help="only this exercise (repeatable)")
     grade.add_argument("--device", choices=["cpu", "gpu", "auto"], default=None,
                        help="where student models train (default: $DEEPGRADE_DEVICE, else auto)")
-    grade.add_argument("--sandbox", choices=["auto", "bwrap", "unshare", "rlimits"], default="auto",
+    grade.add_argument("--sandbox", choices=["auto", *backend_names()], default="auto",
                        help="sandbox backend (default: the best that works here)")
     grade.add_argument("--data", choices=["auto", "hidden", "visible"], default="auto",
                        help="may student code see the data files? auto and hidden: no (model checks "

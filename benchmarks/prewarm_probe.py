@@ -61,7 +61,7 @@ def startup() -> dict[str, list[float]]:
     results = {"plain": time_start(lambda: StudentProcess(program))}
     scratch = Path(tempfile.mkdtemp(prefix="probe-", dir="/var/tmp"))
     for backend in ("bwrap", "unshare"):
-        if available(backend):
+        if not available(backend).works:
             continue
         sandbox = detect(backend)
         sandbox.prepare_scratch(scratch, 0)

@@ -25,8 +25,8 @@ from autograder.student import KERAS_OPS
 
 ROOT = Path(__file__).resolve().parents[1]
 
-if available("bwrap"):
-    pytest.skip(f"the pre-warmed process needs bwrap: {available('bwrap')} (make install installs it)",
+if not available("bwrap").works:
+    pytest.skip(f"the pre-warmed process needs bwrap: {available('bwrap').why} (make install installs it)",
                 allow_module_level=True)
 
 

@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from ..course import Course
-from ..isolate.backends import BACKEND_PROTECTIONS, PROTECTIONS, Sandbox, SandboxLimits
+from ..isolate.backends import PROTECTIONS, Sandbox, SandboxLimits, backend_names
 from ..isolate.submission import submission_files
 from ..run.device import gpu_devices, requested_device
 from ..score import ExerciseResult
@@ -112,7 +112,7 @@ def local_gpu_resources() -> dict[str, float]:
 def choose_sandbox(reports: list[WorkerReport], preferred: str = "auto") -> Sandbox:
     """The best backend that works on every worker (or ``preferred``, which must), its
     protections as the weakest worker has them, and why better ones are not used."""
-    order = list(BACKEND_PROTECTIONS) if preferred == "auto" else [preferred]
+    order = list(backend_names()) if preferred == "auto" else [preferred]
     reasons = []
     for name in order:
         lacking = [(r.host, r.backends[name]["why"]) for r in reports if r.backends[name]["why"]]

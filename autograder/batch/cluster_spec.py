@@ -20,6 +20,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from ..isolate.backends import backend_names
+
 #: The forms of SPEC, for error messages.
 SPEC_FORMS = ("local", "local:N", "tcp://HOST:PORT", "slurm", "kubernetes")
 
@@ -109,7 +111,7 @@ class ClusterConfig:
         return dict(self.env)
 
 
-_SANDBOXES = ("auto", "bwrap", "unshare", "rlimits")
+_SANDBOXES = ("auto", *backend_names())
 
 
 def load_config(path: Path | None) -> ClusterConfig:

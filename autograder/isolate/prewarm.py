@@ -38,7 +38,7 @@ from typing import IO, Any
 from ..run.device import gpu_devices, requested_device
 from ..run.session import OutputTail, worker_env
 from ..run.zygote import HOME_BYTES_ENV, HOME_ENV, PACKET
-from .backends import SANDBOX_HOME, Sandbox, SandboxLimits
+from .backends import SANDBOX_HOME, Sandbox, SandboxLimits, backend_names, get_backend
 from .process import sandbox_env
 
 #: How long the zygote may take to import TensorFlow (a loaded 2-core machine: 10-20 s).
@@ -49,8 +49,9 @@ SPAWN_TIMEOUT = 30.0
 
 def prewarm_refusal(sandbox: Sandbox, device: str | None) -> str:
     """'' when model submissions can be forked from a pre-warmed process here, else why not."""
-    if sandbox.name != "bwrap":
-        return f"the {sandbox.name} sandbox cannot give each forked child its own namespaces (bwrap can)"
+    if not sandbox.backend.forks_children:
+        able = " or ".join(name for name in backend_names() if get_backend(name).forks_children)
+        return f"the {sandbox.name} sandbox cannot give each forked child its own namespaces ({able} can)"
     wanted = requested_device(device)
     if wanted == "gpu" or (wanted == "auto" and gpu_devices()):
         return "models train on a GPU, and CUDA cannot be forked safely"

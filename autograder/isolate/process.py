@@ -27,8 +27,8 @@ def sandbox_env(base: dict[str, str], sandbox: Sandbox, scratch: Path) -> dict[s
     if not sandbox.show_data:
         for key in ("DEEPGRADE_DATA", "DEEPGRADE_CACHE"):
             env.pop(key, None)
-    home = SANDBOX_HOME if sandbox.name == "bwrap" else str(scratch)
-    if sandbox.name == "bwrap":
+    home = SANDBOX_HOME if sandbox.backend.seeded_home else str(scratch)
+    if sandbox.backend.seeded_home:
         env["DEEPGRADE_SEED"] = SANDBOX_SEED  # the worker copies the submission into its home
     env.update({k: base[k] for k in ("DEEPGRADE_WORKER", "MPLBACKEND", "PYTHONHASHSEED",
                                       "PYTHONUNBUFFERED", "PYTHONPATH") if k in base})

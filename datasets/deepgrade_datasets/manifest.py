@@ -21,3 +21,8 @@ def _manifest() -> dict[str, Any]:
 def entry(name: str) -> dict[str, Any]:
     """Manifest entry of data set ``name`` (a fresh copy, safe to modify)."""
     return json.loads(json.dumps(_manifest()["datasets"][name]))
+
+
+def data_sets() -> dict[str, dict[str, Any]]:
+    """Every data set's manifest entry by name (fresh copies)."""
+    return {name: entry(name) for name in _manifest()["datasets"]}
