@@ -66,10 +66,11 @@ release: install
 	$(VENV)/bin/deepgrade release
 	$(PY) examples/make_class.py
 
-# The nbgrader round trip on the example class, in a temporary copy of the course:
-# generate_assignment, autograde, export (the grades are printed), generate_feedback.
+# The nbgrader round trip on the example class, in a copy of the course kept in out/nbgrader-demo
+# (autograded/, feedback/, gradebook.db): generate_assignment, autograde, export (the grades are
+# printed), generate_feedback, each step said as it starts.
 nbgrader-demo: install
-	$(PY) -m autograder.nbgrader.roundtrip --examples examples/class
+	$(PY) -m autograder.nbgrader.roundtrip --examples examples/class --keep out/nbgrader-demo
 
 clean:
 	rm -rf $(VENV) build *.egg-info

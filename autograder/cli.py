@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
-from .course import Course, CourseError, find_course
+from .course import Course, CourseError, find_course, nearest_course
 from .isolate.backends import backend_names
 from .lms.base import sources
 from .lms.late import LatePolicyError
@@ -25,7 +27,56 @@ USAGE_ERROR = 2
 
 
 def _course(args: argparse.Namespace, start: Path | None = None) -> Course:
-    return Course(args.course) if args.course else find_course(start)
+    """``--course``, else ``$DEEPGRADE_COURSE``, else the course around the working directory (as
+    ``--help`` says), else the one around ``start`` (what the command was given), else the one this
+    package was installed from. :func:`_named` says which in the command's output, so no command
+    grades against a course the user did not expect (a student's copy of the release beside
+    the instructor's course) without saying so."""
+    if args.course:
+        course, how = Course(args.course), "--course"
+    elif os.environ.get("DEEPGRADE_COURSE"):
+        course, how = find_course(), "$DEEPGRADE_COURSE"
+    elif (here := nearest_course(Path.cwd())) is not None:
+        course, how = here, "the working directory"
+    elif start is not None and (there := nearest_course(start)) is not None:
+        course, how = there, f"around {start}"
+    else:
+        course, how = find_course(), "the installed package"
+    if not course.root.is_dir():
+        raise CourseError(f"no course folder at {course.root}")
+    args.course_found = f"course {course.root} (from {how})"
+    return course
+
+
+def _named(args: argparse.Namespace) -> str:
+    """Which course the command used and how it was found, for its output."""
+    return str(getattr(args, "course_found", ""))
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity, which a container or taskset narrows)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _output_folder(path: Path, what: str = "--out") -> Path:
+    """A folder the command may write into; a file there is a usage error, said in one line."""
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(f"{what} {path} is a file, not a folder: give a folder (it is created if missing)")
+    return path
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -43,6 +94,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_json(), indent=2))
     else:
         print(format_result(result))
+        print(f"\n{_named(args)}")
     return 0 if result.all_passed else 1
 
 
@@ -62,19 +114,30 @@ def cmd_release(args: argparse.Namespace) -> int:
     from .release import release_course
 
     course = _course(args)
+    names = list(args.exercise or [n for n in course.exercise_names if course.exercise(n).has_solution])
     report = release_course(course, args.exercise or None, write=not args.check)
     rel = lambda p: p.relative_to(course.root)  # noqa: E731
+    checked = (f"{len(names)} exercise{'' if len(names) == 1 else 's'} ({_span(names)}): each student "
+               "notebook and public_checks.json against solutions/, in " + _named(args))
     if args.check:
         for path in report.stale:
             print(f"stale: {rel(path)}")
         if report.stale:
+            print(f"checked {checked}: {len(report.stale)} file(s) out of date", file=sys.stderr)
             print("the release is out of date: run `deepgrade release`", file=sys.stderr)
-        return 1 if report.stale else 0
+            return 1
+        print(f"checked {checked}: up to date")
+        return 0
     for path in report.written:
         print(f"wrote {rel(path)}")
     if not report.written:
-        print("release up to date")
+        print(f"release up to date: {checked}")
     return 0
+
+
+def _span(names: list[str]) -> str:
+    """``ex01_sigmoid, ..., ex10_fine_tuning`` for a long list; every name for a short one."""
+    return ", ".join(names) if len(names) <= 3 else f"{names[0]}, ..., {names[-1]}"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -142,6 +205,7 @@ def _grade(args: argparse.Namespace) -> int:
     submissions = Path(args.submissions)
     if not submissions.is_dir() and not (submissions.is_file() and submissions.suffix.lower() == ".zip"):
         raise FileNotFoundError(f"no submissions folder (or download .zip) at {submissions}")
+    out = _output_folder(Path(args.out))
     course = _course(args, (submissions if submissions.is_dir() else submissions.parent).resolve())
     roster, late = _lms_inputs(args, course)
     limits = SandboxLimits(call_timeout=args.timeout, memory_bytes=int(args.memory * (1 << 30)))
@@ -151,7 +215,7 @@ def _grade(args: argparse.Namespace) -> int:
     if args.cluster:
         parse_spec(args.cluster)  # a bad SPEC or config is a usage error before anything is read or started
         load_config(Path(args.cluster_config) if args.cluster_config else None)
-    options = Options(workers=max(1, args.workers or 1), hidden=not args.public_only, device=args.device,
+    options = Options(workers=args.workers or usable_cores(), hidden=not args.public_only, device=args.device,
                       limits=limits, backend=args.sandbox, show_data=args.data,
                       exercises=list(args.exercise or []), use_cache=not args.no_cache,
                       cluster=args.cluster, cluster_config=Path(args.cluster_config) if args.cluster_config else None,
@@ -160,17 +224,18 @@ def _grade(args: argparse.Namespace) -> int:
     from .kinds import ReferenceSolutionError
 
     try:
-        batch = run_batch(course, submissions, Path(args.out), options)
+        batch = run_batch(course, submissions, out, options)
     except (RuntimeError, ReferenceSolutionError) as exc:  # no sandbox backend, a broken reference
         print(f"deepgrade: error: {exc}", file=sys.stderr)
         return 3
-    paths = write_outputs(batch.records, Path(args.out), batch.sandbox.describe(), batch.download,
+    paths = write_outputs(batch.records, out, batch.sandbox.describe(), batch.download,
                           course.settings, roster)
     print(summary_table(batch.records))
     if batch.download is not None:
         print("\n" + inventory_summary(batch.download))
     print(f"\n{plural(len(batch.records), 'submission')}: {batch.graded} graded, {batch.cached} from the cache, "
-          f"in {duration(batch.seconds)} ({batch.sandbox.name} sandbox)")
+          f"in {duration(batch.seconds)} ({batch.sandbox.name} sandbox, {plural(options.workers, 'worker')}); "
+          f"{_named(args)}")
     written = f", {paths['import']}" if "import" in paths else ""
     if batch.download is not None and "import" not in paths and batch.download.source == "brightspace":
         print(f"no {batch.download.source} import file: its download names students but gives no ids; "
@@ -205,8 +270,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     for who in unmatched:
         print(f"deepgrade: {who}: on no roster line (by id or by name); written with the id it has", file=sys.stderr)
     target = Path(args.file) if args.file else out / EXPORTERS[args.to].file_name
+    if target.is_dir():
+        raise IsADirectoryError(f"--file {target} is a folder: give the file to write")
     write_atomic(target, import_file(args.to, book, course.settings))
-    print(f"wrote {target}: {len(book.students)} students, {args.to}'s import file")
+    print(f"wrote {target}: {len(book.students)} students, {args.to}'s import file; {_named(args)}")
     return 0
 
 
@@ -227,7 +294,8 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
     target = Path(args.archive)
     members = build_archive(course, target, names, data if data.is_dir() else None, keras)
     print(f"wrote {target}: {len(members)} files for {', '.join(names)} "
-          f"({'with' if keras else 'without'} TensorFlow; data from {data if data.is_dir() else 'nowhere'})")
+          f"({'with' if keras else 'without'} TensorFlow; data from {data if data.is_dir() else 'nowhere'}); "
+          f"{_named(args)}")
     return 0
 
 
@@ -237,7 +305,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .batch.outputs import feedback_pages, write_class_report
     from .report.class_report import class_report, class_summary_text, graded_from_results
 
-    out = Path(args.out)
+    out = _output_folder(Path(args.out), "OUT")
     if args.nbgrader:
         from .nbgrader.gradebook import GradebookError, graded_from_gradebook
 
@@ -291,6 +359,7 @@ def cmd_integrity(args: argparse.Namespace) -> int:
         submissions = from_results(Path(args.graded))
         course = _course(args, Path(args.graded).resolve())
         folder = Path(args.out) if args.out else Path(args.graded)
+    _output_folder(folder)
     reports = build_reports(submissions, course)
     paths = write_report(reports, folder)
     if not args.nbgrader and folder == Path(args.graded) and (folder / "class.html").is_file():
@@ -301,14 +370,32 @@ def cmd_integrity(args: argparse.Namespace) -> int:
         more = f" (+{len(report.pairs) - 5})" if len(report.pairs) > 5 else ""
         print(f"{report.exercise}: {len(report.pairs)} pair(s) of {report.submissions} submissions"
               + (f": {listed}{more}" if listed else ""))
-    print(f"wrote {paths['html']} and {paths['json']} (pairs to look at, not verdicts: no points changed)")
+    print(f"wrote {paths['html']} and {paths['json']} (pairs to look at, not verdicts: no points changed); "
+          f"{_named(args)}")
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error said in one line (and where to read more), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("deepgrade")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--course", help="course folder (default: found from the working directory)")
-    parser = argparse.ArgumentParser(prog="deepgrade", description="Grade deep-learning exercises.")
+    parser = _Parser(prog="deepgrade", description="Grade deep-learning exercises.")
+    parser.add_argument("--version", action="version", version=f"deepgrade {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", parents=[common], help="grade one submission on one exercise")
@@ -335,8 +422,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade = sub.add_parser("grade", parents=[common], help="grade a whole class, sandboxed and in parallel")
     grade.add_argument("submissions", help="nbgrader's submitted/ folder, a folder per student, or an LMS download")
     grade.add_argument("--out", "-o", required=True, help="output folder (results, grades.csv, feedback, cache)")
-    grade.add_argument("--workers", "-j", type=int, default=None,
-                       help="submissions graded at once (default 1; with --cluster local: its workers)")
+    grade.add_argument("--workers", "-j", type=_positive, default=None,
+                       help="submissions graded at once (default: the usable CPU cores, here "
+                            f"{usable_cores()}; with --cluster local: its workers)")
     grade.add_argument("--exercise", "-e", action="append", help="only this exercise (repeatable)")
     grade.add_argument("--device", choices=["cpu", "gpu", "auto"], default=None,
                        help="where student models train (default: $DEEPGRADE_DEVICE, else auto)")
@@ -415,7 +503,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     # A download with nothing to grade, an unreadable roster or late policy: usage errors too.
-    except (SubmissionError, CourseError, FileNotFoundError, DownloadError, RosterError, LatePolicyError) as exc:
+    # A file where a folder belongs (or the reverse), a place the user may not write: said in one line.
+    except (SubmissionError, CourseError, FileNotFoundError, DownloadError, RosterError, LatePolicyError,
+            NotADirectoryError, IsADirectoryError, FileExistsError, PermissionError) as exc:
         print(f"deepgrade: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:  # Ctrl-C: what the command started has been ended by its finally blocks

@@ -146,16 +146,24 @@ def _looks_like_course(path: Path) -> bool:
     return (path / "exercises").is_dir() or (path / "solutions").is_dir()
 
 
+def nearest_course(start: Path) -> Course | None:
+    """The nearest folder at or above ``start`` with ``exercises/``, as a course (None: none)."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / "exercises").is_dir():
+            return Course(folder)
+    return None
+
+
 def find_course(start: str | Path | None = None) -> Course:
     """The course: ``$DEEPGRADE_COURSE``, else the nearest folder above ``start`` (or
     the working directory) with ``exercises/`` or ``solutions/``, else the one this
     package was installed from."""
     if os.environ.get("DEEPGRADE_COURSE"):
         return Course(os.environ["DEEPGRADE_COURSE"])
-    here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if _looks_like_course(folder) and (folder / "exercises").is_dir():
-            return Course(folder)
+    nearest = nearest_course(Path(start or Path.cwd()))
+    if nearest is not None:
+        return nearest
     package_root = Path(__file__).resolve().parents[1]
     if _looks_like_course(package_root):
         return Course(package_root)

@@ -18,6 +18,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 #: The instructor's side of a course: its source, nbgrader's settings, and the data tasks (which the
@@ -101,16 +103,30 @@ def scores(rows: list[dict[str, str]]) -> dict[tuple[str, str], tuple[float, flo
     return {(r["student_id"], r["assignment"]): (float(r["score"]), float(r["max_score"])) for r in rows}
 
 
-def class_round_trip(root: Path, examples: Path, work: Path) -> list[dict[str, str]]:
-    """The example class through nbgrader: release, submit, autograde, export, feedback."""
+def class_round_trip(root: Path, examples: Path, work: Path,
+                     say: Callable[[str], None] = lambda text: None) -> list[dict[str, str]]:
+    """The example class through nbgrader: release, submit, autograde, export, feedback.
+    ``say`` hears each step as it starts and how long the last one took."""
+    started = time.monotonic()
+
+    def step(text: str) -> None:
+        say(f"[{time.monotonic() - started:5.0f} s] {text}")
+
     course = copy_course(root, work)
+    step(f"nbgrader generate_assignment: every exercise, in {course}")
     nbgrader(course, "generate_assignment", "*", "--force")  # "*": every exercise, one nbgrader start
-    for student_dir in sorted(p for p in examples.iterdir() if p.is_dir()):
-        for nb in sorted(student_dir.glob("*/*.ipynb")):
-            submit(course, student_dir.name, nb.parent.name, nb)
+    handed = [(s.name, nb) for s in sorted(p for p in examples.iterdir() if p.is_dir())
+              for nb in sorted(s.glob("*/*.ipynb"))]
+    for student, nb in handed:
+        submit(course, student, nb.parent.name, nb)
+    students = len({s for s, _ in handed})
+    step(f"nbgrader autograde: {len(handed)} notebooks of {students} students, each in the sandbox (the longest "
+         "step: each model exercise trains twice, several minutes in all)")
     nbgrader(course, "autograde", "*", "--force")
+    step("nbgrader export and generate_feedback")
     rows = export_grades(course)
     nbgrader(course, "generate_feedback", "*", "--force")
+    step("done")
     return rows
 
 
@@ -140,17 +156,24 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args.course).resolve()
     examples = Path(args.examples)
     examples = examples if examples.is_absolute() else root / examples
+    keep = Path(args.keep).resolve() if args.keep else None
+    if keep is not None and keep.exists() and any(keep.iterdir()):
+        if not ((keep / "nbgrader_config.py").is_file() and (keep / "solutions").is_dir()):
+            print(f"nbgrader-demo: --keep {keep} is a folder with other files in it: give a new or an earlier "
+                  "--keep folder", file=sys.stderr)
+            return 2
+        shutil.rmtree(keep)  # an earlier run's course copy: replaced
     with tempfile.TemporaryDirectory(prefix="deepgrade-nbgrader-") as tmp:
-        work = Path(args.keep).resolve() if args.keep else Path(tmp) / "course"
+        work = keep or Path(tmp) / "course"
         try:
-            rows = class_round_trip(root, examples, work)
+            rows = class_round_trip(root, examples, work, say=lambda text: print(text, flush=True))
         except NbgraderFailed as exc:
             print(f"nbgrader-demo: {exc}", file=sys.stderr)
             return 1
-        print(f"nbgrader export ({work / 'grades.csv'}):\n")
+        print(f"\nnbgrader export ({work / 'grades.csv'}):\n" if keep else "\nnbgrader export:\n")
         print(format_grades(rows))
-        if args.keep:
-            print(f"\nfeedback: {work / 'feedback'}")
+        if keep:
+            print(f"\nkept in {work}: autograded/, feedback/, gradebook.db")
     return 0
 
 
