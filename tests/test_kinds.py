@@ -39,7 +39,7 @@ from autograder.kinds.trained import (
     relabelling,
     run_learning_check,
 )
-from autograder.kinds.values import CallKind, ValueKind
+from autograder.kinds.calls import CallKind, ValueKind
 from autograder.pretrained import model_file_text
 from autograder.run.session import Outcome
 from autograder.score import Status

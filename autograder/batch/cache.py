@@ -18,20 +18,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from deepgrade_datasets.cache import file_sha256
+
 from ..course import Course
 from ..isolate.backends import PACKAGE_DIR
 from ..isolate.submission import submission_files
 from .discover import Found
 
 CACHE_VERSION = "deepgrade-batch-1"
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def grader_fingerprint() -> str:
@@ -50,10 +44,10 @@ def exercise_fingerprint(course: Course, name: str, hidden: bool) -> str:
     solution notebook and checks.py, and the course's data tasks."""
     ex = course.exercise(name)
     tasks = course.exercises_dir / "tasks.py"
-    parts = [name, sha256_file(ex.public_checks_path) if ex.public_checks_path.is_file() else "-",
-             sha256_file(tasks) if tasks.is_file() else "-"]
+    parts = [name, file_sha256(ex.public_checks_path) if ex.public_checks_path.is_file() else "-",
+             file_sha256(tasks) if tasks.is_file() else "-"]
     if hidden:
-        parts += [sha256_file(ex.source_dir / "checks.py"), sha256_file(ex.solution_notebook)]
+        parts += [file_sha256(ex.source_dir / "checks.py"), file_sha256(ex.solution_notebook)]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -64,7 +58,7 @@ def task_key(found: Found, exercise_fp: str, settings: str, reject: tuple[str, .
     files = submission_files(found.path, found.own_folder, reject)  # exactly what the sandbox gets
     h.update(found.path.suffix.encode())
     for path in files.files:
-        h.update(b"\0" + str(path.relative_to(files.root)).encode() + b"\0" + sha256_file(path).encode())
+        h.update(b"\0" + str(path.relative_to(files.root)).encode() + b"\0" + file_sha256(path).encode())
     return h.hexdigest()
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from .base import CheckKind, Plan, Planning, ReferenceSolutionError
 from .built import BuildKind, PlannedBuildCheck
+from .calls import HIDDEN_INPUT, CallKind, PlannedCase, PlannedCheck, ValueKind, shown_call
 from .trained import LearningKind, ModelKind, PlannedModelCheck
-from .values import HIDDEN_INPUT, CallKind, PlannedCase, PlannedCheck, ValueKind, shown_call
 
 KINDS: dict[str, CheckKind] = {}
 

@@ -40,6 +40,7 @@ from traitlets import Float, Unicode
 from ..release.cells import GRADE_ID_PREFIX
 from ..score import CheckResult, ExerciseResult
 from . import RESULT_SUFFIX
+from .nbgrader_private import remove_hidden_tests
 
 NOT_RUN = "(not run while grading)\n"
 #: Where an autograded test cell keeps its check's verdict (``metadata.deepgrade.result``).
@@ -185,7 +186,7 @@ class FeedbackWithoutHiddenTests(ClearHiddenTests):
     def preprocess_cell(self, cell, resources, cell_index):
         if _is_test_cell(cell):
             try:
-                self._remove_hidden_test_region(cell)
+                remove_hidden_tests(self, cell)
             except RuntimeError:
                 cell.source = ""
         return cell, resources

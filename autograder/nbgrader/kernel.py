@@ -13,7 +13,7 @@ cell) and is kept in the kernel per (exercise, replayed sources, hidden checks
 available), so the cells of one answer share one worker, a model is trained once, and
 re-running a test cell with nothing changed costs nothing.
 
-Hidden checks: by :func:`autograder.kinds.values.shown_call`, their verdicts never show a
+Hidden checks: by :func:`autograder.kinds.calls.shown_call`, their verdicts never show a
 hidden case's input nor a reference value, in this path as in every report; the code
 that knows the cases is in ``solutions/``, which only the instructor's machine has.
 """
