@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .kinds import Plan, PlannedCheck
+from .run.session import OutcomeStatus
 
 if TYPE_CHECKING:
     from .run.session import StudentProcess
@@ -37,7 +38,7 @@ def decision_boundary(plan: PlannedCheck) -> Probe:
         outcome = student.call(plan.target, *case.args, timeout=2.0, **case.kwargs)
         return {plan.name: {"boundary": {
             "coefficients": [float(a) for a in case.args],
-            "student": _pair(outcome.value) if outcome.status == "ok" else None,
+            "student": _pair(outcome.value) if outcome.status is OutcomeStatus.OK else None,
             "reference": _pair(case.expected)}}}
     return probe
 

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
+from ..run.session import OutcomeStatus
 from ..score import CheckResult, Status
 
 if TYPE_CHECKING:
@@ -224,18 +225,18 @@ def _missing(plan: Plan, student: StudentProcess) -> CheckResult:
 
 def failed_outcome(plan: Plan, shows: str, outcome: Outcome, student: StudentProcess) -> CheckResult:
     """The verdict for an answer that never came: missing, stub, timeout, crash, exception."""
-    if outcome.status == "missing":
+    if outcome.status is OutcomeStatus.MISSING:
         return _missing(plan, student)
     if outcome.not_implemented:
         return plan.result(Status.NOT_ATTEMPTED, f"not attempted: `{plan.target}` still raises NotImplementedError")
-    if outcome.status == "timeout":
+    if outcome.status is OutcomeStatus.TIMEOUT:
         return plan.result(Status.TIMEOUT, f"{shows} {outcome.detail}", TIMEOUT_HINT)
-    if outcome.status == "crashed":
+    if outcome.status is OutcomeStatus.CRASHED:
         return plan.result(Status.ERROR, f"{shows}: {outcome.detail}", CRASH_HINT)
-    if outcome.status == "not_callable":
+    if outcome.status is OutcomeStatus.NOT_CALLABLE:
         return plan.result(Status.FAILED, f"`{plan.target}` is a {outcome.detail}, not a function",
                            f"Define `{plan.target}` with `def {plan.target}(...):`.", mistake="not_a_function")
-    if outcome.status == "raised":
+    if outcome.status is OutcomeStatus.RAISED:
         known = known_mistake(plan, outcome.error)
         outside = top_level_use(plan, student, outcome.error)
         if outside:

@@ -9,7 +9,7 @@ from typing import Any
 from ..compare import compare_values, show_value
 from ..compare.models import layer_classes
 from ..run.codec import from_json, normalize, to_json
-from ..run.session import StudentProcess
+from ..run.session import OutcomeStatus, StudentProcess
 from ..score import CheckResult, Status
 from ..spec import BuiltModelCheck, Tolerance
 from .base import CheckKind, Plan, Planning, ReferenceSolutionError, failed_outcome, raised_mistakes
@@ -53,7 +53,7 @@ class BuildKind(CheckKind):
                    "x": None if check.x is None else normalize(check.x)}
         outcome = reference.request({"op": "build", "target": check.target, **request},
                                     timeout=max(check.timeout, 120))
-        if outcome.status != "ok" or not (outcome.value or {}).get("model"):
+        if outcome.status is not OutcomeStatus.OK or not (outcome.value or {}).get("model"):
             raise ReferenceSolutionError(f"{check.name}: reference {check.target} gave {outcome.status}: "
                                          f"{outcome.error or outcome.detail or outcome.value}")
         return PlannedBuildCheck(kind=check.kind, name=check.name, target=check.target, points=float(check.points),
@@ -64,7 +64,7 @@ class BuildKind(CheckKind):
 
     def judge(self, plan: PlannedBuildCheck, student: StudentProcess) -> CheckResult:
         outcome = student.request({"op": "build", "target": plan.target, **plan.request}, timeout=plan.timeout)
-        if outcome.status != "ok":
+        if outcome.status is not OutcomeStatus.OK:
             return failed_outcome(plan, plan.shows, outcome, student)
         value = outcome.value or {}
         if not value.get("model"):

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, NamedTuple
 from ..compare import compare_values, matches, show_value
 from ..compare.values import NONFINITE_HINT, as_number
 from ..run.codec import from_json, normalize, to_json
-from ..run.session import Outcome, StudentProcess
+from ..run.session import Outcome, OutcomeStatus, StudentProcess
 from ..score import CheckResult, Status
 from ..spec import Check, Tolerance, describe_call
 from .base import (
@@ -142,9 +142,9 @@ class CallKind(CheckKind):
                    student: StudentProcess) -> CheckResult | None:
         """None when the case passed, else the failed verdict."""
         shows = shown_call(plan, case)
-        if outcome.status == "raised" and case.raises and case.raises in outcome.error.get("types", []):
+        if outcome.status is OutcomeStatus.RAISED and case.raises and case.raises in outcome.error.get("types", []):
             return None
-        if outcome.status != "ok":
+        if outcome.status is not OutcomeStatus.OK:
             return failed_outcome(plan, shows, outcome, student)
         got = outcome.value
         if case.raises:
@@ -193,13 +193,13 @@ def _shell(check: Check) -> PlannedCheck:
 
 def _expected(check: Check, case: PlannedCase, outcome: Outcome) -> Any:
     if case.raises:
-        if outcome.status != "raised" or case.raises not in outcome.error.get("types", []):
+        if outcome.status is not OutcomeStatus.RAISED or case.raises not in outcome.error.get("types", []):
             raise ReferenceSolutionError(f"{check.name}: reference {case.shows} should raise {case.raises}, "
                                          f"got {outcome.status} {outcome.error or outcome.detail}")
         return None
     if check.bounds is not None:
         return None  # only the form is checked: the value itself must not be revealed
-    if outcome.status != "ok":
+    if outcome.status is not OutcomeStatus.OK:
         raise ReferenceSolutionError(f"{check.name}: reference {case.shows} gave {outcome.status}: "
                                      f"{outcome.error or outcome.detail}")
     return outcome.value

@@ -32,7 +32,7 @@ from ..compare.models import (
     predicted_labels,
 )
 from ..pretrained import read_model_file
-from ..run.session import StudentProcess
+from ..run.session import OutcomeStatus, StudentProcess
 from ..score import CheckResult, ModelTrace, Status
 from ..spec import Architecture, LearningCheck, Marks, ModelCheck
 from ..tasks import Task
@@ -228,14 +228,14 @@ def train_once(plan: PlannedModelCheck, student: StudentProcess, slot: str = "")
         request["pretrained"] = {**read_model_file(plan.base_file), "keep": training["pretrained"]["keep"]}
     outcome = student.request(request, timeout=float(training["budget"]))
     trained = Trained()
-    if outcome.status == "timeout":
+    if outcome.status is OutcomeStatus.TIMEOUT:
         reference = f" ({training['reference']})" if training.get("reference") else ""
         trained.failure = Verdict(Status.TIMEOUT, f"{plan.target} did not finish training within its budget "
                                   f"of {float(training['budget']):g} s{reference}",
                                   "Train for fewer epochs, or use a smaller model or a larger batch size.")
-    elif outcome.status != "ok":
+    elif outcome.status is not OutcomeStatus.OK:
         trained.failure = Verdict.of(failed_outcome(plan, shows, outcome, student))
-        named = outcome.status == "missing" or "NameError" in outcome.error.get("types", [])
+        named = outcome.status is OutcomeStatus.MISSING or "NameError" in outcome.error.get("types", [])
         outside = trained_outside(plan, student) if named else ""
         if outside:
             trained.failure.hint, trained.failure.mistake = outside, TOP_LEVEL
@@ -266,7 +266,7 @@ def predictions(plan: PlannedModelCheck, student: StudentProcess, trained: Train
         x, _ = plan.data.split(split)
         outcome = student.request({"op": "predict", "target": plan.target, "x": x, "slot": slot},
                                   timeout=PREDICT_TIMEOUT)
-        if outcome.status == "ok":
+        if outcome.status is OutcomeStatus.OK:
             answer = (outcome.value, None)
         else:
             answer = (None, Verdict.of(failed_outcome(plan, f"model.predict on the {SPLIT_NAMES[split]} inputs",
@@ -447,7 +447,7 @@ def _rescaled(plan: PlannedModelCheck, student: StudentProcess, trained: Trained
         if key not in student.memo:
             outcome = student.request({"op": "predict", "target": plan.target, "x": x * np.float32(factor)},
                                       timeout=PREDICT_TIMEOUT)
-            p, problem = _scorable(plan, outcome.value if outcome.status == "ok" else None, len(labels))
+            p, problem = _scorable(plan, outcome.value if outcome.status is OutcomeStatus.OK else None, len(labels))
             student.memo[key] = None if problem else accuracy(p, labels, data.classes)
         if student.memo[key] is not None:
             found[how] = student.memo[key]

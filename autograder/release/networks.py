@@ -22,7 +22,7 @@ from ..course import Exercise
 from ..kinds import ReferenceSolutionError
 from ..load import load_program
 from ..pretrained import made_from, model_file_text
-from ..run.session import Limits, StudentProcess
+from ..run.session import Limits, OutcomeStatus, StudentProcess
 from ..spec import Pretrained
 from ..student import KERAS_LOAD_TIMEOUT, KERAS_OPS
 
@@ -68,13 +68,13 @@ def _train(exercise: Exercise, pretrained: Pretrained, made: str) -> str:
     with StudentProcess(program, limits=limits, preload=(KERAS_OPS,)) as reference:
         trained = reference.request({"op": "train", "target": pretrained.target, "args": task.training_args(),
                                      "seed": pretrained.seed}, timeout=pretrained.budget)
-        if trained.status != "ok" or not (trained.value or {}).get("model"):
+        if trained.status is not OutcomeStatus.OK or not (trained.value or {}).get("model"):
             raise ReferenceSolutionError(f"{exercise.name}: the reference {pretrained.target} did not train a "
                                          f"network: {trained.status} {trained.error or trained.detail}")
         exported = reference.request({"op": "export", "target": pretrained.target}, timeout=120)
         x, y = task.split("test")
         predicted = reference.request({"op": "predict", "target": pretrained.target, "x": x}, timeout=120)
-    if exported.status != "ok" or predicted.status != "ok":
+    if exported.status is not OutcomeStatus.OK or predicted.status is not OutcomeStatus.OK:
         raise ReferenceSolutionError(f"{exercise.name}: the reference network could not be exported: "
                                      f"{exported.detail or predicted.detail}")
     about = {"made_by": f"solutions/{exercise.name}: {pretrained.target} on task {pretrained.task}, "

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -29,18 +30,45 @@ from .protocol import Closed, FrameReader, ProtocolError, Timeout, write_frame
 OUTPUT_KEEP = 4096
 
 
+class OutcomeStatus(str, Enum):
+    """How a request to the student's process ended: the worker's answer, or what the grader saw."""
+
+    OK = "ok"
+    RAISED = "raised"  # the student's code raised (``Outcome.error`` says what)
+    MISSING = "missing"  # no such name in the submission
+    NOT_CALLABLE = "not_callable"
+    TIMEOUT = "timeout"  # past the request's deadline: the process was stopped
+    CRASHED = "crashed"  # the process ended during the request
+    PROTOCOL = "protocol"  # the process answered something that is not the protocol
+    LOADED = "loaded"  # the submission's cells ran (the answer to loading)
+
+    def __str__(self) -> str:  # in messages and JSON, the name the worker uses
+        return self.value
+
+    @classmethod
+    def of_reply(cls, status: object) -> OutcomeStatus | None:
+        """The status a worker's reply names; None when it names none of them."""
+        try:
+            return cls(status)
+        except ValueError:
+            return None
+
+
 @dataclass
 class Outcome:
     """What one request to the student's process came to."""
 
-    status: str  # ok | raised | missing | not_callable | timeout | crashed | protocol
+    status: OutcomeStatus
     value: Any = None
     error: dict[str, Any] = field(default_factory=dict)
     detail: str = ""
 
+    def __post_init__(self) -> None:
+        self.status = OutcomeStatus(self.status)  # a status given by its name ("ok") is the same status
+
     @property
     def not_implemented(self) -> bool:
-        return self.status == "raised" and "NotImplementedError" in self.error.get("types", [])
+        return self.status is OutcomeStatus.RAISED and "NotImplementedError" in self.error.get("types", [])
 
 
 class OutputTail:
@@ -141,7 +169,7 @@ class StudentProcess:
         message = {**self.program.as_message(), "preload": list(self.preload),
                    "module": "submission" if self.program.path.endswith(".py") else "__main__"}
         outcome = self._exchange(message, self.limits.load_timeout, during=" while loading your code")
-        if outcome.status != "loaded":
+        if outcome.status is not OutcomeStatus.LOADED:
             self.load_failure = outcome
             return outcome
         self.cell_errors = outcome.value.get("cell_errors", [])
@@ -210,15 +238,18 @@ class StudentProcess:
                 reply = self._reader.read(timeout=max(deadline - time.monotonic(), 0.001))
         except Timeout:
             self.close()
-            return Outcome("timeout", detail=f"did not finish within {timeout:g} s{during}")
+            return Outcome(OutcomeStatus.TIMEOUT, detail=f"did not finish within {timeout:g} s{during}")
         except (Closed, BrokenPipeError):
-            return Outcome("crashed", detail=f"the process ended{during} ({self._exit_reason()})")
+            return Outcome(OutcomeStatus.CRASHED, detail=f"the process ended{during} ({self._exit_reason()})")
         except ProtocolError as exc:
             self.close()
-            return Outcome("protocol", detail=str(exc))
-        status = str(reply.get("status"))
-        if status == "loaded":
-            return Outcome("loaded", value=reply)
+            return Outcome(OutcomeStatus.PROTOCOL, detail=str(exc))
+        status = OutcomeStatus.of_reply(reply.get("status"))
+        if status is None:
+            self.close()
+            return Outcome(OutcomeStatus.PROTOCOL, detail=f"an answer without a known status: {reply.get('status')!r}")
+        if status is OutcomeStatus.LOADED:
+            return Outcome(status, value=reply)
         return Outcome(status, value=reply.get("value"), error=reply.get("error") or {},
                        detail=str(reply.get("message") or reply.get("type") or ""))
 
