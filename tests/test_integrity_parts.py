@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 
 from autograder.cli import main
-from autograder.integrity.code import Release, common_limit, compare_code, read_student_code, student_code
+from autograder.integrity.code import (
+    Release,
+    aligned_blocks,
+    common_limit,
+    compare_code,
+    read_student_code,
+    student_code,
+)
 from autograder.integrity.fingerprints import K, W, kgram_hashes, token_hash, winnow
 from autograder.integrity.models import both_wrong, pack_labels, shared_errors, unpack_labels
 from autograder.integrity.page import integrity_json, integrity_page
@@ -98,6 +105,12 @@ def test_a_disguised_copy_shares_everything_and_a_different_answer_little():
     matches = {(m.a, m.b): m for m in compare_code(codes)}
     assert matches[("a", "b")].share == 1.0 and matches[("a", "b")].shared == len(codes["a"].fingerprints)
     assert ("a", "c") not in matches and ("b", "c") not in matches
+    # side by side: each of a's cells beside the lines of b that the same tokens come from
+    shown = {blk[0][0].cell: ({(w.cell, w.line) for w in blk[0]}, {(w.cell, w.line) for w in blk[1]})
+             for blk in aligned_blocks(matches[("a", "b")], codes["a"], codes["b"])}
+    assert shown["In [1]"][1] >= {("In [3]", 3), ("In [3]", 4)}  # s = 1 / ... and return s, renamed
+    assert ("In [3]", 3) in shown["In [1]"][1] and ("In [1]", 3) in shown["In [1]"][0]
+    assert shown["In [3]"][1] == {("In [1]", 1), ("In [1]", 2)}  # the cell b moved to the front
 
 
 def test_fingerprints_most_of_a_class_shares_are_the_common_answer():

@@ -152,16 +152,22 @@ def compare_code(codes: dict[str, StudentCode]) -> list[CodeMatch]:
     return [CodeMatch(a, b, len(m), own[a], own[b], tuple(sorted(m))) for (a, b), m in pairs.items()]
 
 
+def _cell_order(label: str) -> tuple[int, str]:
+    number = label.rsplit(" ", 1)[-1].strip("[]")
+    return (int(number), label) if number.isdigit() else (1 << 30, label)
+
+
 def aligned_blocks(match: CodeMatch, a: StudentCode, b: StudentCode,
                    limit: int = 12) -> list[tuple[list[Where], list[Where]]]:
-    """Runs of shared code, as (a's lines, b's lines): consecutive fingerprints that advance
-    together in both are one run, extended over their k-grams."""
-    runs: list[list[tuple[int, int]]] = []
+    """The shared code side by side, a block per cell of ``a`` in notebook order: the lines of
+    that cell that shared k-grams cover, beside the lines of ``b`` that the same tokens come
+    from (a k-gram is the same tokens in both, so token ``i`` of one is token ``i`` of the other)."""
+    blocks: dict[str, tuple[set[Where], set[Where]]] = {}
     for pa, pb in match.matches:
-        last = runs[-1][-1] if runs else None
-        if last and 0 < pa - last[0] <= K and 0 < pb - last[1] <= K:
-            runs[-1].append((pa, pb))
-        else:
-            runs.append([(pa, pb)])
-    longest = sorted(sorted(runs, key=len, reverse=True)[:limit], key=lambda run: run[0])
-    return [(a.span(run[0][0], run[-1][0] + K), b.span(run[0][1], run[-1][1] + K)) for run in longest]
+        for mine, theirs in zip(a.span(pa, pa + K), b.span(pb, pb + K), strict=False):
+            block = blocks.setdefault(mine.cell, (set(), set()))
+            block[0].add(mine)
+            block[1].add(theirs)
+    place = lambda w: (_cell_order(w.cell), w.line)  # noqa: E731
+    return [(sorted(blocks[c][0], key=place), sorted(blocks[c][1], key=place))
+            for c in sorted(blocks, key=_cell_order)[:limit]]
