@@ -1,7 +1,9 @@
 """The ``deepgrade`` command.
 
 Exit codes: 0 every check passed, 1 some check failed, 2 usage error (unknown
-exercise, missing or unreadable file), with a one-line message on stderr.
+exercise, missing or unreadable file), with a one-line message on stderr; 4 the
+grader itself kept failing on the submission (``check --hidden``), which says
+nothing about it. ``grade`` exits 1 when the grader failed on some submission.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ from .lms.model import DownloadError
 from .lms.roster import RosterError
 from .load import SubmissionError
 from .run.device import DEVICES
+from .run.failure import GraderFailures
 from .run.session import Limits
 
 USAGE_ERROR = 2
+#: The grader itself failed (retried first): no verdict on the submission.
+GRADER_ERROR = 4
 
 
 def _course(args: argparse.Namespace, start: Path | None = None) -> Course:
@@ -236,6 +241,12 @@ def _grade(args: argparse.Namespace) -> int:
     print(f"\n{plural(len(batch.records), 'submission')}: {batch.graded} graded, {batch.cached} from the cache, "
           f"in {duration(batch.seconds)} ({batch.sandbox.name} sandbox, {plural(options.workers, 'worker')}); "
           f"{_named(args)}")
+    retried = sum(1 for r in batch.records if r.get("grader_tries", 1) > 1 and not r.get("grader_error"))
+    if retried:
+        print(f"{retried} submission(s) graded again after the grader failed on them (grader_tries in results.json)")
+    if batch.grader_errors:
+        print(f"GRADER ERROR: the grader failed on {batch.grader_errors} submission(s); they are not graded "
+              "(grader_failure in results.json), not cached, and will be graded again next run")
     written = f", {paths['import']}" if "import" in paths else ""
     if batch.download is not None and "import" not in paths and batch.download.source == "brightspace":
         print(f"no {batch.download.source} import file: its download names students but gives no ids; "
@@ -511,6 +522,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: what the command started has been ended by its finally blocks
         print("deepgrade: interrupted", file=sys.stderr)
         return 130
+    except GraderFailures as exc:  # the grader's own failure, retried: no verdict on the code
+        print(f"deepgrade: GRADER ERROR: {exc}; this says nothing about the submission: run it again",
+              file=sys.stderr)
+        return GRADER_ERROR
 
 
 if __name__ == "__main__":

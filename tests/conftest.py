@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -63,3 +64,59 @@ class LoopbackListener:
         self._stop = True
         self.thread.join()
         self.sock.close()
+
+
+class HeldSlots:
+    """The sandbox slots a running grader (``pid`` and its descendants: Dask workers) holds,
+    watched from a thread until :meth:`stop`: what a test may scan for its own student users,
+    never another run's on the same machine."""
+
+    def __init__(self, pid: int):
+        self.pid, self.slots, self._stop = pid, set(), threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.slots |= _slots_held_by(self.pid)
+            self._stop.wait(0.1)
+
+    def stop(self) -> set[int]:
+        self._stop.set()
+        self.thread.join()
+        return self.slots
+
+
+def _tree(pid: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    tree, grown = {pid}, True
+    while grown:
+        more = {child for child, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return tree
+
+
+def _slots_held_by(pid: int) -> set[int]:
+    from autograder.isolate.slots import SLOTS_FOLDER
+
+    held = set()
+    for member in _tree(pid):
+        try:
+            fds = list((Path("/proc") / str(member) / "fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                target = Path(os.readlink(fd))
+            except OSError:
+                continue
+            if target.parent.name == SLOTS_FOLDER and target.name.startswith("slot-"):
+                held.add(int(target.name.removeprefix("slot-").removesuffix(".lock")))
+    return held

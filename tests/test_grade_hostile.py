@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import LoopbackListener
+from conftest import HeldSlots, LoopbackListener
 
 from autograder.isolate.backends import UID_BASE, detect, package_data_dirs
 
@@ -80,14 +80,22 @@ def graded(request, tmp_path_factory, sandbox):
     put(XSS, "ex01_sigmoid.py", GOOD + "\nprint('<script>alert(2)</script>')\n")
 
     env = {**os.environ, "DEEPGRADE_DATA": str(DATA), "DEEPGRADE_OFFLINE": "1"}
-    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(klass), "--out", str(out),
-                           "--workers", "2", "--timeout", "3", "--memory", "1", "--course", str(ROOT), *where],
-                          capture_output=True, text=True, timeout=600, env=env, cwd=ROOT)
+    grader = subprocess.Popen([sys.executable, "-m", "autograder.cli", "grade", str(klass), "--out", str(out),
+                               "--workers", "2", "--timeout", "3", "--memory", "1", "--course", str(ROOT), *where],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    held = HeldSlots(grader.pid)  # this run's slots: other runs on the machine have users of their own
+    try:
+        stdout, stderr = grader.communicate(timeout=600)
+    finally:
+        grader.kill()
+        slots = held.stop()
+    proc = subprocess.CompletedProcess(grader.args, grader.returncode, stdout, stderr)
     listener.stop()
     records = {r["student"]: r for r in json.loads((out / "results.json").read_text())["submissions"]} \
         if (out / "results.json").is_file() else {}
+    assert slots, "the grader was never seen holding a slot"
     leftovers = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _uid(p) in
-                 range(UID_BASE, UID_BASE + 4)]
+                 {UID_BASE + slot for slot in slots}]
     return {"proc": proc, "records": records, "out": out, "marker": marker, "listener": listener,
             "skip_bomb": skip_bomb, "leftovers": leftovers}
 

@@ -144,7 +144,8 @@ def record_from_json(data: dict[str, Any]) -> Record:
     """A record as a worker sent it (``Record.to_json()``)."""
     return Record(student=data["student"], result=ExerciseResult.from_json(data), submission=data.get("submission"),
                   output=data.get("output", ""), key=data.get("key", ""), seconds=data.get("seconds"),
-                  grader_error=data.get("grader_error", ""))
+                  grader_error=data.get("grader_error", ""), grader_failure=data.get("grader_failure"),
+                  grader_tries=int(data.get("grader_tries", 1)))
 
 
 @dataclass

@@ -35,7 +35,7 @@ from typing import Any
 from ..course import Course
 from ..isolate.backends import SandboxLimits, available, detect
 from ..isolate.prewarm import ZygotePool
-from ..isolate.slots import SLOTS_FOLDER, SlotLease
+from ..isolate.slots import SlotLease, slots_folder
 from ..isolate.submission import SubmissionFiles, new_scratch_root, scratch_parent
 from ..run.device import gpu_devices
 from .bundle import COURSES_FOLDER, CourseBundle, unpack_bundle
@@ -153,7 +153,7 @@ def grade_task(bundle: CourseBundle, task: GradeTask) -> dict[str, Any]:
         sandbox = detect(task.backend, hide=hide, show_data=task.show_data)
         found = Found(student=task.student, exercise=task.exercise, path=Path(task.label),
                       notes=list(task.notes), own_folder=task.own_folder)
-        with SlotLease(1, parent / SLOTS_FOLDER) as lease:
+        with SlotLease(1, slots_folder()) as lease:
             slot = lease.slots[0]
             models = task.prewarm and trains_models(course, task.exercise, task.hidden)
             graded = grade_files(files, found, course=course, sandbox=sandbox, limits=task.limits,

@@ -1,8 +1,8 @@
 """One submission graded in the sandbox: what the local runner's threads and a cluster's
 workers both do, so the two strategies of :mod:`.runner` share it and neither imports the other.
 
-Never raises: a failure of the grader itself becomes a record that says so (status error,
-not cached, graded again next run).
+Never raises: a failure of the grader itself (:class:`~autograder.run.failure.GraderFailure`,
+retried first) becomes a record that says so (status error, not cached, graded again next run).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ..isolate.prewarm import Zygote
 from ..isolate.submission import SubmissionFiles, grade_isolated
 from ..load import SubmissionError, load_program
 from ..plan import public_plans
+from ..run.failure import GraderFailures, retrying_grader_failures
 from ..score import Status
 from ..student import needs_keras
 from .discover import Found
@@ -49,13 +50,21 @@ def grade_files(files: SubmissionFiles, found: Found, *, course: Course, sandbox
         except SubmissionError as exc:  # said with the submission's own name, not a worker's copy's
             record = problem_record(found, max_score, Status.ERROR, str(exc).replace(str(files.files[0]), submission))
             return Graded(replace(record, submission=submission, key=key), cacheable=False)
-        isolated = grade_isolated(program, exercise, files, sandbox=sandbox,
-                                  limits=limits, hidden=hidden, scratch_parent=scratch_root, slot=slot,
-                                  zygote=zygote)
+        isolated, tries = retrying_grader_failures(  # the last try starts fresh processes
+            lambda last: grade_isolated(program, exercise, files, sandbox=sandbox,
+                                        limits=limits, hidden=hidden, scratch_parent=scratch_root, slot=slot,
+                                        zygote=None if last else zygote))
         isolated.result.notes[:0] = found.notes
         record = Record(student=found.student, result=isolated.result, submission=submission,
-                        output=isolated.printed[:8192], key=key, seconds=round(time.monotonic() - started, 3))
+                        output=isolated.printed[:8192], key=key, seconds=round(time.monotonic() - started, 3),
+                        grader_tries=tries)
         return Graded(record, cacheable=True)
+    except GraderFailures as exc:
+        record = grader_failure(found, max_score, exc.last, f"{exc.last.stage}: {exc.last.reason}, "
+                                f"{len(exc.failures)} tries")
+        return Graded(replace(record, submission=submission, grader_tries=len(exc.failures),
+                              grader_failure={"stage": exc.last.stage.value, "reason": exc.last.reason,
+                                              "tries": len(exc.failures)}), cacheable=False)
     except Exception as exc:
         return Graded(replace(grader_failure(found, max_score, exc), submission=submission), cacheable=False)
 

@@ -20,7 +20,8 @@ from .cache import write_atomic
 
 PUBLIC_KEYS = ("student", "exercise", "score", "max_score", "checks", "notes", "submission", "seconds",
                "output", "lms_id", "name", "submitted_at", "attempt", "attempts", "late", "penalty_percent",
-               "hours_late", "due", "lms_late", "raw_score", "final_score", "missing")
+               "hours_late", "due", "lms_late", "raw_score", "final_score", "missing", "grader_failure",
+               "grader_tries")
 
 
 def safe_name(text: str) -> str:

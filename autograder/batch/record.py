@@ -40,6 +40,10 @@ class Record:
     def final_score(self) -> float:
         """The points after the late penalty (``result.score`` is the checks' own, the raw score)."""
         return self.lateness.apply(self.result.score) if self.lateness is not None else self.result.score
+    #: When the grader failed on every try: {"stage": Stage, "reason": ..., "tries": N}.
+    grader_failure: dict[str, Any] | None = None
+    #: How many times it was graded: more than 1 when the grader failed on the earlier tries.
+    grader_tries: int = 1
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"student": self.student, **self.result.to_json(), "submission": self.submission}
@@ -66,6 +70,10 @@ class Record:
             data["cached"] = True
         if self.grader_error:
             data["grader_error"] = self.grader_error
+        if self.grader_failure:
+            data["grader_failure"] = self.grader_failure
+        if self.grader_tries > 1:
+            data["grader_tries"] = self.grader_tries
         return data
 
 

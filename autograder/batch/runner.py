@@ -27,7 +27,7 @@ from typing import Any
 from ..course import Course
 from ..isolate.backends import Sandbox, SandboxLimits
 from ..isolate.prewarm import Zygote, ZygotePool
-from ..isolate.slots import SLOTS_FOLDER, SlotLease
+from ..isolate.slots import SlotLease, slots_folder
 from ..isolate.submission import new_scratch_root, scratch_parent, submission_files
 from ..lms.late import LatePolicy
 from ..lms.read import Download
@@ -288,7 +288,7 @@ def _grade_all(grader: ClassGrader, jobs: list[Job], workers: int) -> Iterator[t
     """Grade ``jobs`` on ``workers`` threads, each holding a sandbox slot; yields as they finish."""
     if not jobs:
         return
-    lease = SlotLease(max(1, min(workers, len(jobs))), grader.scratch_root.parent / SLOTS_FOLDER)
+    lease = SlotLease(max(1, min(workers, len(jobs))), slots_folder())
     slots: queue.Queue[int] = queue.Queue()
     for slot in lease.slots:
         slots.put(slot)

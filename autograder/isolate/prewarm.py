@@ -17,6 +17,10 @@ Invariants:
 * A zygote that fails to start, to warm up, or to fork is closed, and the slot
   goes on with fresh processes; :meth:`Zygote.start` says why, once. So does a
   GPU run: CUDA cannot be initialised in a parent and used in forked children.
+  A fork the kernel refuses once (the slot's process limit) leaves the zygote
+  up: that one process starts fresh.
+* A child's end arrives only once its whole PID namespace is gone, so the next
+  child of the slot never meets the last one's processes at the process limit.
 * Closing the zygote kills every child it forked.
 """
 
@@ -206,10 +210,12 @@ class Zygote:
                 else:
                     reply = self._reply(SPAWN_TIMEOUT)
                 if "spawned" not in reply:
-                    self.refused = str(reply.get("error") or reply.get("reason") or "fork failed")
-                    self.close()
                     os.close(out_r)
                     os.close(err_r)
+                    if reply.get("transient"):  # a fork refused this time: the zygote serves the next
+                        return None
+                    self.refused = str(reply.get("error") or reply.get("reason") or "fork failed")
+                    self.close()
                     return None
                 child = ZygoteChild(self, int(reply["spawned"]), os.fdopen(out_r, "rb"), os.fdopen(err_r, "rb"))
                 self._children[child.pid] = child

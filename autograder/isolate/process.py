@@ -6,13 +6,13 @@ feedback page.
 
 from __future__ import annotations
 
-import re
 import signal
 from pathlib import Path
 from typing import Any
 
 from ..load import Program
 from ..quiet import QUIET_ENV
+from ..run.failure import Stage
 from ..run.session import OUTPUT_KEEP, StudentProcess
 from .backends import SANDBOX_HOME, SANDBOX_SEED, Sandbox, SandboxLimits
 
@@ -39,9 +39,6 @@ def sandbox_env(base: dict[str, str], sandbox: Sandbox, scratch: Path) -> dict[s
     return env
 
 
-_EXIT = re.compile(r"exit code (\d+)")
-
-
 class SandboxedProcess(StudentProcess):
     """A :class:`StudentProcess` run through the sandbox's command prefix, in a scratch folder.
 
@@ -62,14 +59,18 @@ class SandboxedProcess(StudentProcess):
         self.zygote = zygote
         #: How many of this process's starts were forks of the pre-warmed process.
         self.forked = 0
+        #: Whether the current process is a pre-warmed process's child.
+        self._from_zygote = False
         self._outputs: list[str] = []
 
     def _launch(self, to_child_r: int, from_child_w: int) -> Any:
+        self._from_zygote = False
         if self.zygote is not None and self.preload:
             env = {**self.env, "DEEPGRADE_SEED": seed_path(self.scratch, self.zygote.inbox)}
             child = self.zygote.spawn(env, to_child_r, from_child_w)
             if child is not None:
                 self.forked += 1
+                self._from_zygote = True
                 return child
         return super()._launch(to_child_r, from_child_w)
 
@@ -79,17 +80,26 @@ class SandboxedProcess(StudentProcess):
         else:
             super()._kill_tree()
 
-    # The sandbox (bwrap, unshare) reports a child killed by signal N as exit code 128 + N.
-    def _exit_reason(self) -> str:
-        reason = super()._exit_reason()
-        match = _EXIT.fullmatch(reason)
-        if match and self.command and 128 < int(match.group(1)) < 128 + 65:
-            number = int(match.group(1)) - 128
+    # The sandbox (bwrap, unshare, a pre-warmed child) reports a child killed by signal N as
+    # exit code 128 + N.
+    def _exit_reason(self, code: int | None) -> str:
+        if code is not None and (self.command or self._from_zygote) and 128 < code < 128 + 65:
             try:
-                return f"killed by {signal.Signals(number).name}"
+                return f"killed by {signal.Signals(code - 128).name}"
             except ValueError:
-                return f"killed by signal {number}"
-        return reason
+                return f"killed by signal {code - 128}"
+        return super()._exit_reason(code)
+
+    def _grader_failed(self, code: int | None) -> Stage | None:
+        """The sandbox's own process (bwrap, unshare, a pre-warmed child's first process) is out
+        of the student's reach: a signal that killed it came from outside, or its zygote died."""
+        failed = super()._grader_failed(code)
+        if failed is None and code is not None and code < 0:
+            if self._from_zygote:
+                return Stage.ZYGOTE
+            if self.sandbox.name == "bwrap":  # (unshare ends itself by its child's signal: not here)
+                return Stage.SIGNAL
+        return failed
 
     def close(self) -> None:
         if self._proc is not None:

@@ -12,12 +12,21 @@ from __future__ import annotations
 
 import fcntl
 import os
+import tempfile
 from pathlib import Path
 
 #: Slots a machine hands out: far more than its cores.
 MAX_SLOTS = 512
-#: The folder of the slots' lock files, in the scratch parent (autograder.isolate.submission.scratch_parent).
+#: The folder of the slots' lock files: one per machine, whatever scratch folder a run uses
+#: ($DEEPGRADE_SCRATCH), since a slot's user id is one per machine too.
 SLOTS_FOLDER = "deepgrade-slots"
+
+
+def slots_folder() -> Path:
+    """``$DEEPGRADE_SLOTS``, else /var/tmp/deepgrade-slots, else the same in the temp folder."""
+    if os.environ.get("DEEPGRADE_SLOTS"):
+        return Path(os.environ["DEEPGRADE_SLOTS"])
+    return Path("/var/tmp" if os.path.isdir("/var/tmp") else tempfile.gettempdir()) / SLOTS_FOLDER
 
 
 class SlotsBusy(RuntimeError):

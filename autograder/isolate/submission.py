@@ -32,10 +32,11 @@ from ..course import Exercise
 from ..grade import grade_program
 from ..load import Program, SubmissionError
 from ..load.notebook_file import link_reason, read_notebook_file
+from ..run.failure import retrying_grader_failures
 from ..score import ExerciseResult
 from .backends import Sandbox, SandboxLimits
 from .process import SandboxedProcess
-from .slots import SLOTS_FOLDER, SlotLease
+from .slots import SlotLease, slots_folder
 
 #: What of a submission's folder reaches the sandbox (and the cache key): at most this many
 #: files, each at most this large, all together at most this much. Hidden files and
@@ -189,7 +190,8 @@ def grade_one(program: Program, exercise: Exercise, files: SubmissionFiles, *, h
               log: Callable[[str], None] | None = None) -> Isolated:
     """Grade one submission in the best sandbox here: ``deepgrade check --hidden`` and
     ``nbgrader autograde``. The course's folders and the submission's own folder are kept
-    out (bwrap shows neither anyway); a weaker sandbox is said once through ``log``."""
+    out (bwrap shows neither anyway); a weaker sandbox is said once through ``log``. A
+    grader failure is retried; :class:`~autograder.run.failure.GraderFailures` when it persists."""
     from .backends import detect
 
     course = exercise.course
@@ -199,8 +201,11 @@ def grade_one(program: Program, exercise: Exercise, files: SubmissionFiles, *, h
     parent = scratch_parent()
     root = new_scratch_root(parent)
     try:
-        with SlotLease(1, parent / SLOTS_FOLDER) as lease:  # its own user, beside any other run
-            return grade_isolated(program, exercise, files, sandbox=sandbox, limits=limits or SandboxLimits(),
-                                  hidden=hidden, scratch_parent=root, slot=lease.slots[0])
+        with SlotLease(1, slots_folder()) as lease:  # its own user, beside any other run
+            isolated, _ = retrying_grader_failures(  # raises GraderFailures when the grader keeps failing
+                lambda last: grade_isolated(program, exercise, files, sandbox=sandbox,
+                                            limits=limits or SandboxLimits(), hidden=hidden, scratch_parent=root,
+                                            slot=lease.slots[0]))
+            return isolated
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -20,7 +20,9 @@ grading account, so nothing a notebook imports, patches or replaces
 change a score, read the course or write to the gradebook. A notebook that
 crashes, hangs or floods gets the verdicts ``deepgrade check --hidden`` gives
 it, and the class goes on. A test cell that is not one of the exercise's
-checks scores 0 with a message saying why, never full points by default.
+checks scores 0 with a message saying why, never full points by default. A
+grader failure (retried first) is no verdict: the notebook is reported as
+failed by nbgrader (the others are graded, and autograde exits non-zero).
 
 :class:`FeedbackWithoutHiddenTests` runs first in ``nbgrader generate_feedback``:
 the hidden test cells' source is removed, their verdict stays.
@@ -117,6 +119,7 @@ class GradeInSandbox(NbGraderPreprocessor):
         from ..isolate.submission import grade_one, submission_files
         from ..load import Program
         from ..load.notebook import read_notebook_cells
+        from ..run.failure import GraderFailures
 
         info = resources.get("nbgrader", {})
         name, notebook = info.get("assignment"), info.get("notebook")
@@ -134,6 +137,9 @@ class GradeInSandbox(NbGraderPreprocessor):
             isolated = grade_one(program, exercise, submission_files(path, True, exercise.course.rejected_files),
                                  hidden=exercise.has_solution, backend=self.backend, log=self.log.warning,
                                  limits=SandboxLimits(load_timeout=self.load_timeout))
+        except GraderFailures as exc:  # nbgrader reports this student's notebook as failed, and goes on
+            self.log.error("deepgrade: the grader failed on %s, which is not graded: %s", path, exc)
+            raise
         except Exception as exc:
             self.log.error("deepgrade could not grade %s: %s: %s", path, type(exc).__name__, exc)
             return self._write(nb, None, f"the grader failed on this notebook ({type(exc).__name__}); "

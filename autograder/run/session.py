@@ -4,6 +4,11 @@ Every request has a wall-clock deadline. When the process hangs, crashes or
 exits, the request gets a verdict (``timeout`` or ``crashed``) and the next
 request starts a fresh process, so one broken function never costs the
 points of the others.
+
+What is not the student's code's doing is no verdict: a process that ends or
+hangs before it says ``started`` (the student's code has not run yet), or that a
+signal from outside ended (:mod:`autograder.run.signals`), raises
+:class:`~autograder.run.failure.GraderFailure`.
 """
 
 from __future__ import annotations
@@ -24,7 +29,9 @@ from typing import Any
 from ..load import Program
 from ..quiet import QUIET_ENV
 from .device import device_env
+from .failure import EXIT_OUTSIDE_SIGNAL, GraderFailure, Stage
 from .protocol import Closed, FrameReader, ProtocolError, Timeout, write_frame
+from .signals import block_outside_signals
 
 #: How much of the student's printed output is kept for messages.
 OUTPUT_KEEP = 4096
@@ -107,6 +114,7 @@ class Limits:
     device: str | None = None
 
     def apply(self) -> None:  # runs in the child between fork and exec
+        block_outside_signals()  # every thread of the new process inherits it (autograder.run.signals)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if self.memory_bytes:
             resource.setrlimit(resource.RLIMIT_AS, (self.memory_bytes, self.memory_bytes))
@@ -155,11 +163,14 @@ class StudentProcess:
         self._proc: Any = None  # subprocess.Popen, or a forked child of a pre-warmed process
         self._out: OutputTail | None = None
         self._err: OutputTail | None = None
+        #: Whether the current process said it is about to run the student's code.
+        self._started = False
 
     # -- lifecycle ---------------------------------------------------------------------
     def _spawn(self) -> Outcome | None:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
+        self._started = False
         self._proc = self._launch(to_child_r, from_child_w)
         os.close(to_child_r)
         os.close(from_child_w)
@@ -232,15 +243,24 @@ class StudentProcess:
         try:
             write_frame(self._to, message)
             reply = self._reader.read(timeout=timeout)
-            while reply.get("status") == "progress":  # reports during a long request (training)
-                if self.on_progress is not None and isinstance(reply.get("progress"), dict):
+            while reply.get("status") in ("progress", "started"):  # reports during a long request
+                if reply.get("status") == "started":
+                    self._started = True
+                elif self.on_progress is not None and isinstance(reply.get("progress"), dict):
                     self.on_progress(reply["progress"])
                 reply = self._reader.read(timeout=max(deadline - time.monotonic(), 0.001))
         except Timeout:
             self.close()
+            if not self._started:
+                raise GraderFailure(Stage.SETUP, f"the student's process did not start within {timeout:g} s")
             return Outcome(OutcomeStatus.TIMEOUT, detail=f"did not finish within {timeout:g} s{during}")
         except (Closed, BrokenPipeError):
-            return Outcome(OutcomeStatus.CRASHED, detail=f"the process ended{during} ({self._exit_reason()})")
+            code = self._ended()
+            failed = self._grader_failed(code)
+            if failed is not None:
+                raise GraderFailure(failed, f"the student's process ended ({self._exit_reason(code)})"
+                                    + ("" if self._started else " before the student's code was loaded"))
+            return Outcome(OutcomeStatus.CRASHED, detail=f"the process ended{during} ({self._exit_reason(code)})")
         except ProtocolError as exc:
             self.close()
             return Outcome(OutcomeStatus.PROTOCOL, detail=str(exc))
@@ -253,14 +273,27 @@ class StudentProcess:
         return Outcome(status, value=reply.get("value"), error=reply.get("error") or {},
                        detail=str(reply.get("message") or reply.get("type") or ""))
 
-    def _exit_reason(self) -> str:
+    def _ended(self) -> int | None:
+        """The ended process's exit code (None: it stopped answering, and is killed now)."""
         assert self._proc is not None
         try:
-            code = self._proc.wait(timeout=5)
+            code: int | None = self._proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            self.close()
-            return "stopped answering"
+            code = None
         self.close()
+        return code
+
+    def _grader_failed(self, code: int | None) -> Stage | None:
+        """Why an end is the grader's failure, or None when it is the student's code's."""
+        if not self._started:
+            return Stage.SETUP
+        if code == EXIT_OUTSIDE_SIGNAL:
+            return Stage.SIGNAL
+        return None
+
+    def _exit_reason(self, code: int | None) -> str:
+        if code is None:
+            return "stopped answering"
         if code < 0:
             try:
                 return f"killed by {signal.Signals(-code).name}"

@@ -5,6 +5,9 @@ Started by :class:`autograder.run.session.StudentProcess` as
 heavy, executes the submission's cells in order (a failing cell is recorded
 and the next one runs, as in a notebook), then answers ``call`` and ``get``
 requests with plain data. It never sees expected values: the grader compares.
+It says ``started`` just before the first cell runs (an end before that is the
+grader's failure, never the student's verdict), and watches for signals sent
+from outside (:mod:`autograder.run.signals`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 from . import magics
 from .codec import normalize
 from .protocol import Closed, FrameReader, write_frame
+from .signals import watch_outside_signals
 
 #: What is kept of one cell's printed output for the feedback (characters).
 CELL_OUTPUT_KEEP = 8192
@@ -206,6 +210,7 @@ def _copy_tree(source: str, dest: str) -> None:
 
 def main(argv: list[str]) -> int:
     fd_in, fd_out = int(argv[1]), int(argv[2])
+    watch_outside_signals()  # before any thread starts: every later thread inherits the mask
     reader = FrameReader(fd_in)
     try:
         first = reader.read()
@@ -220,6 +225,9 @@ def main(argv: list[str]) -> int:
     if seed:  # in the sandbox: the submission's read-only copy goes into the (capped) home
         _copy_tree(seed, os.getcwd())
     sys.path.insert(0, os.getcwd())
+    # Everything before this frame is the grader's (an end before it is the grader's failure);
+    # everything after it runs the student's code.
+    write_frame(fd_out, {"status": "started"})
     sub = Submission(first)
     sub.progress = lambda report: write_frame(fd_out, {"status": "progress", "progress": report})
     write_frame(fd_out, {"status": "loaded", "cell_errors": sub.cell_errors, "outputs": sub.outputs})

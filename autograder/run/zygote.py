@@ -12,7 +12,11 @@ thread pool exists to be forked), then serves the grader over a Unix
   pipes. Answer ``{"spawned": PID}`` or ``{"error": "..."}``.
 * ``{"op": "kill", "pid": PID}``: SIGKILL that child (and so its whole tree).
 * Each child's end is reported as ``{"exited": PID, "code": CODE}`` (negative:
-  the signal that killed it), as :class:`subprocess.Popen` reports it.
+  the signal that killed it), as :class:`subprocess.Popen` reports it, once its
+  whole PID namespace is gone (see below), or after :data:`DRAIN_SECONDS` with
+  ``"drained": false``.
+* A fork the kernel refuses is answered ``{"error": "...", "transient": true}``:
+  the zygote lives on, and the grader starts a fresh process this time.
 * End of file: every child is killed and the zygote exits.
 
 Invariants (each tested in tests/test_prewarm.py):
@@ -32,6 +36,14 @@ Invariants (each tested in tests/test_prewarm.py):
   slot's sandbox, like any student's process, and only forks.
 * When the kernel refuses the namespaces, the zygote says so in its first
   message and the grader starts fresh processes instead.
+* A child is reported gone only when every process of its PID namespace is
+  gone. Killing the first child kills its namespace's init, and the kernel then
+  kills the rest, which takes seconds for a few hundred forked TensorFlow
+  processes; all that time they count against the slot user's process limit.
+  The zygote is a child subreaper, so the orphaned init becomes its child; the
+  end is reported once no orphan is left (the init is reaped only after every
+  process of its namespace is), so the next child never meets the previous
+  one's processes at its process limit.
 """
 
 from __future__ import annotations
@@ -53,12 +65,15 @@ CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 MS_PRIVATE, MS_REC, MS_NOSUID, MS_NODEV = 1 << 18, 1 << 14, 2, 4
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP = 1, 4, 38, 24
+PR_SET_CHILD_SUBREAPER = 36
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 #: The child's home (the worker copies the submission there) and its size, from the grader.
 HOME_ENV, HOME_BYTES_ENV = "DEEPGRADE_ZYGOTE_HOME", "DEEPGRADE_ZYGOTE_HOME_BYTES"
 #: A message packet's largest size (the environment of a child is small).
 PACKET = 1 << 16
+#: How long a child's end waits for its namespace's processes to be gone before it is reported.
+DRAIN_SECONDS = 30.0
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -239,19 +254,71 @@ def _warm() -> float:
     return time.monotonic() - started
 
 
+def _orphans(children: set[int]) -> set[int]:
+    """This process's children that are not live first children: the orphaned inits of ended
+    children's namespaces, reparented here (the zygote is a subreaper) until they are gone."""
+    me, found = os.getpid(), set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) in children:
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                if int(f.read().rsplit(b")", 1)[1].split()[1]) == me:
+                    found.add(int(entry))
+        except (OSError, ValueError, IndexError):
+            pass
+    return found
+
+
+def _reap(children: set[int], ended: dict[int, tuple[int, float]]) -> None:
+    """Reap what has ended: a first child moves to ``ended`` (its end, and when); an orphaned
+    init is only reaped."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        if pid in children:
+            children.discard(pid)
+            ended[pid] = (os.waitstatus_to_exitcode(status), time.monotonic())
+
+
+def _report_ended(control: socket.socket, children: set[int], ended: dict[int, tuple[int, float]]) -> None:
+    """Report the ended children whose namespaces are gone (or waited for long enough)."""
+    if not ended:
+        return
+    drained = not _orphans(children)
+    for pid, (code, when) in list(ended.items()):
+        if drained or time.monotonic() - when > DRAIN_SECONDS:
+            del ended[pid]
+            _send(control, {"exited": pid, "code": code, "drained": drained})
+
+
+def _spawn(control: socket.socket, request: dict[str, Any], fds: list[int], children: set[int]) -> None:
+    try:
+        pid = os.fork()
+    except OSError as exc:  # EAGAIN at the process limit: the grader's problem, not the next student's
+        for fd in fds:
+            os.close(fd)
+        _send(control, {"error": f"fork refused: {exc}", "errno": exc.errno, "transient": True})
+        return
+    if pid == 0:
+        _become_worker({str(k): str(v) for k, v in request.get("env", {}).items()}, list(fds), control)
+    for fd in fds:
+        os.close(fd)
+    children.add(pid)
+    _send(control, {"spawned": pid})
+
+
 def serve(control: socket.socket) -> int:
     children: set[int] = set()
+    ended: dict[int, tuple[int, float]] = {}
     while True:
         ready, _, _ = select.select([control], [], [], 0.05)
-        while children:  # reap, and report each end
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            children.discard(pid)
-            _send(control, {"exited": pid, "code": os.waitstatus_to_exitcode(status)})
+        _reap(children, ended)
+        _report_ended(control, children, ended)
         if not ready:
             continue
         data, fds, _, _ = socket.recv_fds(control, PACKET, 4)
@@ -277,13 +344,7 @@ def serve(control: socket.socket) -> int:
                 os.close(fd)
             _send(control, {"error": "a spawn request carries four file descriptors"})
             continue
-        pid = os.fork()
-        if pid == 0:
-            _become_worker({str(k): str(v) for k, v in request.get("env", {}).items()}, list(fds), control)
-        for fd in fds:
-            os.close(fd)
-        children.add(pid)
-        _send(control, {"spawned": pid})
+        _spawn(control, request, list(fds), children)
 
 
 def _probe() -> str:
@@ -319,6 +380,7 @@ def main(argv: list[str]) -> int:
     except Exception as exc:  # the grader starts fresh processes instead
         _send(control, {"ready": False, "reason": f"importing TensorFlow failed: {exc!r}"[:500]})
         return 3
+    _check(_libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "subreaper")  # orphaned inits come here
     _send(control, {"ready": True, "import_seconds": round(seconds, 3)})
     return serve(control)
 

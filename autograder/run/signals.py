@@ -1,0 +1,63 @@
+"""In the student's process: tell a signal the student's code sent from one sent from outside.
+
+SIGINT, SIGTERM and SIGHUP are blocked in every thread before the student's
+code runs (the grader blocks them before it starts the process, so that even
+the threads NumPy starts on import inherit the mask) and taken by one watching
+thread with ``sigwaitinfo``, which says who sent each. One the student's code
+sent (its own process or one of its descendants) is delivered as it would have
+been (a KeyboardInterrupt for SIGINT, the student's handler, or the default
+action). One from outside (another process of the machine, or from an outer PID
+namespace, where the sender has no pid here) ends the process with
+:data:`~autograder.run.failure.EXIT_OUTSIDE_SIGNAL`: the grader's failure,
+retried, never the student's verdict.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+
+from .failure import EXIT_OUTSIDE_SIGNAL
+
+#: Signals that, coming from outside, say nothing about the student's code.
+OUTSIDE = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+
+
+def block_outside_signals() -> None:
+    """Block :data:`OUTSIDE` in this thread (between fork and exec: in the whole new process)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, OUTSIDE)
+
+
+def watch_outside_signals() -> None:
+    """Block :data:`OUTSIDE` here (the main thread) and watch them."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, OUTSIDE)
+    threading.Thread(target=_watch, daemon=True, name="deepgrade-signals").start()
+
+
+def _watch() -> None:
+    while True:
+        info = signal.sigwaitinfo(OUTSIDE)
+        if not sent_by_student(info.si_pid):
+            os._exit(EXIT_OUTSIDE_SIGNAL)
+        # The student's own: delivered to this thread, unblocked for a moment, as if never watched.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {info.si_signo})
+        signal.pthread_kill(threading.get_ident(), info.si_signo)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {info.si_signo})
+
+
+def sent_by_student(pid: int) -> bool:
+    """Whether ``pid`` (a signal's sender) is this process or one it started. 0 is the kernel or
+    a process of an outer PID namespace."""
+    me = os.getpid()
+    for _ in range(64):  # a chain of parents, up to this process
+        if pid == me:
+            return True
+        if pid <= 1:
+            return False
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                pid = int(f.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+    return False
