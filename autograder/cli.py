@@ -243,10 +243,11 @@ def _grade(args: argparse.Namespace) -> int:
           f"{_named(args)}")
     retried = sum(1 for r in batch.records if r.get("grader_tries", 1) > 1 and not r.get("grader_error"))
     if retried:
-        print(f"{retried} submission(s) graded again after the grader failed on them (grader_tries in results.json)")
+        print(f"{plural(retried, 'submission')} graded again after the grader failed on them "
+              "(grader_tries in results.json)")
     if batch.grader_errors:
-        print(f"GRADER ERROR: the grader failed on {batch.grader_errors} submission(s); they are not graded "
-              "(grader_failure in results.json), not cached, and will be graded again next run")
+        print(f"GRADER ERROR: the grader failed on {plural(batch.grader_errors, 'submission')}, not graded "
+              "(grader_failure in results.json), not cached: graded again next run")
     written = f", {paths['import']}" if "import" in paths else ""
     if batch.download is not None and "import" not in paths and batch.download.source == "brightspace":
         print(f"no {batch.download.source} import file: its download names students but gives no ids; "

@@ -1,8 +1,10 @@
 """Grader failures are never verdicts, and a hostile submission never costs the next one a point.
 
 * Pre-warmed hostile model submissions (a fork bomb up to the slot's process limit,
-  processes that leave their session and linger) graded before right ones in the
-  same slot: the right ones keep full marks, with one worker and with two.
+  processes that leave their session and linger, a memory bomb, a probe that writes
+  to and closes whatever it inherited and kills whatever it sees) graded before
+  right ones in the same slot: the right ones keep full marks, with one worker and
+  with two.
 * Failures injected on the grader's side (a process that ends before the student's
   code is loaded, as when a fork is refused; SIGINT sent from outside): retried,
   never cached, reported in the summary and results.json, a non-zero exit when
@@ -58,6 +60,32 @@ for _ in range(20):  # children that leave the session and outlive the student's
         time.sleep(300)
         os._exit(0)
 """
+MEMORY = """
+hold = []
+try:  # reserved, never written: the address-space limit is met at once, the machine keeps its memory
+    while True:
+        hold.append(bytearray(256 << 20))
+except MemoryError:
+    pass
+"""
+PROBE = """
+import os, signal
+for fd in range(5, 1024):  # whatever it inherited past its own pipes (3, 4): written to, then closed
+    try:
+        os.write(fd, b"garbage")
+    except OSError:
+        pass
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+for entry in os.listdir("/proc"):  # every process it can see, but itself
+    if entry.isdigit() and int(entry) != os.getpid():
+        try:
+            os.kill(int(entry), signal.SIGKILL)
+        except OSError:
+            pass
+"""
 
 
 def _put(klass: Path, student: str, exercise: str, text: str) -> None:
@@ -88,13 +116,15 @@ def test_hostile_prewarmed_submissions_cost_the_next_ones_in_the_slot_nothing(tm
     nothing = right.replace("return keras.Sequential", "return None\n    return keras.Sequential")
     _put(klass, "a_bomb", "ex02_forward_pass", FORK_BOMB + nothing)
     _put(klass, "b_linger", "ex02_forward_pass", LINGER + right)
-    for name in ("c_right", "d_right", "e_right"):
+    _put(klass, "c_memory", "ex02_forward_pass", MEMORY + right)
+    _put(klass, "d_probe", "ex02_forward_pass", PROBE + right)
+    for name in ("e_right", "f_right", "g_right"):
         _put(klass, name, "ex02_forward_pass", f"# {name}\n" + right)
     proc = _grade(klass, out, "--workers", str(workers), "--public-only")
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-3000:]
     assert "imported once per slot" in proc.stderr  # the model submissions were forked
     records = _records(out)
-    for name in ("c_right", "d_right", "e_right", "b_linger"):
+    for name in ("e_right", "f_right", "g_right", "b_linger", "c_memory", "d_probe"):
         assert records[name]["score"] == records[name]["max_score"] == 11, (name, records[name]["checks"])
     bomb = {c["name"]: c["status"] for c in records["a_bomb"]["checks"]}
     assert bomb["keras_no_hidden_course"] == "failed" and bomb["predict_hidden_course"] == "passed"
@@ -148,8 +178,8 @@ def test_a_grader_failure_is_retried_then_graded_and_a_persistent_one_is_reporte
     assert "before the student's code was loaded" in failure["reason"]
     assert records["cy"]["score"] == 0 and "the grader failed" in records["cy"]["checks"][0]["message"]
     assert code == 1
-    assert "GRADER ERROR: the grader failed on 1 submission(s)" in stdout
-    assert "1 submission(s) graded again after the grader failed" in stdout
+    assert "GRADER ERROR: the grader failed on 1 submission, not graded" in stdout
+    assert "1 submission graded again after the grader failed" in stdout
 
     # nothing of cy's was cached: the next run grades cy again (and only cy), now in full
     monkeypatch.undo()
@@ -361,3 +391,29 @@ def test_nbgrader_autograde_reports_a_persistent_grader_failure_instead_of_a_zer
     monkeypatch.setattr("autograder.isolate.submission.grade_one", failing)
     with pytest.raises(GraderFailures):
         GradeInSandbox(config=Config()).preprocess(nb, resources)
+
+
+@needs_bwrap
+def test_a_zygote_killed_under_its_child_is_the_graders_failure(tmp_path):
+    from autograder.isolate.backends import SandboxLimits, detect
+    from autograder.isolate.prewarm import Zygote
+    from autograder.isolate.process import SandboxedProcess
+    from autograder.student import KERAS_OPS
+
+    zygote = Zygote(detect("bwrap"), 9, SandboxLimits(device="cpu"), tmp_path / "inbox-9")
+    assert zygote.start() == ""
+    scratch = zygote.inbox / "s-ada"
+    scratch.mkdir()
+    (scratch / "submission.py").write_text(SLOW)
+    proc = SandboxedProcess(load_program(scratch / "submission.py"), sandbox=zygote.sandbox, scratch=scratch, slot=9,
+                            limits=SandboxLimits(device="cpu"), zygote=zygote, preload=(KERAS_OPS,))
+    try:
+        assert proc.call("wait", 0).status == "ok" and proc.forked == 1
+        assert zygote._proc is not None
+        threading.Timer(1.0, zygote._proc.kill).start()
+        with pytest.raises(GraderFailure) as failure:
+            proc.call("wait", 20, timeout=60)
+        assert failure.value.stage in (Stage.ZYGOTE, Stage.SIGNAL)
+    finally:
+        proc.close()
+        zygote.close()

@@ -4,10 +4,12 @@ keeps every protection it claims (whatever backend this machine has)."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -94,10 +96,37 @@ def graded(request, tmp_path_factory, sandbox):
     records = {r["student"]: r for r in json.loads((out / "results.json").read_text())["submissions"]} \
         if (out / "results.json").is_file() else {}
     assert slots, "the grader was never seen holding a slot"
-    leftovers = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _uid(p) in
-                 {UID_BASE + slot for slot in slots}]
+    leftovers = leftover_processes(slots)
     return {"proc": proc, "records": records, "out": out, "marker": marker, "listener": listener,
             "skip_bomb": skip_bomb, "leftovers": leftovers}
+
+
+def leftover_processes(slots: set[int], wait: float = 15.0) -> list[Path]:
+    """Processes of these slots' users once their run has ended, waiting (bounded) for the dying.
+    Each slot is held while it is looked at, so no other run's student is counted: a slot
+    another run holds by now is its business (and skipped)."""
+    from autograder.isolate.slots import slots_folder
+
+    held, fds = set(), []
+    for slot in slots:
+        fd = os.open(slots_folder() / f"slot-{slot}.lock", os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        held.add(UID_BASE + slot)
+        fds.append(fd)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            found = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _uid(p) in held]
+            if not found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.2)
+    finally:
+        for fd in fds:
+            os.close(fd)
 
 
 def _uid(proc_dir: Path) -> int:
