@@ -104,8 +104,8 @@ def _records(out: Path) -> dict[str, dict]:
     return {r["student"]: r for r in json.loads((out / "results.json").read_text())["submissions"]}
 
 
-needs_bwrap = pytest.mark.skipif(bool(available("bwrap")), reason=f"the pre-warmed process needs bwrap: "
-                                 f"{available('bwrap')}")
+needs_bwrap = pytest.mark.skipif(not available("bwrap").works, reason=f"the pre-warmed process needs bwrap: "
+                                 f"{available('bwrap').why}")
 
 
 @needs_bwrap
