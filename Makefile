@@ -1,6 +1,7 @@
 # deepgrade: two commands do everything on a fresh machine.
 #   make demo   install, then grade the example class (examples/class) and print the points
 #   make test   install, then run the test suite
+#   make test-fast   install, then the linter, the type checker and the tests not marked slow (under 2 minutes)
 PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
@@ -9,7 +10,7 @@ STAMP   = $(VENV)/.installed
 export DEEPGRADE_DATA ?= $(abspath ../shared/data)
 export DEEPGRADE_OFFLINE ?= 1
 
-.PHONY: install demo test release examples clean nbgrader-demo sandbox browser slurm
+.PHONY: install demo test test-fast release examples clean nbgrader-demo sandbox browser slurm
 
 install: $(STAMP) sandbox browser slurm
 
@@ -60,6 +61,13 @@ test: install
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+
+# The pure-Python part: no Keras training, browser, cluster or nbgrader round trip (the modules that
+# have them say `pytestmark = pytest.mark.slow`; the marker is declared in pyproject.toml).
+test-fast: install
+	$(VENV)/bin/ruff check autograder datasets
+	$(VENV)/bin/mypy
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not slow"
 
 # Instructors: regenerate exercises/ from solutions/, then the example class.
 release: install

@@ -16,6 +16,24 @@ from autograder.course import Course
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: The pure-Python test modules: no Keras training, browser, cluster, nbgrader run or class grading.
+#: Every other module is marked ``slow`` (the marker is declared in pyproject.toml), so ``make
+#: test-fast`` (``-m "not slow"``) stays under two minutes as modules are added: a new module
+#: joins the fast part by being named here, after ``benchmarks/test_time.py`` shows it is fast.
+FAST_MODULES = frozenset({
+    "test_cli", "test_codec", "test_compare", "test_datasets", "test_device_setting", "test_feedback_terminal",
+    "test_grade_cli", "test_grade_discover", "test_grade_progress", "test_grade_reports", "test_grade_slots",
+    "test_kinds", "test_lms_export", "test_lms_grade", "test_lms_read", "test_lms_roster", "test_misbehaving",
+    "test_report_render", "test_tasks", "test_worker_messages",
+})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test outside :data:`FAST_MODULES`."""
+    for item in items:
+        if item.path.stem not in FAST_MODULES:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def course() -> Course:
