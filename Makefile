@@ -1,7 +1,7 @@
 # deepgrade: two commands do everything on a fresh machine.
 #   make demo   install, then grade the example class (examples/class) and print the points
 #   make test   install, then run the test suite
-#   make test-fast   install, then the linter, the type checker and the tests not marked slow (under 2 minutes)
+#   make test-fast   install, then the linter, the type and layer checkers and the tests not marked slow (under 2 minutes)
 PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
@@ -67,6 +67,7 @@ test: install
 test-fast: install
 	$(VENV)/bin/ruff check autograder datasets
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not slow"
 
 # Instructors: regenerate exercises/ from solutions/, then the example class.
