@@ -150,12 +150,35 @@ def test_nbgrader_folders_and_flat_files(tmp_path):
     assert len(chosen) == 1 and chosen[0].own_folder
     assert fates(d)["submitted/ada/ex01_sigmoid/helper.py"][0] is Fate.GRADED
 
+    # a package beside the notebook goes with it, however new its files are
+    put(tmp_path / "pk" / "ben" / "ex01_sigmoid" / "ex01_sigmoid.py", when=T0)
+    put(tmp_path / "pk" / "ben" / "ex01_sigmoid" / "mylib" / "__init__.py", "", when=T0 + 60)
+    put(tmp_path / "pk" / "ben" / "ex01_sigmoid" / "mylib" / "act.py", "x = 1\n", when=T0 + 60)
+    d = read(tmp_path / "pk", tmp_path / "p")
+    chosen = d.attempts[("ben", "ex01_sigmoid")]
+    assert [a.name for a in chosen] == ["ex01_sigmoid.py"] and chosen[0].own_folder
+    assert fates(d)["ben/ex01_sigmoid/mylib/act.py"] == (Fate.GRADED, "copied beside ex01_sigmoid.py")
+
     put(tmp_path / "flat" / "ada_ex01_sigmoid.ipynb")
     zipped(tmp_path / "flat" / "cleo.zip", {"homework/ex01_sigmoid.ipynb": RIGHT})
     (tmp_path / "flat" / "dan.zip").write_bytes(b"not a zip")
     d = read(tmp_path / "flat", tmp_path / "b")
     assert {k for k in d.attempts} == {("ada", "ex01_sigmoid"), ("cleo", "ex01_sigmoid")}
     assert "not a readable zip" in d.problems[("dan", "ex01_sigmoid")]
+
+
+def test_a_folder_name_is_the_student_exactly(tmp_path):
+    """`_ada` and `ada` are two students: a folder's name is not cleaned like a flat file's prefix."""
+    for student in ("_ada", "ada", "ada-"):
+        put(tmp_path / "plain" / student / "ex01_sigmoid" / "ex01_sigmoid.ipynb")
+    put(tmp_path / "plain" / "ben" / "homework" / "ex01_sigmoid.ipynb")
+    d = read(tmp_path / "plain", tmp_path / "a")
+    assert set(d.attempts) == {(s, "ex01_sigmoid") for s in ("_ada", "ada", "ada-", "ben")}
+
+    put(tmp_path / "flat" / "ada-ex01_sigmoid.ipynb")
+    put(tmp_path / "flat" / "_ben__ex01_sigmoid.ipynb")
+    d = read(tmp_path / "flat", tmp_path / "b")
+    assert set(d.attempts) == {("ada", "ex01_sigmoid"), ("_ben", "ex01_sigmoid")}
 
 
 def test_a_download_zip_and_unsafe_members(tmp_path):

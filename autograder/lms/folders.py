@@ -12,8 +12,9 @@ from .model import Submitter
 from .names import exercise_in
 
 
-def _student(text: str) -> str:
-    return text.strip(" ._-")
+def _before_separator(text: str) -> str:
+    """The student's part of a flat ``<student>_<exercise>`` name: the separator is not the name's."""
+    return text.rstrip(" ._-")
 
 
 @register
@@ -32,8 +33,9 @@ class Nbgrader(Source):
         exercise = exercise_in(parts[1], listing.exercises)
         if exercise is None:
             return None
-        student = _student(parts[0])
-        own = "/".join(rel.parts[: len(rel.parts) - len(parts) + 2]) if len(parts) == 3 else None
+        student = parts[0]  # the folder's own name, exactly: `_ada` and `ada` are two students
+        # the exercise folder is the submission's own: files in it, subfolders included, go with it
+        own = "/".join(rel.parts[: len(rel.parts) - len(parts) + 2])
         return Claim(submitter=Submitter(lms_id=student, name=student, source=self.name), name=rel.name,
                      exercise_hint=exercise, own_folder=own)
 
@@ -47,9 +49,9 @@ class Folders(Source):
     specificity = 10
 
     def claim(self, rel: PurePosixPath, listing: Listing) -> Claim | None:
-        if len(rel.parts) < 2 or not _student(rel.parts[0]):
+        if len(rel.parts) < 2 or not rel.parts[0].strip():
             return None
-        student = _student(rel.parts[0])
+        student = rel.parts[0]  # the folder's own name, exactly
         return Claim(submitter=Submitter(lms_id=student, name=student, source=self.name), name=rel.name)
 
 
@@ -67,13 +69,13 @@ class Flat(Source):
         stem = rel.name.rsplit(".", 1)[0]
         exercise = exercise_in(stem, listing.exercises)
         if exercise is None:
-            student = _student(stem) if rel.suffix == ".zip" else ""
+            student = stem.strip() if rel.suffix == ".zip" else ""
         else:
             at = stem.lower().find(exercise.lower())
             if at < 0:
                 short = re.search(re.escape(exercise.split("_")[0]), stem.lower())
                 at = short.start() if short else 0
-            student = _student(stem[:at])
+            student = _before_separator(stem[:at])
         if not student:
             return None
         return Claim(submitter=Submitter(lms_id=student, name=student, source=self.name),

@@ -179,7 +179,7 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
                 gradable(dest / Path(*member.parts), f"{rel}/{member}", claim, member.name, hint, False)
             continue
         gradable(path, str(rel), claim, claim.name, claim.exercise_hint, claim.own_folder is not None
-                 and PurePosixPath(claim.own_folder) == rel.parent)
+                 and rel.parent.is_relative_to(claim.own_folder))
 
     if not attempts and not problems:
         found = ", ".join(str(n) for n in names[:5]) + (", ..." if len(names) > 5 else "")
