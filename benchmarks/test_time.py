@@ -5,7 +5,8 @@ two-core machine, and which test files to look at first when it does not. It run
 way the Makefile does (``-n 2 --dist loadfile``), reads pytest's JUnit XML, and writes
 docs/test-time.md: the wall time of each run, the number of tests, and every file's time
 (setup, call and teardown of its tests summed: with ``loadfile`` a file runs on one worker,
-so this is the time it holds that worker).
+so this is the time it holds that worker). The whole run's per-module seconds also go to
+tests/module_seconds.json, from which tests/conftest.py orders the modules, the longest first.
 
     python benchmarks/test_time.py                   # both runs, then docs/test-time.md
     python benchmarks/test_time.py --only fast       # the `-m "not slow"` part only
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import subprocess
@@ -30,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "test-time.md"
+#: Each module's seconds in the whole run: tests/conftest.py starts the longest first.
+MODULE_SECONDS = ROOT / "tests" / "module_seconds.json"
 #: The goals (issue: `make test` under 15 minutes, `make test-fast` under 2, on two cores).
 GOALS = {"all": 15 * 60.0, "fast": 2 * 60.0}
 SELECTIONS = {"all": [], "fast": ["-m", "not slow"]}
@@ -42,7 +46,7 @@ class Run:
     wall: float
     exit_code: int
     #: The 1-minute load average when the run started: above the core count, other work shared the cores.
-    load: float = 0.0
+    load: float | None = None
     counts: dict[str, int] = field(default_factory=dict)
     files: dict[str, float] = field(default_factory=dict)
     tests: dict[str, int] = field(default_factory=dict)
@@ -99,8 +103,9 @@ def render(runs: list[Run], workers: int) -> str:
         selection = " ".join(SELECTIONS[run.name]) or "everything"
         failed = run.counts.get("failure", 0) + run.counts.get("error", 0)
         verdict = "met" if run.wall <= GOALS[run.name] else "missed"
+        load = "?" if run.load is None else f"{run.load:.1f}"
         lines.append(f"| `{target}` | `{selection}` | {_minutes(run.wall)} | {_minutes(GOALS[run.name])}: {verdict} "
-                     f"| {run.load:.1f} | {sum(run.counts.values())} | {run.counts.get('passed', 0)} | {failed} "
+                     f"| {load} | {sum(run.counts.values())} | {run.counts.get('passed', 0)} | {failed} "
                      f"| {run.counts.get('skipped', 0)} |")
     for run in runs:
         total = sum(run.files.values()) or 1.0
@@ -127,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
         names = [args.only] if args.only else ["fast", "all"]
         runs = [run_pytest(name, args.workers, Path(f"/tmp/test-time-{name}.xml")) for name in names]
     args.out.write_text(render(runs, args.workers))
+    whole = next((run for run in runs if run.name == "all"), None)
+    if whole is not None and args.out == DOC:
+        seconds = {Path(file).stem: round(t, 1) for file, t in sorted(whole.files.items(), key=lambda kv: -kv[1])}
+        MODULE_SECONDS.write_text(json.dumps(seconds, indent=1) + "\n")
+        print(f"wrote {MODULE_SECONDS}")
     for run in runs:
         print(f"{run.name}: {_minutes(run.wall)}, exit {run.exit_code}, {run.counts}")
     print(f"wrote {args.out}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import json
 import shutil
 import socket
 import threading
@@ -29,8 +30,31 @@ FAST_MODULES = frozenset({
 })
 
 
+#: Each module's seconds in the last whole run of ``benchmarks/test_time.py`` (absent until it has run).
+MODULE_SECONDS = ROOT / "tests" / "module_seconds.json"
+
+
+def longest_first() -> dict[str, int]:
+    """Each measured module's rank, the longest first. ``make test`` hands whole modules to its
+    workers in collection order (``--dist loadfile``, see :func:`pytest_configure`):
+    the longest first, so that no long module starts last while the other worker idles."""
+    if not MODULE_SECONDS.is_file():
+        return {}
+    seconds: dict[str, float] = json.loads(MODULE_SECONDS.read_text())
+    return {name: i for i, name in enumerate(sorted(seconds, key=lambda name: -seconds[name]))}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With measured seconds, pytest-xdist hands out modules in collection order (the longest
+    first), not in its own order by number of tests, which starts the long few-test Keras modules last."""
+    if MODULE_SECONDS.is_file() and hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark ``slow`` every test outside :data:`FAST_MODULES`."""
+    """Mark ``slow`` every test outside :data:`FAST_MODULES`; the longest measured modules first."""
+    rank = longest_first()
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: a module's tests keep their order
     for item in items:
         if item.path.stem not in FAST_MODULES:
             item.add_marker(pytest.mark.slow)
