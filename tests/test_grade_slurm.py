@@ -5,7 +5,8 @@ runner's verdicts; a job script Slurm refuses is one line before any job
 exists; a job that dies before its worker, one that stays pending and one lost
 while grading are each reported in bounded time, never waited on forever;
 SIGINT and SIGTERM cancel the jobs, and a grader killed with SIGKILL leaves no
-job behind; the jobs write where log_directory says.
+job behind; the jobs write where log_directory says; grading stopped after the
+cluster closed ends without a traceback.
 Without root or the Slurm binaries these tests skip and say why (CI has both).
 """
 
@@ -295,3 +296,31 @@ def test_a_grader_killed_with_sigkill_leaves_no_job_behind(slurm, tmp_path):
     assert slurm.wait_for_no_jobs(timeout=90) == [], "the job ends when its workers lose the scheduler"
     assert job_state(job[0]).state in ("COMPLETED", "FAILED")
     assert _wait_for_no_job_processes(slurm) == []
+
+
+def test_grading_stopped_after_the_cluster_closed_ends_quietly():
+    """Ctrl-C or SIGTERM while the runner holds a record: the cluster is closed first, then
+    the grading generator; closing it must not raise (a traceback after "interrupted")."""
+    pytest.importorskip("distributed")
+    from test_grade_cluster import crash_or_answer
+
+    from autograder.batch import cluster
+    from autograder.batch.bundle import CourseBundle
+    from autograder.batch.cluster_spec import ClusterConfig, ClusterSpec
+    from autograder.batch.discover import Found
+    from autograder.batch.runner import grader_failure
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cluster, "grade_task", crash_or_answer)
+        jobs = [cluster.Submitted(i, Found(student=n, exercise="ex01_sigmoid", path=Path(f"/class/{n}.py")),
+                                  f"k-{n}", 6.0) for i, n in enumerate("abcdef")]
+        run = cluster.ClusterGrading(ClusterSpec("local", 2), ClusterConfig(), log=lambda _: None).open()
+        graded = run.grade(CourseBundle("0" * 64, b""), jobs, lambda job: job.found.student,
+                           resources=lambda job: None,
+                           failure=lambda job, exc, what: grader_failure(job.found, job.max_score, exc, what))
+        try:
+            first, record, _ = next(graded)
+            assert record.key == f"k-{first.found.student}"
+        finally:
+            run.close()
+        graded.close()  # raised "IOLoop is closed" before

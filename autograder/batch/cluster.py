@@ -446,9 +446,13 @@ class ClusterGrading:
                 fill()
                 yield from _drain(ready)
         finally:
-            if in_flight:
-                client.cancel(list(in_flight))
-            course.release()
+            # Also reached when the grader was stopped (Ctrl-C, SIGTERM) while the caller held a
+            # record: the generator is closed after close() ended the client, whose futures are
+            # gone with it.
+            if client.status not in ("closing", "closed"):
+                if in_flight:
+                    client.cancel(list(in_flight))
+                course.release()
 
 
 def _drain(ready: list[tuple[Submitted, Record, bool]]) -> Iterator[tuple[Submitted, Record, bool]]:
