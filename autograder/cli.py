@@ -243,8 +243,7 @@ def _grade(args: argparse.Namespace) -> int:
           f"{_named(args)}")
     retried = sum(1 for r in batch.records if r.get("grader_tries", 1) > 1 and not r.get("grader_error"))
     if retried:
-        print(f"{plural(retried, 'submission')} graded again after the grader failed on them "
-              "(grader_tries in results.json)")
+        print(f"{plural(retried, 'submission')} graded again after a grader failure (grader_tries in results.json)")
     if batch.grader_errors:
         print(f"GRADER ERROR: the grader failed on {plural(batch.grader_errors, 'submission')}, not graded "
               "(grader_failure in results.json), not cached: graded again next run")
