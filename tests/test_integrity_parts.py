@@ -239,3 +239,17 @@ def test_a_graded_file_gone_since_grading_is_said_not_compared(tmp_path):
     assert report.pairs == [] and report.unreadable == ["a", "b"]
     assert "Not compared: the graded file of a, b" in integrity_page([report])
     assert integrity_json([report])["exercises"][0]["not_compared"] == ["a", "b"]
+
+
+def test_a_change_to_the_integrity_report_grades_nothing_again(tmp_path, monkeypatch):
+    from autograder.batch import cache
+
+    for rel in ("kinds/trained.py", "integrity/code.py", "report/html.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x = 1\n")
+    monkeypatch.setattr(cache, "PACKAGE_DIR", tmp_path)
+    before = cache.grader_fingerprint()
+    (tmp_path / "integrity" / "code.py").write_text("x = 2\n")
+    assert cache.grader_fingerprint() == before
+    (tmp_path / "kinds" / "trained.py").write_text("x = 2\n")
+    assert cache.grader_fingerprint() != before
