@@ -8,11 +8,14 @@ nbgrader's default, gradebook.db (SQLite) in this folder. docs/instructor-guide.
 walks through the whole round trip.
 """
 
+from autograder.nbgrader.inert import InertHTMLExporter
 from autograder.nbgrader.preprocessors import (
     autograde_preprocessors,
     feedback_preprocessors,
     generate_assignment_preprocessors,
+    sanitize_preprocessors,
 )
+from autograder.nbgrader.submitted import SubmittedNotebookExporter, use_staged_autograde
 from autograder.quiet import TF_LOG_PATTERN, quiet_tensorflow
 
 c = get_config()  # noqa: F821 - provided by nbgrader
@@ -31,6 +34,19 @@ c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
 # (as `deepgrade check --hidden` and `deepgrade grade` do) and every test cell's output and
 # points are written from that result; demo and self-check cells are not run.
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
+# A student's notebook is theirs, its grading cells the course's: each notebook is read by deepgrade's
+# reader (links refused, any nbformat, bad UTF-8 and cell ids repaired, outputs dropped; one that cannot
+# be read gets 0 with the reason) and the course's cells are restored from the source before nbgrader's
+# metadata checks, so no metadata edit changes a score or stops the class.
+c.Autograde.exporter_class = SubmittedNotebookExporter
+c.Autograde.sanitize_preprocessors = sanitize_preprocessors()
+# The files beside a notebook are copied from a staged folder of the student's own regular files only.
+use_staged_autograde()
+# Every notebook page a person opens (feedback, formgrader) is inert: scripts, event handlers,
+# javascript: links and iframes are removed from markdown and outputs; the feedback page also
+# carries a Content-Security-Policy (no script runs, no request leaves it).
+c.HTMLExporter.sanitize_html = True
+c.GenerateFeedback.exporter_class = InertHTMLExporter
 # Feedback: hidden test cells show their verdict and hint, never their source.
 c.GenerateFeedback.preprocessors = feedback_preprocessors()
 # A test cell a student deleted is put back (its grade_id is in the gradebook) and graded.

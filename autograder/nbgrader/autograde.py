@@ -43,6 +43,7 @@ from ..release.cells import GRADE_ID_PREFIX
 from ..score import CheckResult, ExerciseResult
 from . import RESULT_SUFFIX
 from .nbgrader_private import remove_hidden_tests
+from .submitted import notebook_notes
 
 NOT_RUN = "(not run while grading)\n"
 #: Where an autograded test cell keeps its check's verdict (``metadata.deepgrade.result``).
@@ -132,6 +133,7 @@ class GradeInSandbox(NbGraderPreprocessor):
             self.log.warning("%s/%s is not a deepgrade exercise: its test cells score 0", name, notebook)
             return self._write(nb, None, "this notebook is not a deepgrade exercise"), resources
         path = folder / f"{notebook}.ipynb"
+        said = notebook_notes(nb)  # what reading and restoring the notebook changed
         try:
             program = Program(str(path), tuple(read_notebook_cells(nbformat.writes(nb), path.name)))
             isolated = grade_one(program, exercise, submission_files(path, True, exercise.course.rejected_files),
@@ -144,6 +146,7 @@ class GradeInSandbox(NbGraderPreprocessor):
             self.log.error("deepgrade could not grade %s: %s: %s", path, type(exc).__name__, exc)
             return self._write(nb, None, f"the grader failed on this notebook ({type(exc).__name__}); "
                                          "tell your instructor"), resources
+        isolated.result.notes[:0] = said
         # The whole result beside the autograded notebook: `deepgrade integrity --nbgrader` reads the
         # trained models' held-out answers there (nbgrader's writer puts resources' outputs beside it).
         result_json = json.dumps({**isolated.result.to_json(), "student": info.get("student")}, indent=1)

@@ -103,9 +103,22 @@ def autograde_preprocessors() -> list:
     from nbgrader.preprocessors import Execute
 
     from .autograde import GradeInSandbox
+    from .inert import SanitizeStudentHTML
 
     steps = Autograde.class_traits()["autograde_preprocessors"].default()
-    return [SkipGradingOnlyCells, *(GradeInSandbox if step is Execute else step for step in steps)]
+    # Last, once the points are saved: the autograded notebook (formgrader's view, the feedback's
+    # source) keeps no script, event handler, javascript: link or iframe from the student's HTML.
+    return [SkipGradingOnlyCells, *(GradeInSandbox if step is Execute else step for step in steps), SanitizeStudentHTML]
+
+
+def sanitize_preprocessors() -> list:
+    """nbgrader's own sanitizing steps of autograde, after :class:`~.submitted.RestoreCourseCells`:
+    nbgrader's metadata checks only ever see the course's cells."""
+    from nbgrader.converters import Autograde
+
+    from .submitted import RestoreCourseCells
+
+    return [RestoreCourseCells, *Autograde.class_traits()["sanitize_preprocessors"].default()]
 
 
 def feedback_preprocessors() -> list:
@@ -113,5 +126,8 @@ def feedback_preprocessors() -> list:
     from nbgrader.converters import GenerateFeedback
 
     from .autograde import FeedbackWithoutHiddenTests
+    from .inert import SanitizeStudentHTML
 
-    return [FeedbackWithoutHiddenTests, *GenerateFeedback.class_traits()["preprocessors"].default()]
+    # nbgrader's feedback template renders markdown without nbconvert's sanitize_html: clean it here.
+    steps = GenerateFeedback.class_traits()["preprocessors"].default()
+    return [FeedbackWithoutHiddenTests, SanitizeStudentHTML, *steps]

@@ -108,12 +108,15 @@ def notebook_html(record: dict[str, Any], footer: str = "") -> str:
     return f'<div class="deepgrade-report">{body}</div>'
 
 
+#: deepgrade's own pages run no script and request nothing: pictures are inline, the style is inline.
+CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; form-action 'none'"
+
+
 def page_head(title: str, style: str = "") -> str:
     """The start of every page deepgrade writes: inert (a policy that allows no script, no
     request, only inline styles and embedded pictures), up to the opened body."""
     return ("<!doctype html><html lang=en><head><meta charset=utf-8>"
-            "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; img-src data:; "
-            "style-src 'unsafe-inline'\">"
+            f"<meta http-equiv=Content-Security-Policy content=\"{CONTENT_SECURITY_POLICY}\">"
             f"<title>{esc(title)}</title><style>{STYLE}{style}</style></head><body>")
 
 
@@ -131,6 +134,5 @@ def index_page(rows: list[tuple[str, str, float, float]]) -> str:
     """(student, page file name, points, possible) -> a linked table."""
     body = "".join(f'<tr><td><a href="{esc(page)}">{esc(s)}</a></td><td>{got:g} / {pos:g}</td></tr>'
                    for s, page, got, pos in rows)
-    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Class feedback</title>"
-            f"<style>{STYLE}</style></head><body><h1>Class feedback</h1>"
+    return (page_head("Class feedback") + "<h1>Class feedback</h1>"
             f"<table><tr><th>student</th><th>points</th></tr>{body}</table></body></html>")

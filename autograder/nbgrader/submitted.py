@@ -1,0 +1,191 @@
+"""``nbgrader autograde`` on what students hand in: one notebook never stops the class.
+
+nbgrader trusts the submitted folder. A symbolic link beside a notebook is
+copied as the file it points to (the course's ``checks.py`` included); a
+dangling link or a FIFO stops that student's ``init_assignment``; damaged
+nbgrader metadata makes ``CheckCellMetadata`` or ``OverwriteCells`` raise, and a
+``schema_version`` they do not know stops the whole run. Three steps, set in
+``nbgrader_config.py``, take nbgrader's place where it reads the student's files:
+
+* :class:`StagedAutograde` copies the files beside each notebook from a staged
+  folder that holds only the student's own regular files (links, FIFOs and
+  files hard-linked elsewhere refused, with a note);
+* :class:`SubmittedNotebookExporter` reads each notebook with deepgrade's own
+  reader (:mod:`autograder.load.notebook_file`): a notebook that cannot be read
+  is graded as the untouched release, with the reason as a note (0 points);
+* :class:`RestoreCourseCells`, the first sanitizing step, puts the course's cells
+  back from the source notebook (:mod:`autograder.load.restore`), so nbgrader's
+  own steps only ever see the course's metadata.
+
+The notes travel in the notebook's ``metadata.deepgrade.notes`` (whatever a
+student put there is replaced) and reach the student in the first test cell.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert.exporters import NotebookExporter
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from ..load import SubmissionError
+from ..load.notebook_file import link_reason, parse_notebook, read_notebook_file
+from ..load.restore import restore_course_cells
+
+#: ``resources`` key of the notes made while reading one notebook (before the notebook holds them).
+NOTES = "deepgrade_notes"
+#: The file nbgrader reads a submission's time from; it is the student's too, and copied when regular.
+TIMESTAMP = "timestamp.txt"
+
+
+def notebook_notes(nb: Any) -> list[str]:
+    """The notes :class:`RestoreCourseCells` left in a notebook."""
+    meta = nb.get("metadata", {}).get("deepgrade", {})
+    notes = meta.get("notes", []) if isinstance(meta, dict) else []
+    return [str(n) for n in notes] if isinstance(notes, list) else []
+
+
+def stage_folder(source: Path, dest: Path) -> list[str]:
+    """Copy the student's own regular files under ``source`` into ``dest`` (not the notebooks: they
+    are read where they are, by :class:`SubmittedNotebookExporter`), and say what was refused."""
+    refused: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(source):
+        here = Path(dirpath)
+        for name in sorted(dirnames):
+            if (here / name).is_symlink():
+                refused.append(f"{(here / name).relative_to(source)}/ (a link to another folder)")
+        for name in sorted(filenames):
+            path = here / name
+            reason = link_reason(path)
+            rel = path.relative_to(source)
+            if path.suffix == ".ipynb":
+                continue
+            if reason:
+                refused.append(f"{rel} ({reason.removeprefix(name + ' ')})")
+                continue
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest / rel)
+    return refused
+
+
+class StagedAutograde(Autograde):
+    """nbgrader's Autograde that copies the files beside a notebook from a staged copy of the
+    student's folder holding only their own regular files."""
+
+    _staged: str | None = None
+    _stage_notes: dict[str, list[str]] = {}
+
+    def init_assignment(self, assignment_id: str, student_id: str) -> None:
+        source = Path(super()._format_source(assignment_id, student_id))
+        with tempfile.TemporaryDirectory(prefix="deepgrade-staged-") as staged:
+            refused = stage_folder(source, Path(staged))
+            self._stage_notes = {**self._stage_notes, student_id: [
+                f"not given to the grader, being links or no regular files: {', '.join(refused[:5])}"
+                + (" ..." if len(refused) > 5 else "")] if refused else []}
+            for name in refused:
+                self.log.warning("%s/%s: refused %s", student_id, assignment_id, name)
+            self._staged = staged
+            try:
+                super().init_assignment(assignment_id, student_id)
+            finally:
+                self._staged = None
+
+    def _format_source(self, assignment_id: str, student_id: str, escape: bool = False) -> str:
+        if self._staged is not None and not escape:
+            return self._staged
+        return super()._format_source(assignment_id, student_id, escape=escape)
+
+    def init_single_notebook_resources(self, notebook_filename: str) -> dict[str, Any]:
+        resources = super().init_single_notebook_resources(notebook_filename)
+        resources[NOTES] = list(self._stage_notes.get(resources["nbgrader"]["student"], []))
+        return resources
+
+
+def use_staged_autograde() -> None:
+    """Make ``nbgrader autograde`` (the command and formgrader's button) use :class:`StagedAutograde`.
+    nbgrader's app names its converter class in its module, with no setting to choose another."""
+    from nbgrader.apps import autogradeapp
+
+    autogradeapp.Autograde = StagedAutograde
+
+
+class SubmittedNotebookExporter(NotebookExporter):
+    """Reads a notebook with deepgrade's reader: links refused, any nbformat, invalid UTF-8, bad ids;
+    a notebook that cannot be read becomes the release notebook, graded 0 with the reason."""
+
+    def from_filename(self, filename: str, resources: dict[str, Any] | None = None,
+                      **kw: Any) -> tuple[Any, dict[str, Any]]:
+        resources = resources if resources is not None else {}
+        path = Path(filename)
+        resources.setdefault("metadata", {})
+        resources["metadata"].update(name=path.stem, path=str(path.parent), modified_date="")
+        notes = resources.setdefault(NOTES, [])
+        try:
+            read = read_notebook_file(path)
+            notes += read.notes
+            notebook = read.notebook
+        except SubmissionError as exc:
+            self.log.warning("%s: %s", filename, exc)
+            notes.append(f"your notebook was not graded: {exc}")
+            notebook = self._release(resources)
+        return self.from_notebook_node(nbformat.from_dict(notebook), resources, **kw)
+
+    def _release(self, resources: dict[str, Any]) -> dict[str, Any]:
+        """The notebook as released to students (no answers), or an empty one."""
+        from nbgrader.coursedir import CourseDirectory
+
+        info = resources.get("nbgrader", {})
+        coursedir = CourseDirectory(config=self.config)
+        path = Path(coursedir.format_path(coursedir.release_directory, ".", info.get("assignment", ""))) / \
+            f"{info.get('notebook', '')}.ipynb"
+        try:
+            return parse_notebook(path.read_bytes(), path.name).notebook
+        except (OSError, SubmissionError):
+            return nbformat.v4.new_notebook()
+
+
+class RestoreCourseCells(NbGraderPreprocessor):
+    """The course's cells restored from the source notebook before nbgrader's metadata steps."""
+
+    def preprocess(self, nb, resources):
+        notes = list(resources.get(NOTES, []))
+        reference = self._source_notebook(resources)
+        if reference is not None:
+            restored, said = restore_course_cells(nb, reference)
+            nb = nbformat.from_dict(restored)
+            notes += said
+        nb.metadata["deepgrade"] = {"notes": notes}
+        for note in notes:
+            self.log.info("%s/%s: %s", resources.get("nbgrader", {}).get("student"),
+                          resources.get("nbgrader", {}).get("notebook"), note)
+        return nb, resources
+
+    def _source_notebook(self, resources: dict[str, Any]) -> dict[str, Any] | None:
+        """The course's source notebook, its test cells in line with ``checks.py`` (as released)."""
+        from nbgrader.coursedir import CourseDirectory
+
+        from ..course import Course, CourseError
+        from ..release.cells import sync_test_cells
+
+        info = resources.get("nbgrader", {})
+        assignment, notebook = str(info.get("assignment", "")), str(info.get("notebook", ""))
+        coursedir = CourseDirectory(config=self.config)
+        path = Path(coursedir.format_path(coursedir.source_directory, ".", assignment)) / f"{notebook}.ipynb"
+        try:
+            source = nbformat.from_dict(parse_notebook(path.read_bytes(), path.name).notebook)
+        except (OSError, SubmissionError):
+            self.log.warning("no source notebook %s: the course's cells are not restored", path)
+            return None
+        try:
+            exercise = Course(coursedir.root).exercise(assignment)
+            if notebook == assignment and exercise.has_solution:
+                source = sync_test_cells(source, assignment, exercise.checks())
+        except CourseError:
+            pass
+        return dict(source)
