@@ -249,7 +249,7 @@ def _open(page_file: Path) -> tuple[list[str], list[str], object]:
             page.on("response", lambda r: requests.append(r.url))  # a request blocked by the page's CSP has none
             page.goto(page_file.as_uri())
             page.wait_for_timeout(1500)
-            for link in page.locator("a").all():
+            for link in page.get_by_text("click", exact=True).all():  # the student's javascript: link
                 with contextlib.suppress(Exception):
                     link.click(timeout=500, no_wait_after=True)
             page.wait_for_timeout(500)
@@ -281,4 +281,5 @@ def test_the_autograded_notebook_formgrader_shows_is_inert(autograded, tmp_path)
     assert dialogs == [] and pwned is None
     assert autograded["listener"].paths == []
     text = "".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert "<script" not in text and "onerror" not in text and "javascript:" not in text and "<iframe" not in text
+    for tag in ("<script", "<img", "<iframe", "<svg", "javascript:"):  # escaped as text, or removed
+        assert tag not in text, tag

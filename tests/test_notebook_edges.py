@@ -311,3 +311,24 @@ def test_no_solution_ever_comes_from_the_source_notebook(tmp_path):
     text = "".join(c["source"] for c in restored["cells"])
     assert "1.0 / (1.0 + np.exp" not in text and "p_fake = 1 / (1 + np.exp" not in text
     assert "1.0 / (1.0 + np.exp" in SOLUTION.read_text()
+
+
+def test_the_sandbox_copy_leaves_out_links_fifos_and_shared_hard_links(right, tmp_path):
+    from autograder.isolate.submission import make_scratch, submission_files
+
+    me = _write(right, tmp_path / "me" / f"{EX}.ipynb")
+    (tmp_path / "secret.py").write_text("ANSWER = 42\n")
+    (me.parent / "notes.py").symlink_to(tmp_path / "secret.py")
+    (me.parent / "gone.txt").symlink_to(tmp_path / "no-such-file")
+    os.mkfifo(me.parent / "pipe.txt")
+    os.link(tmp_path / "secret.py", me.parent / "shared.py")
+    (me.parent / "mine.py").write_text("MINE = 1\n")
+    files = submission_files(me, True)
+    assert sorted(p.name for p in files.files) == sorted([me.name, "mine.py"])
+    assert sorted(files.left_out) == ["gone.txt", "notes.py", "pipe.txt", "shared.py"]
+    (tmp_path / "scratch-parent").mkdir()
+    scratch = make_scratch(tmp_path / "scratch-parent", files)
+    copied = sorted(p.name for p in scratch.rglob("*"))
+    assert copied == sorted([me.name, "mine.py"])
+    assert all(not p.is_symlink() for p in scratch.rglob("*"))
+    assert json.loads((scratch / me.name).read_text())["cells"]  # the notebook, its outputs stripped
