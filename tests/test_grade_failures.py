@@ -421,3 +421,49 @@ def test_a_zygote_killed_under_its_child_is_the_graders_failure(tmp_path):
     finally:
         proc.close()
         zygote.close()
+
+
+def _check_hidden(path: Path) -> tuple[int, list[tuple[str, str, float]]]:
+    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "check", str(path), "-e", "ex01_sigmoid",
+                           "--hidden", "--format", "json", "--course", str(ROOT)],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT,
+                          env={**os.environ, "DEEPGRADE_OFFLINE": "1"})
+    report = json.loads(proc.stdout)
+    return proc.returncode, [(c["name"], c["status"], c["points"]) for c in report["checks"]]
+
+
+def test_check_hidden_beside_a_class_run_with_a_bomb_gives_its_verdicts_alone(tmp_path):
+    """An instructor's `check --hidden` while `deepgrade grade` runs a class with a process bomb
+    on the same machine: each check gives what it gives alone, and the class keeps its marks."""
+    bomb = (ROOT / "tests" / "hostile" / "process_bomb.py").read_text()
+    wrong = GOOD.replace("sigmoid(X @ W + b)", "sigmoid(X @ W)")
+    for student, text in {"bomb": bomb, "ada": GOOD, "ben": wrong}.items():
+        _put(tmp_path / "class", student, "ex01_sigmoid", f"# {student}\n" + text)
+    for student, text in {"right": GOOD, "wrong": wrong}.items():
+        _put(tmp_path / "single", student, "ex01_sigmoid", text)
+    files = {s: tmp_path / "single" / s / "ex01_sigmoid" / "ex01_sigmoid.py" for s in ("right", "wrong")}
+    alone = {s: _check_hidden(path) for s, path in files.items()}
+    assert alone["right"][0] == 0 and alone["wrong"][1] != alone["right"][1]
+
+    run = subprocess.Popen([sys.executable, "-m", "autograder.cli", "grade", str(tmp_path / "class"), "--out",
+                            str(tmp_path / "out"), "--course", str(ROOT), "--workers", "2"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                           env={**os.environ, "DEEPGRADE_OFFLINE": "1"})
+    beside: list[tuple[str, tuple[int, list]]] = []
+    overlapped = 0  # checks that began while the class run was still going
+    try:
+        while run.poll() is None or not beside:
+            for student, path in files.items():
+                overlapped += run.poll() is None
+                beside.append((student, _check_hidden(path)))
+            if len(beside) >= 8:
+                break
+    finally:
+        _, stderr = run.communicate(timeout=600)
+    assert run.returncode == 0, stderr[-3000:]
+    assert overlapped >= 2, "the class run ended before the checks began: nothing ran at once"
+    for student, verdict in beside:
+        assert verdict == alone[student], student
+    records = _records(tmp_path / "out")
+    assert records["ada"]["score"] == records["ada"]["max_score"] > 0
+    assert 0 < records["ben"]["score"] < records["ben"]["max_score"]
