@@ -467,3 +467,45 @@ def test_check_hidden_beside_a_class_run_with_a_bomb_gives_its_verdicts_alone(tm
     records = _records(tmp_path / "out")
     assert records["ada"]["score"] == records["ada"]["max_score"] > 0
     assert 0 < records["ben"]["score"] < records["ben"]["max_score"]
+
+
+def test_nbgrader_autograde_beside_a_class_run_with_a_bomb_gives_its_scores_alone(tmp_path):
+    """`nbgrader autograde` while `deepgrade grade` runs a class with a process bomb on the same
+    machine: every notebook scores what `check --hidden` gives it alone."""
+    import copy
+
+    from autograder.nbgrader import roundtrip as rt
+    from autograder.release.fill import fill_notebook
+
+    ex = "ex01_sigmoid"
+    course = rt.copy_course(ROOT, tmp_path / "course")
+    rt.nbgrader(course, "generate_assignment", ex, "--force")
+    right = fill_notebook(course / "exercises" / ex / f"{ex}.ipynb", course / "solutions" / ex / f"{ex}.ipynb")
+    wrong = copy.deepcopy(right)
+    next(c for c in wrong["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "sigmoid")[
+        "source"] = "import numpy as np\n\ndef sigmoid(z):\n    return np.tanh(z)\n"
+    paths = {s: rt.submit(course, s, ex, nb) for s, nb in (("ada", right), ("ben", wrong), ("cy", right))}
+    alone = {}
+    for student, path in paths.items():
+        proc = subprocess.run([sys.executable, "-m", "autograder.cli", "check", str(path), "-e", ex, "--hidden",
+                               "--format", "json", "--course", str(course)], capture_output=True, text=True,
+                              timeout=300, cwd=course, env={**os.environ, "DEEPGRADE_OFFLINE": "1"})
+        report = json.loads(proc.stdout)
+        alone[student] = (report["score"], report["max_score"])
+    assert alone["ada"][0] == alone["ada"][1] > alone["ben"][0]
+
+    bomb = (ROOT / "tests" / "hostile" / "process_bomb.py").read_text()
+    for student in ("bomb1", "bomb2", "bomb3"):
+        _put(tmp_path / "class", student, ex, f"# {student}\n" + bomb)
+    run = subprocess.Popen([sys.executable, "-m", "autograder.cli", "grade", str(tmp_path / "class"), "--out",
+                            str(tmp_path / "out"), "--course", str(ROOT), "--workers", "2"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                           env={**os.environ, "DEEPGRADE_OFFLINE": "1"})
+    try:
+        assert run.poll() is None, "the class run ended before autograde began: nothing ran at once"
+        rt.nbgrader(course, "autograde", ex, "--force", timeout=900)  # raises unless exit 0
+    finally:
+        _, stderr = run.communicate(timeout=600)
+    assert run.returncode == 0, stderr[-3000:]
+    rows = rt.scores(rt.export_grades(course))
+    assert {s: rows[(s, ex)] for s in paths} == alone
