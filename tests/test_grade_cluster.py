@@ -372,6 +372,77 @@ def test_a_submission_that_kills_its_worker_is_an_error_after_bounded_tries(monk
     assert record.result.checks[0].status.value == "error"
 
 
+def together_then_alone(bundle, task):
+    """Stands in for grade_task: ``"crash"`` ends its worker process once ``"a"`` runs beside
+    it in that process; every run leaves a file in the shared folder."""
+    from autograder.batch.record import Record
+    from autograder.score import ExerciseResult
+
+    name, folder = task
+    folder = Path(folder)
+    (folder / f"run-{name}-{time.monotonic_ns()}").touch()
+    if name == "crash":
+        deadline = time.monotonic() + 60
+        while not (folder / "a-running").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os._exit(1)
+    (folder / f"{name}-running").touch()
+    time.sleep(2)  # still running when "crash" ends the process it shares with it
+    record = Record(student=name, result=ExerciseResult(exercise="ex01_sigmoid"), key=f"k-{name}")
+    return {"record": record.to_json(), "cache": True}
+
+
+def test_a_submission_that_kills_the_worker_it_shares_costs_the_other_one_nothing(monkeypatch, tmp_path):
+    """One worker of two threads runs "a" and "crash" together, and "crash" ends it: only a death
+    while running alone is charged, so "a" is graded (no grader try charged) and "crash" is an
+    error after MAX_TRIES deaths of its own."""
+    pytest.importorskip("distributed")
+    import logging
+
+    import dask
+    from distributed import LocalCluster
+
+    from autograder.batch import cluster
+    from autograder.batch.bundle import CourseBundle
+    from autograder.batch.cluster_deploy import ALLOWED_FAILURES
+    from autograder.batch.cluster_spec import ClusterConfig
+    from autograder.batch.discover import Found
+    from autograder.batch.grading import grader_failure
+
+    monkeypatch.setattr(cluster, "grade_task", together_then_alone)
+    names = ["a", "crash", "b"]
+    jobs = [cluster.Submitted(i, Found(student=n, exercise="ex01_sigmoid", path=Path(f"/class/{n}.py")),
+                              f"k-{n}", 6.0) for i, n in enumerate(names)]
+    with dask.config.set({ALLOWED_FAILURES: 0}):
+        workers = LocalCluster(n_workers=1, threads_per_worker=2, processes=True, host="127.0.0.1",
+                               dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
+    try:
+        run = cluster.ClusterGrading(ClusterSpec("tcp", address=workers.scheduler_address), ClusterConfig(),
+                                     log=lambda _: None).open()
+        try:
+            results = list(run.grade(CourseBundle("0" * 64, b""), jobs, lambda job: (job.found.student, str(tmp_path)),
+                                     resources=lambda job: None,
+                                     failure=lambda job, exc, what: grader_failure(job.found, job.max_score, exc,
+                                                                                   what)))
+        finally:
+            run.close()
+    finally:
+        workers.close()
+    runs = {n: len(list(tmp_path.glob(f"run-{n}-*"))) for n in names}
+    assert runs == {"a": 2, "crash": 1 + MAX_TRIES, "b": 1}, "a died once beside crash, then ran alone"
+    assert sorted(job.index for job, _, _ in results) == [0, 1, 2]  # each once
+    by_name = {job.found.student: (record, cacheable) for job, record, cacheable in results}
+    for name in ("a", "b"):
+        record, cacheable = by_name[name]
+        assert record.key == f"k-{name}" and cacheable and not record.grader_error
+        assert "grader_tries" not in record.to_json()
+    record, cacheable = by_name["crash"]
+    assert not cacheable and record.grader_error and record.grader_tries == MAX_TRIES
+    assert record.result.checks[0].status.value == "error"
+    assert record.result.checks[0].message.startswith(
+        f"the grader failed on this submission (grading it ended {MAX_TRIES} worker processes")
+
+
 def _free_port() -> int:
     import socket
 

@@ -17,11 +17,13 @@ run on a worker in that host's sandbox. Invariants:
   future resolves once and lands at the job's own index, so nothing is graded
   twice into the results.
 * A killed worker's task is tried again by this process (Dask's schedulers
-  started here report the death at once: ``allowed-failures`` = 0), up to
-  :data:`~autograder.batch.cluster_deploy.MAX_TRIES` tries in all; then it comes
+  started here report the death at once: ``allowed-failures`` = 0; the retries
+  are ours, never Dask's). A death is charged only to a task that ran alone: a
+  task that died with others of the run in flight (Dask can put two on one
+  worker) is tried again uncharged, alone; after
+  :data:`~autograder.batch.cluster_deploy.MAX_TRIES` charged deaths it comes
   back as a grader failure: status ``error``, not cached, graded again next run.
-  No more tasks are handed to the scheduler than there are worker threads, so a
-  death is blamed on the task the worker was running, not on tasks queued there.
+  So a submission that kills its worker never costs a co-located one its grading.
 * Every worker at the start is probed before grading: the same grading code as
   this grader (else a clear error), the best sandbox backend that works on all
   of them (the run's backend, part of every cache key), and their GPUs:
@@ -45,7 +47,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +158,22 @@ class Submitted:
     found: Any  # discover.Found
     key: str
     max_score: float
+
+
+@dataclass
+class Attempt:
+    """A job on its way through the cluster: its task once read, and how its tries went."""
+
+    job: Submitted
+    on_gpu: bool
+    task: GradeTask | None = None
+    #: Tasks handed to the scheduler for this job so far.
+    runs: int = 0
+    #: Worker deaths charged to it: deaths while it ran alone.
+    charged: int = 0
+    #: Whether its latest task was handed over with nothing else of this run in flight, and
+    #: nothing else was handed over until it ended.
+    alone: bool = False
 
 
 class ClusterGrading:
@@ -373,9 +391,15 @@ class ClusterGrading:
 
         ``make_task`` reads a job's files (on this side); if it fails, or the task does, the
         job's record is ``failure(job, exc, what)``, never cached. No more tasks are handed
-        to the scheduler than there are worker threads (GPU tasks: threads of GPU workers),
-        so a worker runs the one task it holds, and a worker's death is blamed on that task
-        alone: it is tried again, up to :data:`MAX_TRIES` times in all.
+        to the scheduler than there are worker threads (GPU tasks: threads of GPU workers).
+
+        A worker's death is charged only to a task that was running alone (:attr:`Attempt.alone`):
+        Dask may still place two tasks on one worker (a worker of several threads, a stale
+        count of threads after a death), and the innocent one dies with the culprit. So a task
+        that dies with others in flight is a suspect, charged nothing; suspects are tried again
+        one at a time with nothing else in flight, where a death can only be the task's own.
+        A task whose death was charged :data:`MAX_TRIES` times is a grader failure; every
+        other one is graded as usual.
         """
         from distributed import as_completed
 
@@ -388,53 +412,66 @@ class ClusterGrading:
             return
         client = self.client
         course = client.submit(load_bundle, bundle, key=f"deepgrade-course-{bundle.digest[:32]}", pure=False)
-        # (job, its task once read, tries so far), per kind of task
-        waiting: dict[bool, deque[tuple[Submitted, GradeTask | None, int]]] = {
-            True: deque(), False: deque()}
+        waiting: dict[bool, deque[Attempt]] = {True: deque(), False: deque()}  # per kind: on a GPU or not
         for job in jobs:
-            waiting[bool((resources(job) or {}).get(GPU))].append((job, None, 0))
-        in_flight: dict[Any, tuple[Submitted, GradeTask, int, bool]] = {}
+            on_gpu = bool((resources(job) or {}).get(GPU))
+            waiting[on_gpu].append(Attempt(job, on_gpu))
+        suspects: deque[Attempt] = deque()  # died with other tasks in flight: tried again alone
+        in_flight: dict[Any, Attempt] = {}
         self._in_flight = in_flight
         done = as_completed(loop=client.loop)
         ready: list[tuple[Submitted, Record, bool]] = []
 
+        def submit(attempt: Attempt, alone: bool) -> None:
+            job = attempt.job
+            if self.lost:
+                ready.append((job, failure(job, ClusterError(self.lost), self.lost), False))
+                return
+            if attempt.task is None:
+                try:
+                    attempt.task = make_task(job)
+                except Exception as exc:
+                    ready.append((job, failure(job, exc, ""), False))
+                    return
+            attempt.runs += 1
+            attempt.alone = alone
+            key = f"deepgrade-{job.index}-{job.key[:24]}" + (f"-try{attempt.runs}" if attempt.runs > 1 else "")
+            future = client.submit(grade_task, course, attempt.task, key=key, resources=resources(job),
+                                   retries=1, pure=False)
+            in_flight[future] = attempt
+            done.add(future)
+
         def fill() -> None:
+            if suspects or any(a.alone for a in in_flight.values()):
+                while suspects and not in_flight:  # a suspect runs alone, the others wait for it
+                    submit(suspects.popleft(), alone=True)
+                return
             total, gpu = self.capacity()
             for on_gpu in (True, False):
                 while waiting[on_gpu] and len(in_flight) < min(WINDOW, max(total, 1)) and (
-                        not on_gpu or sum(1 for f in in_flight.values() if f[3]) < max(gpu, 1)):
-                    job, task, tries = waiting[on_gpu].popleft()
-                    if self.lost:
-                        ready.append((job, failure(job, ClusterError(self.lost), self.lost), False))
-                        continue
-                    if task is None:
-                        try:
-                            task = make_task(job)
-                        except Exception as exc:
-                            ready.append((job, failure(job, exc, ""), False))
-                            continue
-                    key = f"deepgrade-{job.index}-{job.key[:24]}" + (f"-try{tries + 1}" if tries else "")
-                    future = client.submit(grade_task, course, task, key=key, resources=resources(job),
-                                           retries=1, pure=False)
-                    in_flight[future] = (job, task, tries, on_gpu)
-                    done.add(future)
+                        not on_gpu or sum(1 for a in in_flight.values() if a.on_gpu) < max(gpu, 1)):
+                    submit(waiting[on_gpu].popleft(), alone=False)
 
         try:
             fill()
             yield from _drain(ready)
             for future in done:  # futures added while iterating are waited for too
-                job, task, tries, on_gpu = in_flight.pop(future)
+                attempt = in_flight.pop(future)
+                job = attempt.job
                 try:
                     if future.cancelled():
                         raise ClusterError(self.lost or "its task was cancelled")
                     answer = future.result()
                 except KilledWorker as exc:
-                    if tries + 1 < MAX_TRIES:
-                        waiting[on_gpu].appendleft((job, task, tries + 1))
+                    if not attempt.alone:
+                        suspects.append(attempt)  # perhaps innocent: charged nothing, tried alone
+                    elif attempt.charged + 1 < MAX_TRIES:
+                        attempt.charged += 1
+                        suspects.appendleft(attempt)
                     else:
                         what = (f"grading it ended {MAX_TRIES} worker processes: killed by the system, "
                                 "or out of memory")
-                        ready.append((job, failure(job, exc, what), False))
+                        ready.append((job, replace(failure(job, exc, what), grader_tries=MAX_TRIES), False))
                 except ClusterError as exc:
                     ready.append((job, failure(job, exc, str(exc)), False))
                 except Exception as exc:

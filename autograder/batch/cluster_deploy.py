@@ -15,7 +15,7 @@ thread each, in the job's Python environment (``python``, ``prologue``,
   (Dask's ``allowed-failures`` = 0) and the grader tries it again, up to
   :data:`MAX_TRIES` times in all (``cluster.ClusterGrading.grade``): a
   submission that kills its worker is marked ``error`` after a bounded number
-  of tries, and only the task a dead worker was running is blamed.
+  of tries, and a death is charged only to a task that ran alone.
 * Rendering (:func:`slurm_options`, :func:`kubernetes_spec`) needs neither
   Slurm nor Kubernetes: it is plain data, tested as such.
 """
@@ -29,7 +29,7 @@ from typing import Any
 
 from .cluster_spec import ClusterConfig, ClusterSpecError
 
-#: Tries of a task whose worker died before it is given up (counted by the grader).
+#: Deaths of its worker, while it ran alone, before a task is given up (counted by the grader).
 MAX_TRIES = 3
 #: The scheduler setting that bounds them.
 ALLOWED_FAILURES = "distributed.scheduler.allowed-failures"
