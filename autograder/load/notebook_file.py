@@ -195,7 +195,8 @@ def _text(value: Any) -> str:
 
 def _clean_cell(cell: dict[str, Any], seen: set[str]) -> tuple[dict[str, Any], int, int]:
     """The cell in nbformat 4.5 form (outputs stripped), whether its id was replaced, its attachments' size."""
-    kind = cell.get("cell_type") if cell.get("cell_type") in _CELL_TYPES else "raw"
+    given = cell.get("cell_type")  # any JSON value: a list or an object is not even hashable
+    kind = given if isinstance(given, str) and given in _CELL_TYPES else "raw"
     cell_id = cell.get("id")
     fixed = 0
     if not isinstance(cell_id, str) or not _CELL_ID.match(cell_id) or cell_id in seen:
