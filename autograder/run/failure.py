@@ -2,12 +2,13 @@
 
 A student's process that ends before the student's code was loaded (a fork or
 clone refused, the pre-warmed process or the sandbox failing to set up, a
-TensorFlow import that never finished) or that a signal from outside its own
-processes ended (SIGINT, SIGTERM, SIGHUP sent by someone else) says nothing
-about the submission. :class:`~autograder.run.session.StudentProcess` raises
-:class:`GraderFailure` instead of returning a verdict; the class grader
-retries it a bounded number of times, never caches it, and reports it as the
-grader's error. Which it is, is the exception's ``stage`` field.
+TensorFlow import that never finished), whose sandbox process (out of the
+student's reach) a signal killed, or whose pre-warmed process died, says nothing
+about the submission. (A SIGINT, SIGTERM or SIGHUP sent from outside to the
+student's process itself is dropped: :mod:`autograder.run.signals`.)
+:class:`~autograder.run.session.StudentProcess` raises :class:`GraderFailure`
+instead of returning a verdict; the class grader retries it a bounded number
+of times, never caches it, and reports it as the grader's error. Which it is, is the exception's ``stage`` field.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class Stage(str, Enum):
 
     #: Before the student's code was loaded: the process or its sandbox could not start.
     SETUP = "setup"
-    #: A signal the student's code did not send ended the process.
+    #: A signal killed the sandbox's own process (bwrap), which the student's code cannot reach.
     SIGNAL = "signal"
     #: The pre-warmed process serving the student's process died.
     ZYGOTE = "zygote"
@@ -40,11 +41,6 @@ class GraderFailure(RuntimeError):
     def __init__(self, stage: Stage, reason: str):
         super().__init__(f"{stage}: {reason}")
         self.stage, self.reason = stage, reason
-
-
-#: The worker's exit code when a signal from outside its own processes ended it
-#: (:mod:`autograder.run.signals`); any other exit is the student's code's.
-EXIT_OUTSIDE_SIGNAL = 86
 
 
 #: How many times one submission is graded while the grader fails on it; the last attempt

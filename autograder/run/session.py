@@ -6,9 +6,10 @@ request starts a fresh process, so one broken function never costs the
 points of the others.
 
 What is not the student's code's doing is no verdict: a process that ends or
-hangs before it says ``started`` (the student's code has not run yet), or that a
-signal from outside ended (:mod:`autograder.run.signals`), raises
-:class:`~autograder.run.failure.GraderFailure`.
+hangs before it says ``started`` (the student's code has not run yet) raises
+:class:`~autograder.run.failure.GraderFailure`. A signal from outside changes
+nothing (:mod:`autograder.run.signals`); how the process ended once the student's
+code ran (any exit code) is the code's verdict, since the code can fake any.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any
 from ..load import Program
 from ..quiet import QUIET_ENV
 from .device import device_env
-from .failure import EXIT_OUTSIDE_SIGNAL, GraderFailure, Stage
+from .failure import GraderFailure, Stage
 from .protocol import Closed, FrameReader, ProtocolError, Timeout, write_frame
 from .signals import block_outside_signals
 
@@ -287,8 +288,6 @@ class StudentProcess:
         """Why an end is the grader's failure, or None when it is the student's code's."""
         if not self._started:
             return Stage.SETUP
-        if code == EXIT_OUTSIDE_SIGNAL:
-            return Stage.SIGNAL
         return None
 
     def _exit_reason(self, code: int | None) -> str:

@@ -7,9 +7,17 @@ thread with ``sigwaitinfo``, which says who sent each. One the student's code
 sent (its own process or one of its descendants) is delivered as it would have
 been (a KeyboardInterrupt for SIGINT, the student's handler, or the default
 action). One from outside (another process of the machine, or from an outer PID
-namespace, where the sender has no pid here) ends the process with
-:data:`~autograder.run.failure.EXIT_OUTSIDE_SIGNAL`: the grader's failure,
-retried, never the student's verdict.
+namespace, where the sender has no pid here) is dropped: it says nothing about
+the student's code, so it changes nothing, and the grader stops a student's
+process with SIGKILL only.
+
+An outside signal once ended the process with a reserved exit code that the
+grader read as its own failure (retried, never cached, a non-zero exit for the
+run). The student's code can exit with any code, and can make a signal look as
+if it came from outside (a grandchild orphaned to the sandbox's init, whose
+parent chain no longer leads here): every way of telling the grader "not my
+doing" from inside the student's process is the student's to forge, so none is
+offered.
 """
 
 from __future__ import annotations
@@ -17,8 +25,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-
-from .failure import EXIT_OUTSIDE_SIGNAL
 
 #: Signals that, coming from outside, say nothing about the student's code.
 OUTSIDE = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
@@ -39,7 +45,7 @@ def _watch() -> None:
     while True:
         info = signal.sigwaitinfo(OUTSIDE)
         if not sent_by_student(info.si_pid):
-            os._exit(EXIT_OUTSIDE_SIGNAL)
+            continue  # from outside: not the student's doing, and no verdict of theirs
         # The student's own: delivered to this thread, unblocked for a moment, as if never watched.
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {info.si_signo})
         signal.pthread_kill(threading.get_ident(), info.si_signo)

@@ -1,0 +1,134 @@
+"""Held-out process-level attacks, graded in one ``deepgrade grade --workers 1`` class run: every
+saboteur shares its slot with ordinary students graded before and after it.
+
+A student's code must never be able to pass for the grader's failure: a grader failure is
+retried, never cached, and makes the run exit 1, so a submission that could fake one would stop
+the class's exit 0 and dodge its own verdict. The attacks: the exit code the grader once read as
+"a signal from outside", SIGTERM sent by an orphaned grandchild (whose parent chain no longer
+leads back to the student's process), forged and malformed protocol frames written on the
+reply pipe, and kernel keyrings, which outlive the sandbox and are shared by the slot's user.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = (ROOT / "tests" / "hostile" / "_good.py").read_text()
+
+#: The reply pipe is the worker's second argument (fd 4 in a pre-warmed child).
+REPLY_FD = "int(__import__('sys').argv[2])"
+
+SABOTEURS = {
+    # the worker once exited 86 on a signal from outside, and the grader took 86 for its own failure
+    "b_exit86_load": "import os\nos._exit(86)\n" + GOOD,
+    "c_exit86_call": GOOD + "\nimport os\n\ndef sigmoid(z):\n    os._exit(86)\n",
+    # SIGTERM from a grandchild orphaned to the sandbox's init: its parent chain breaks at PID 1
+    "d_orphan_sigterm": GOOD + """
+import os, signal, time
+
+_right = sigmoid
+
+def sigmoid(z):
+    me = os.getpid()
+    if os.fork() == 0:
+        if os.fork() == 0:
+            os.kill(me, signal.SIGTERM)
+            os._exit(0)
+        os._exit(0)
+    os.wait()
+    time.sleep(1)
+    return _right(z)
+""",
+    # a frame whose JSON header nests 200,000 lists (the grader's json.loads recursion)
+    "e_deep_frame": GOOD + f"""
+import os, struct, time
+
+def sigmoid(z):
+    header = b"[" * 200_000
+    os.write({REPLY_FD}, struct.pack(">I", len(header)) + header + struct.pack(">I", 0))
+    time.sleep(5)
+""",
+    # a frame that says a buffer of 2**62 bytes follows
+    "f_huge_frame": GOOD + f"""
+import os, struct, time
+
+def sigmoid(z):
+    header = b'{{"status": "ok"}}'
+    os.write({REPLY_FD}, struct.pack(">I", len(header)) + header + struct.pack(">I", 1) + struct.pack(">Q", 1 << 62))
+    time.sleep(5)
+""",
+    # forged answers written ahead of the grader's questions, then the process carries on
+    "g_forged_answers": GOOD + f"""
+import os
+from autograder.run.protocol import encode_frame
+
+for _ in range(40):
+    os.write({REPLY_FD}, encode_frame({{"status": "ok", "value": 0.5}}))
+""",
+}
+
+
+def _put(klass: Path, student: str, text: str) -> None:
+    path = klass / student / "ex01_sigmoid" / "ex01_sigmoid.py"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("heldout-process")
+    klass, out = base / "class", base / "out"
+    _put(klass, "a_right", GOOD)
+    for student, text in SABOTEURS.items():
+        _put(klass, student, text)
+    _put(klass, "z_right", GOOD)
+    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(klass), "--out", str(out),
+                           "--workers", "1", "--course", str(ROOT), "--exercise", "ex01_sigmoid"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT,
+                          env={**os.environ, "DEEPGRADE_OFFLINE": "1"})
+    records = {r["student"]: r for r in json.loads((out / "results.json").read_text())["submissions"]}
+    return {"proc": proc, "records": records}
+
+
+def _statuses(record: dict) -> dict[str, str]:
+    return {c["name"]: c["status"] for c in record["checks"]}
+
+
+def test_the_class_run_ends_with_exit_0_and_no_grader_failure(graded):
+    proc = graded["proc"]
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "GRADER ERROR" not in proc.stdout
+    for student, record in graded["records"].items():
+        assert "grader_failure" not in record and "grader_tries" not in record, (student, record)
+
+
+def test_students_before_and_after_the_saboteurs_keep_full_marks(graded):
+    for student in ("a_right", "z_right"):
+        assert graded["records"][student]["score"] == graded["records"][student]["max_score"] == 12
+
+
+def test_an_exit_code_of_the_students_own_is_its_verdict(graded):
+    load = graded["records"]["b_exit86_load"]
+    assert load["score"] == 0 and "exit code 86" in load["checks"][0]["message"], load["checks"][0]
+    call = _statuses(graded["records"]["c_exit86_call"])
+    assert call["sigmoid_values"] == "error" and call["p_fake_value"] == "passed"
+
+
+def test_a_signal_from_an_orphaned_grandchild_costs_the_grader_nothing(graded):
+    record = graded["records"]["d_orphan_sigterm"]
+    assert _statuses(record)["p_fake_value"] == "passed"
+
+
+def test_malformed_and_forged_frames_cost_only_their_own_checks(graded):
+    for student in ("e_deep_frame", "f_huge_frame"):
+        statuses = _statuses(graded["records"][student])
+        assert statuses["sigmoid_values"] in ("error", "failed") and statuses["p_fake_value"] == "passed", student
+    forged = graded["records"]["g_forged_answers"]
+    assert forged["score"] < forged["max_score"]  # 0.5 for every question is no right answer
