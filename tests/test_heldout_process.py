@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -75,6 +77,29 @@ for _ in range(40):
 }
 
 
+#: add_key and request_key on this machine (the keyring attack is left out elsewhere).
+KEY_CALLS = {"x86_64": (248, 249), "aarch64": (217, 218)}.get(platform.machine())
+KEYRING = """
+import ctypes
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
+"""
+
+
+def keyring_saboteurs(marker: str) -> dict[str, str]:
+    """A key added to the slot user's keyring by one student, and a later student of the same
+    slot who reads it: its p_fake is wrong when the key is found."""
+    if KEY_CALLS is None:
+        return {}
+    add, request = KEY_CALLS
+    return {
+        "h_keyring_writer": GOOD + KEYRING + f'_libc.syscall({add}, b"user", b"{marker}", b"answers", 7, '
+                                            "ctypes.c_long(-4))\n",
+        "i_keyring_reader": GOOD + KEYRING + f'if _libc.syscall({request}, b"user", b"{marker}", None, '
+                                            "ctypes.c_long(0)) > 0:\n    p_fake = 0.0\n",
+    }
+
+
 def _put(klass: Path, student: str, text: str) -> None:
     path = klass / student / "ex01_sigmoid" / "ex01_sigmoid.py"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,7 +111,7 @@ def graded(tmp_path_factory):
     base = tmp_path_factory.mktemp("heldout-process")
     klass, out = base / "class", base / "out"
     _put(klass, "a_right", GOOD)
-    for student, text in SABOTEURS.items():
+    for student, text in {**SABOTEURS, **keyring_saboteurs(f"deepgrade-{uuid.uuid4().hex[:8]}")}.items():
         _put(klass, student, text)
     _put(klass, "z_right", GOOD)
     proc = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(klass), "--out", str(out),
@@ -124,6 +149,13 @@ def test_an_exit_code_of_the_students_own_is_its_verdict(graded):
 def test_a_signal_from_an_orphaned_grandchild_costs_the_grader_nothing(graded):
     record = graded["records"]["d_orphan_sigterm"]
     assert _statuses(record)["p_fake_value"] == "passed"
+
+
+def test_no_key_one_student_adds_reaches_a_later_one(graded):
+    if KEY_CALLS is None:
+        pytest.skip(f"no keyring system call numbers known for {platform.machine()}")
+    assert graded["records"]["h_keyring_writer"]["score"] == 12  # the call fails; the code goes on
+    assert graded["records"]["i_keyring_reader"]["score"] == 12, graded["records"]["i_keyring_reader"]["checks"]
 
 
 def test_malformed_and_forged_frames_cost_only_their_own_checks(graded):

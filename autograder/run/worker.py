@@ -24,6 +24,7 @@ from typing import Any
 
 from . import magics
 from .codec import normalize
+from .keyrings import forbid_keyrings
 from .protocol import Closed, FrameReader, write_frame
 from .signals import watch_outside_signals
 
@@ -225,6 +226,7 @@ def main(argv: list[str]) -> int:
     if seed:  # in the sandbox: the submission's read-only copy goes into the (capped) home
         _copy_tree(seed, os.getcwd())
     sys.path.insert(0, os.getcwd())
+    forbid_keyrings()  # the one kernel store a sandbox does not forget (autograder.run.keyrings)
     # Everything before this frame is the grader's (an end before it is the grader's failure);
     # everything after it runs the student's code.
     write_frame(fd_out, {"status": "started"})
