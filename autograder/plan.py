@@ -4,8 +4,9 @@ A plan (:mod:`autograder.kinds`) is pure data made from a declaration. Public
 ones are recorded in the student release (``exercises/<ex>/public_checks.json``)
 so that a student can self-check without the solutions; hidden ones are
 planned from ``solutions/`` by running the reference solution, once per
-version of the exercise (the cache key is a hash of the solution notebook and
-``checks.py``), and never leave the grader. Grading (:mod:`autograder.grade`)
+version of the exercise (kept on the grader's disk by :mod:`autograder.plan_store`,
+and in each process by a hash of the solution notebook and ``checks.py``), and
+never leave the grader. Grading (:mod:`autograder.grade`)
 only ever starts from plans.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from .course import Exercise
 from .kinds import Plan, Planning, kind_of, plan_from_json
 from .load import load_program
+from .plan_store import stored_plans
 from .student import open_student
 
 
@@ -63,7 +65,7 @@ def source_hash(exercise: Exercise) -> str:
 
 @lru_cache(maxsize=32)
 def _hidden_plans_cached(exercise: Exercise, content: str) -> tuple[Plan, ...]:
-    return tuple(plan_from_reference(exercise, hidden=True))
+    return tuple(stored_plans(exercise, lambda: plan_from_reference(exercise, hidden=True)))
 
 
 def hidden_plans(exercise: Exercise) -> list[Plan]:

@@ -6,6 +6,7 @@ import os
 import json
 import shutil
 import socket
+import tempfile
 import threading
 import textwrap
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Callable
 import pytest
 
 from autograder.course import Course
+from autograder.plan_store import PLAN_CACHE_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 FAST_MODULES = frozenset({
     "test_cli", "test_codec", "test_compare", "test_datasets", "test_device_setting", "test_feedback_terminal",
     "test_grade_cli", "test_grade_discover", "test_grade_progress", "test_grade_reports", "test_grade_slots",
-    "test_heldout_notebooks", "test_kinds", "test_layers", "test_lms_export", "test_lms_grade", "test_lms_read", "test_lms_roster",
-    "test_misbehaving", "test_nbgrader_private", "test_outcome_status", "test_report_render",
-    "test_sandbox_backends", "test_tasks", "test_worker_messages",
+    "test_heldout_notebooks", "test_kinds", "test_layers", "test_lms_export", "test_lms_grade", "test_lms_read",
+    "test_lms_roster", "test_misbehaving", "test_nbgrader_private", "test_outcome_status", "test_plan_store",
+    "test_report_render", "test_sandbox_backends", "test_tasks", "test_worker_messages",
 })
 
 
@@ -49,6 +51,20 @@ def pytest_configure(config: pytest.Config) -> None:
     first), not in its own order by number of tests, which starts the long few-test Keras modules last."""
     if MODULE_SECONDS.is_file() and hasattr(config.option, "loadscopereorder"):
         config.option.loadscopereorder = False
+    _session_plan_store(config)
+
+
+def _session_plan_store(config: pytest.Config) -> None:
+    """The hidden plans of this test session (:mod:`autograder.plan_store`) in one new folder:
+    every process of the session (the xdist workers, which inherit it, and the graders they
+    start) plans an exercise's hidden checks once; never the developer's own store, so that a
+    session measures what a fresh machine does. ``DEEPGRADE_PLAN_CACHE=off`` keeps every process planning."""
+    if os.environ.get(PLAN_CACHE_ENV, "").lower() == "off" or (
+            os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get(PLAN_CACHE_ENV)):
+        return  # off, or the controller's folder
+    folder = tempfile.mkdtemp(prefix="deepgrade-test-plans-")
+    os.environ[PLAN_CACHE_ENV] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -40,6 +40,7 @@ from pathlib import Path
 
 from deepgrade_datasets.private import data_folders, package_data_folders
 
+from ..plan_store import plan_cache_dir
 from ..run.device import requested_device
 from ..run.session import Limits
 
@@ -227,6 +228,9 @@ class Sandbox:
         paths = list(self.hide)
         if not self.show_data:
             paths += data_dirs() + package_data_dirs()
+        store = plan_cache_dir()  # the grader's stored hidden plans: expected values, as solutions/
+        if store is not None:
+            paths.append(store)
         return paths
 
     def drop_privileges(self, slot: int) -> list[str]:
