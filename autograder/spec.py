@@ -152,14 +152,14 @@ class Architecture:
     output_activation: str = "softmax"  # "softmax": rows are probabilities; "sigmoid": values in [0, 1]
     max_params: int = 5_000_000
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return {"required": {k: list(v) for k, v in self.required.items()},
                 "allowed": list(self.allowed), "hints": dict(self.hints),
                 "missing_hint": self.missing_hint, "outputs": self.outputs,
                 "output_activation": self.output_activation, "max_params": self.max_params}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Architecture:
+    def from_json(cls, d: dict[str, Any]) -> Architecture:
         return cls({k: tuple(v) for k, v in d.get("required", {}).items()}, tuple(d.get("allowed", ())),
                    dict(d.get("hints", {})), d.get("missing_hint", ""), int(d.get("outputs", 10)),
                    d.get("output_activation", "softmax"), int(d.get("max_params", 5_000_000)))
@@ -189,8 +189,12 @@ class Learning:
     min_accuracy: float
     measured: str = ""
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return {"max_gap": self.max_gap, "min_accuracy": self.min_accuracy, "measured": self.measured}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Learning:
+        return cls(float(d["max_gap"]), float(d["min_accuracy"]), str(d.get("measured", "")))
 
 
 @dataclass(frozen=True)
@@ -215,9 +219,16 @@ class Pretrained:
     keep: tuple[str, ...] = ("Conv2D",)
     budget: float = 600.0
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
+        """What grading and the released network's hash need (``budget`` is the release's own
+        limit: it is not part of what the network is)."""
         return {"file": self.file, "target": self.target, "task": self.task, "seed": self.seed,
                 "keep": list(self.keep)}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Pretrained:
+        return cls(str(d["file"]), str(d["target"]), str(d["task"]), int(d.get("seed", 0)),
+                   tuple(d.get("keep", ("Conv2D",))))
 
 
 @dataclass(frozen=True)
@@ -264,18 +275,31 @@ class Training:
         return {"epochs": str(self.epochs) if self.epochs else "...", "classes": str(classes),
                 "outputs": str(arch.outputs), "output_activation": arch.output_activation}
 
-    def as_dict(self) -> dict[str, Any]:
-        data = {"target": self.target, "task": self.task, "architecture": self.architecture.as_dict(),
+    def to_json(self) -> dict[str, Any]:
+        """The training as the release writes it; the mistakes are left out (a plan carries
+        them as its own ``raised_mistakes``)."""
+        data = {"target": self.target, "task": self.task, "architecture": self.architecture.to_json(),
                 "budget": self.budget, "seed": self.seed, "reference": self.reference}
         if self.epochs:
             data["epochs"] = self.epochs
         if self.learning is not None:
-            data["learning"] = self.learning.as_dict()
+            data["learning"] = self.learning.to_json()
         if self.members:
             data["members"] = self.members
         if self.pretrained is not None:
-            data["pretrained"] = self.pretrained.as_dict()
+            data["pretrained"] = self.pretrained.to_json()
         return data
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Training:
+        """A training read back from :meth:`to_json` (without mistakes)."""
+        learning, pretrained = d.get("learning"), d.get("pretrained")
+        return cls(target=str(d["target"]), task=str(d["task"]), architecture=Architecture.from_json(d["architecture"]),
+                   budget=float(d.get("budget", 120.0)), seed=int(d.get("seed", 0)),
+                   reference=str(d.get("reference", "")),
+                   learning=Learning.from_json(learning) if learning else None, members=int(d.get("members", 0)),
+                   pretrained=Pretrained.from_json(pretrained) if pretrained else None,
+                   epochs=int(d.get("epochs", 0)))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ in ``solutions/<ex>/checks.py`` must sit below the worst seed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import statistics
@@ -51,7 +52,7 @@ def grade_once(name: str, seed: int) -> dict:
     plans = public_plans(exercise) + hidden_plans(exercise)
     for plan in plans:
         if hasattr(plan, "training"):  # model checks; value checks of the same exercise are unchanged
-            plan.training = {**plan.training, "seed": seed}
+            plan.training = dataclasses.replace(plan.training, seed=seed)
     started = time.perf_counter()
     with open_student(load_program(exercise.solution_notebook), plans) as student:
         results = [kind_of(plan).judge(plan, student) for plan in plans]

@@ -3,6 +3,7 @@ an overrun times out without stopping the grading, and held-out labels stay in t
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -46,10 +47,10 @@ def grade_plans(program, exercise, *, budget: float | None = None, hidden: bool 
         plans = [p for p in plans if p.kind != "learning"]
         for plan in plans:
             if plan.kind == "model":
-                plan.training = {k: v for k, v in plan.training.items() if k != "relabel"}
+                plan.relabel = None
     for plan in plans:
         if plan.kind == "model" and budget is not None:
-            plan.training = {**plan.training, "budget": budget}
+            plan.training = dataclasses.replace(plan.training, budget=budget)
     student = open_student(program, plans)  # left open: the caller may ask it more, then closes it
     return {r.name: r for r in (kind_of(p).judge(p, student) for p in plans)}, student
 
@@ -278,7 +279,7 @@ def label_fingerprints():
     student.close()
 
     relabel = np.asarray(next(p for p in hidden_plans(course.exercise("ex05_mlp"))
-                              if p.kind == "learning").training["relabel"])
+                              if p.kind == "learning").relabel)
     _, y_test = course.task("mnist_flat").split("test")
     _, y_val = course.task("mnist_flat").split("validation")
     assert _label_fingerprint(relabel[y_val]) in fingerprints  # the search works: validation labels were sent

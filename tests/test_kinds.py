@@ -8,6 +8,7 @@ what it was asked, so these tests see both the verdicts and what crossed the bou
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -486,12 +487,9 @@ HISTORY = {"loss": [1.0, 0.5], "accuracy": [0.6, 0.9]}
 RELABEL = relabelling(CLASSES, b"hidden checks.py", "train_model")
 
 
-def training(*, learning: Learning | None = None, relabel: list[int] | None = None) -> dict[str, Any]:
-    data = Training(target="train_model", task="tiny", architecture=ARCH, budget=30.0, seed=7,
-                    reference="the reference: 3 s", learning=learning).as_dict()
-    if relabel is not None:
-        data["relabel"] = relabel
-    return data
+def training(*, learning: Learning | None = None) -> Training:
+    return Training(target="train_model", task="tiny", architecture=ARCH, budget=30.0, seed=7,
+                    reference="the reference: 3 s", learning=learning)
 
 
 def model_plan(name: str = "mlp_architecture", *, kind: str = "model", marks: Marks | None = None,
@@ -499,7 +497,8 @@ def model_plan(name: str = "mlp_architecture", *, kind: str = "model", marks: Ma
                relabel: list[int] | None = None, **fields: Any) -> PlannedModelCheck:
     fields.setdefault("points", 4.0)
     return PlannedModelCheck(kind=kind, name=name, target="train_model", timeout=30.0,
-                             training=training(learning=learning, relabel=relabel), marks=marks, split=split,
+                             training=training(learning=learning),
+                             relabel=tuple(relabel) if relabel is not None else None, marks=marks, split=split,
                              task=task, **fields)
 
 
@@ -792,7 +791,7 @@ def test_a_network_that_learns_from_its_data_passes_and_keeps_its_held_out_point
 def test_a_weak_learner_fails_learning_below_min_accuracy_but_its_accuracy_is_still_scored():
     student = TrainedStudent({"": right_on(9), RELABELLED: right_on(9, relabel=RELABEL)})  # 0.6 both times
     plan = learning_plan()
-    plan.training["learning"] = {**plan.training["learning"], "min_accuracy": 0.7}
+    plan.training = dataclasses.replace(plan.training, learning=dataclasses.replace(LEARNING, min_accuracy=0.7))
     learning = run_learning_check(plan, student)
     assert learning.status is Status.FAILED
     assert "at least 70% shows learning" in learning.message
@@ -880,6 +879,18 @@ def test_a_plan_round_trips_through_the_releases_json(plan):
     assert read.to_json() == written
     assert read.raised_mistakes == [tuple(m) for m in plan.raised_mistakes]
     assert read.timeout == plan.timeout
+    if isinstance(plan, PlannedModelCheck):  # the training comes back typed, its relabelling beside it
+        assert read.training == plan.training
+        assert isinstance(read.training.architecture, Architecture)
+        assert read.relabel == plan.relabel
+
+
+def test_a_hidden_learning_plan_writes_its_relabelling_inside_the_training():
+    """The JSON keeps its shape (public_checks.json and released exercises are unchanged)."""
+    written = learning_plan().to_json()
+    assert written["training"]["relabel"] == list(RELABEL)
+    assert written["training"]["learning"] == {"max_gap": 0.15, "min_accuracy": 0.6, "measured": ""}
+    assert "relabel" not in model_plan().to_json()["training"]
 
 
 def test_a_model_plan_read_back_is_bound_to_its_task():
@@ -937,7 +948,7 @@ MEMBER = model_summary(("Dense", "relu"), ("Dense", "sigmoid"), loss="binary_cro
 def ova_plan(name: str = "ova_architecture", *, marks: Marks | None = None, per_member: bool = False,
              split: str = "validation", members: int = CLASSES) -> PlannedModelCheck:
     data = Training(target="train_ova", task="tiny", architecture=MEMBER_ARCH, budget=30.0,
-                    members=members).as_dict()
+                    members=members)
     return PlannedModelCheck(kind="model", name=name, target="train_ova", points=4.0, timeout=30.0, training=data,
                              marks=marks, split=split, per_member=per_member, task=TINY)
 
@@ -1018,7 +1029,7 @@ def released_file(tmp_path: Path, kernel: np.ndarray) -> Path:
 
 def frozen_plan(path: Path) -> PlannedModelCheck:
     pretrained = Pretrained(file=path.name, target="train_base", task="tiny", keep=("Conv2D",))
-    data = Training(target="fine_tune", task="tiny", architecture=ARCH, budget=30.0, pretrained=pretrained).as_dict()
+    data = Training(target="fine_tune", task="tiny", architecture=ARCH, budget=30.0, pretrained=pretrained)
     return PlannedModelCheck(kind="model", name="base_frozen", target="fine_tune", points=2.0, timeout=30.0,
                              training=data, frozen=True, task=TINY, base_file=path)
 

@@ -60,7 +60,8 @@ def test_plans_read_back_are_bound_to_their_exercise_as_planned_ones(store):
         for made, back in zip(planned, read, strict=True):
             assert back.task is not None and back.task.name == made.task.name
             assert back.base_file == made.base_file
-            assert back.training["relabel"] == made.training["relabel"]  # the learning check's secret
+            assert back.relabel is not None and back.relabel == made.relabel  # the learning check's secret
+            assert back.training.learning == made.training.learning
 
 
 def test_a_changed_checks_file_or_solution_is_planned_again(store, tmp_path):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,9 +32,10 @@ from ..compare.models import (
     predicted_labels,
 )
 from ..pretrained import read_model_file
+from ..run.keras_requests import BaseNetwork, TrainRequest
 from ..run.session import OutcomeStatus, StudentProcess
 from ..score import CheckResult, ModelTrace, Status
-from ..spec import Architecture, LearningCheck, Marks, ModelCheck
+from ..spec import Architecture, LearningCheck, Marks, ModelCheck, Training
 from ..tasks import Task
 from .base import TOP_LEVEL, CheckKind, Plan, Planning, failed_outcome, raised_mistakes
 from .built import not_a_model
@@ -59,10 +60,9 @@ SPLIT_NAMES = {"test": "held-out test", "validation": "validation", "train": "tr
 FROZEN_ATOL = 1e-6
 
 
-def _base_file(training: dict[str, Any], exercise: Exercise) -> Path | None:
+def _base_file(training: Training, exercise: Exercise) -> Path | None:
     """The released network a training's function receives, in the exercise's release folder."""
-    pretrained = training.get("pretrained")
-    return exercise.release_dir / pretrained["file"] if pretrained else None
+    return exercise.release_dir / training.pretrained.file if training.pretrained else None
 
 
 @dataclass(kw_only=True)
@@ -71,7 +71,11 @@ class PlannedModelCheck(Plan):
     the reference: the marks are declared, with their measurement. ``task`` is the course's
     data task, bound when planning or reading the release (never written to JSON)."""
 
-    training: dict[str, Any]  # Training.as_dict(), and the relabelling of a hidden learning check
+    #: The declared training, without its mistakes (the plan has them as ``raised_mistakes``).
+    training: Training
+    #: A hidden learning check's relabelling (class -> class), drawn from the hidden checks.py;
+    #: None for public plans (a hidden plan never leaves the grader).
+    relabel: tuple[int, ...] | None = None
     marks: Marks | None = None
     split: str = "test"
     per_member: bool = False  # score the weakest one-vs-all member's own accuracy
@@ -83,7 +87,7 @@ class PlannedModelCheck(Plan):
     @property
     def members(self) -> int:
         """One-vs-all: the number of binary classifiers the function returns (0: one model)."""
-        return int(self.training.get("members") or 0)
+        return self.training.members
 
     @property
     def data(self) -> Task:
@@ -92,10 +96,13 @@ class PlannedModelCheck(Plan):
 
     @property
     def architecture(self) -> Architecture:
-        return Architecture.from_dict(self.training["architecture"])
+        return self.training.architecture
 
     def to_json(self) -> dict[str, Any]:
-        data = {**self.common_json(), "training": self.training,
+        training = self.training.to_json()
+        if self.relabel is not None:
+            training["relabel"] = list(self.relabel)
+        data = {**self.common_json(), "training": training,
                 "marks": vars(self.marks) if self.marks else None, "split": self.split,
                 "raised_mistakes": [list(m) for m in self.raised_mistakes]}
         if self.per_member:
@@ -106,7 +113,10 @@ class PlannedModelCheck(Plan):
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> PlannedModelCheck:
-        return cls(**cls.common_fields(d), timeout=float(d["training"]["budget"]), training=d["training"],
+        training = Training.from_json(d["training"])
+        relabel = d["training"].get("relabel")
+        return cls(**cls.common_fields(d), timeout=training.budget, training=training,
+                   relabel=tuple(int(c) for c in relabel) if relabel is not None else None,
                    marks=Marks(**d["marks"]) if d.get("marks") else None, split=d.get("split", "test"),
                    per_member=bool(d.get("per_member")), frozen=bool(d.get("frozen")))
 
@@ -139,23 +149,23 @@ class ModelKind(CheckKind):
         if check.training.members and check.training.members != data.classes:
             raise ValueError(f"{check.name}: one-vs-all needs one member per class: members="
                              f"{check.training.members}, but task {data.name!r} has {data.classes} classes")
-        training = check.training.as_dict()
-        if check.hidden and check.training.learning is not None:
-            training["relabel"] = relabelling(data.classes, planning.secret, check.target)
+        relabel = (tuple(relabelling(data.classes, planning.secret, check.target))
+                   if check.hidden and check.training.learning is not None else None)
         mistakes = (*check.mistakes, *data.label_mistakes())
         return PlannedModelCheck(kind=check.kind, name=check.name, target=check.target, points=float(check.points),
                                  about=check.about, hidden=check.hidden, hint=check.hint,
                                  timeout=check.training.budget,
                                  raised_mistakes=raised_mistakes(mistakes, check.training.target,
                                                                  check.training.numbers(data.classes)),
-                                 training=training, marks=getattr(check, "marks", None),
+                                 training=replace(check.training, mistakes=()), relabel=relabel,
+                                 marks=getattr(check, "marks", None),
                                  split=getattr(check, "split", "test"),
                                  per_member=getattr(check, "per_member", False),
                                  frozen=getattr(check, "frozen", False), task=data,
-                                 base_file=_base_file(training, planning.exercise))
+                                 base_file=_base_file(check.training, planning.exercise))
 
     def bind(self, plan: PlannedModelCheck, exercise: Exercise) -> None:
-        plan.task = exercise.course.task(plan.training["task"])
+        plan.task = exercise.course.task(plan.training.task)
         plan.base_file = _base_file(plan.training, exercise)
 
     def judge(self, plan: PlannedModelCheck, student: StudentProcess) -> CheckResult:
@@ -220,18 +230,20 @@ def train_once(plan: PlannedModelCheck, student: StudentProcess, slot: str = "")
         return student.memo[key]
     training, data = plan.training, plan.data
     shows = data.shows_call(plan.target)
-    relabel = training.get("relabel") if slot == RELABELLED else None
-    request = {"op": "train", "target": plan.target, "args": data.training_args(relabel),
-               "seed": int(training.get("seed", 0)), "slot": slot, "members": plan.members}
-    if plan.base_file is not None:
+    relabel = plan.relabel if slot == RELABELLED else None
+    base = None
+    if plan.base_file is not None and training.pretrained is not None:
         shows = shows.replace(f"{plan.target}(", f"{plan.target}(base, ", 1)
-        request["pretrained"] = {**read_model_file(plan.base_file), "keep": training["pretrained"]["keep"]}
-    outcome = student.request(request, timeout=float(training["budget"]))
+        released = read_model_file(plan.base_file)
+        base = BaseNetwork(released["config"], released["layers"], training.pretrained.keep)
+    request = TrainRequest(plan.target, data.training_args(relabel), seed=training.seed, slot=slot,
+                           members=plan.members, base=base)
+    outcome = student.request(request.to_json(), timeout=training.budget)
     trained = Trained()
     if outcome.status is OutcomeStatus.TIMEOUT:
-        reference = f" ({training['reference']})" if training.get("reference") else ""
+        reference = f" ({training.reference})" if training.reference else ""
         trained.failure = Verdict(Status.TIMEOUT, f"{plan.target} did not finish training within its budget "
-                                  f"of {float(training['budget']):g} s{reference}",
+                                  f"of {training.budget:g} s{reference}",
                                   "Train for fewer epochs, or use a smaller model or a larger batch size.")
     elif outcome.status is not OutcomeStatus.OK:
         trained.failure = Verdict.of(failed_outcome(plan, shows, outcome, student))
@@ -317,7 +329,8 @@ def _judge_architecture(plan: PlannedModelCheck, student: StudentProcess, traine
 def _judge_frozen(plan: PlannedModelCheck, trained: Trained) -> CheckResult:
     """The released network's kept layers are in the returned model, with the weights released."""
     assert plan.base_file is not None
-    keep = plan.training["pretrained"]["keep"]
+    assert plan.training.pretrained is not None
+    keep = plan.training.pretrained.keep
     released = {layer["name"]: layer for layer in read_model_file(plan.base_file)["layers"] if layer["class"] in keep}
     seen = {str(layer.get("name")): layer for layer in trained.base_layers}
     missing = [name for name in released if not seen.get(name, {}).get("in_model")]
@@ -359,7 +372,7 @@ def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: T
     p, problem = _scorable(plan, got, len(labels))
     if problem:
         return Verdict.problem(problem, "not scored: ").result(plan)
-    if plan.split == "test" and plan.training.get("relabel"):
+    if plan.split == "test" and plan.relabel:
         learning = judge_learning(plan, learned(plan, student))
         if learning.gates:
             return Verdict(Status.FAILED, f"not scored: {learning.message}", learning.hint,
@@ -417,7 +430,7 @@ def _diagnose(plan: PlannedModelCheck, student: StudentProcess, trained: Trained
     return diagnose_weak_model(acc, chance=data.chance, loss_hints=loss_hints, noun=data.noun,
                                summary=trained.summary, history=trained.history,
                                rescaled=_rescaled(plan, student, trained, data), target=plan.target,
-                               chance_hint=chance_hint, epochs=int(plan.training.get("epochs") or 0))
+                               chance_hint=chance_hint, epochs=plan.training.epochs)
 
 
 def trained_outside(plan: PlannedModelCheck, student: StudentProcess) -> str:
@@ -502,7 +515,8 @@ def learned(plan: PlannedModelCheck, student: StudentProcess) -> Learned:
     if key in student.memo:
         return student.memo[key]
     data, arch = plan.data, plan.architecture
-    relabel = np.asarray(plan.training["relabel"])
+    assert plan.relabel is not None, f"{plan.name}: a learning check is hidden and planned with its relabelling"
+    relabel = np.asarray(plan.relabel)
     _, labels = data.split("test")
     answer = Learned()
     trained = train_once(plan, student)
@@ -556,8 +570,9 @@ def judge_learning(plan: PlannedModelCheck, seen: Learned) -> LearningVerdict:
     if seen.failure:
         return LearningVerdict(False, True, seen.failure.message, seen.failure.hint, seen.failure.status,
                                seen.failure.mistake)
-    rule = plan.training["learning"]
-    max_gap, floor = float(rule["max_gap"]), float(rule["min_accuracy"])
+    rule = plan.training.learning
+    assert rule is not None, f"{plan.name}: judged as learning without Training(learning=...)"
+    max_gap, floor = rule.max_gap, rule.min_accuracy
     chance = plan.data.chance
     gap = seen.accuracy - seen.relabelled
     said = (f"trained again on the same inputs with the classes relabelled, the network matched the new "
@@ -599,7 +614,8 @@ def _learning_result(plan: PlannedModelCheck, student: StudentProcess) -> CheckR
         return Verdict.problem(problem, "not scored: ").result(plan)
     seen = learned(plan, student)
     verdict = judge_learning(plan, seen)
+    rule = plan.training.learning
     details = {"learning": {"accuracy": seen.accuracy, "relabelled_accuracy": seen.relabelled,
-                            "max_gap": plan.training["learning"]["max_gap"],
-                            "min_accuracy": plan.training["learning"]["min_accuracy"]}} if not seen.failure else {}
+                            "max_gap": rule.max_gap if rule else None,
+                            "min_accuracy": rule.min_accuracy if rule else None}} if not seen.failure else {}
     return plan.result(verdict.status, verdict.message, verdict.hint, details=details, mistake=verdict.mistake)

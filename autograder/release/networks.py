@@ -22,6 +22,7 @@ from ..course import Exercise
 from ..kinds import ReferenceSolutionError
 from ..load import load_program
 from ..pretrained import made_from, model_file_text
+from ..run.keras_requests import TrainRequest
 from ..run.session import Limits, OutcomeStatus, StudentProcess
 from ..spec import Pretrained
 from ..student import KERAS_LOAD_TIMEOUT, KERAS_OPS
@@ -44,7 +45,7 @@ def source_hash(exercise: Exercise, pretrained: Pretrained) -> str:
     notebook = json.loads(exercise.solution_notebook.read_text())
     code = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
             for c in notebook.get("cells", []) if c.get("cell_type") == "code"]
-    h = hashlib.sha256(json.dumps(pretrained.as_dict(), sort_keys=True).encode())
+    h = hashlib.sha256(json.dumps(pretrained.to_json(), sort_keys=True).encode())
     for source in code:
         if not TEST_CELL_PATTERN.search(source):
             h.update(b"\0" + source.encode())
@@ -66,8 +67,8 @@ def _train(exercise: Exercise, pretrained: Pretrained, made: str) -> str:
     program = load_program(exercise.solution_notebook).without_calls({pretrained.target})
     limits = Limits(load_timeout=KERAS_LOAD_TIMEOUT)
     with StudentProcess(program, limits=limits, preload=(KERAS_OPS,)) as reference:
-        trained = reference.request({"op": "train", "target": pretrained.target, "args": task.training_args(),
-                                     "seed": pretrained.seed}, timeout=pretrained.budget)
+        request = TrainRequest(pretrained.target, task.training_args(), seed=pretrained.seed)
+        trained = reference.request(request.to_json(), timeout=pretrained.budget)
         if trained.status is not OutcomeStatus.OK or not (trained.value or {}).get("model"):
             raise ReferenceSolutionError(f"{exercise.name}: the reference {pretrained.target} did not train a "
                                          f"network: {trained.status} {trained.error or trained.detail}")

@@ -38,6 +38,7 @@ import numpy as np
 
 from .codec import normalize
 from .device import DeviceError, configure_tensorflow
+from .keras_requests import BaseNetwork, TrainRequest
 from .worker import HANDLERS, Submission, describe_exception
 
 #: Models trained in this process, by the name of the function that trained them (and the
@@ -187,22 +188,23 @@ def _reporting_fit(keras: Any, callback: Any):
     return original, fit
 
 
-def train(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
-    target = str(request["target"])
+def train(sub: Submission, message: dict[str, Any]) -> dict[str, Any]:
+    request = TrainRequest.from_json(message)
+    target = request.target
     problem, fn = _function(sub, target)
     if problem:
         return problem
     original = None
     try:
         tf, keras = _keras()
-        keras.utils.set_random_seed(int(request.get("seed", 0)))
+        keras.utils.set_random_seed(request.seed)
         tf.config.experimental.enable_op_determinism()
-        callback = _progress_callback(keras, sub.progress, target + (" (relabelled)" if request.get("slot") else ""))
+        callback = _progress_callback(keras, sub.progress, target + (" (relabelled)" if request.slot else ""))
         original, keras.Model.fit = _reporting_fit(keras, callback)
-        base = _pretrained(keras, request.get("pretrained"))
-        args = [base, *request.get("args", [])] if base is not None else request.get("args", [])
+        base = _pretrained(keras, request.base)
+        args = [base, *request.args] if base is not None else request.args
         started = time.perf_counter()
-        model = fn(*args, **request.get("kwargs", {}))
+        model = fn(*args)
         seconds = time.perf_counter() - started
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
@@ -211,26 +213,25 @@ def train(sub: Submission, request: dict[str, Any]) -> dict[str, Any]:
     finally:
         if original is not None:
             keras.Model.fit = original
-    members = int(request.get("members") or 0)
-    if members:
-        return _keep_members(model, members, request, keras, seconds)
+    if request.members:
+        return _keep_members(model, request.members, message, keras, seconds)
     if not _is_model(model, keras):
         return _not_a_model(model)
-    MODELS[_model_key(request)] = model
+    MODELS[_model_key(message)] = model
     value = {"model": True, "summary": describe_model(model), "history": _history(model),
              "seconds": round(seconds, 3), "device": dict(_DEVICE), "weights_digest": weights_digest(model)}
-    if base is not None:
-        value["base_layers"] = _base_layers(base, model, request["pretrained"].get("keep", []))
+    if base is not None and request.base is not None:
+        value["base_layers"] = _base_layers(base, model, list(request.base.keep))
     return {"status": "ok", "value": value}
 
 
-def _pretrained(keras: Any, data: dict[str, Any] | None) -> Any:
+def _pretrained(keras: Any, network: BaseNetwork | None) -> Any:
     """The released network, rebuilt from plain data (None when the training has none)."""
-    if not data:
+    if network is None:
         return None
     from .rebuild import build
 
-    return build(keras, data["config"], data["layers"])
+    return build(keras, network.config, network.layers)
 
 
 def _flat_layers(model: Any) -> list[Any]:
