@@ -87,7 +87,7 @@ class Check:
     points: float
     cases: Sequence[Case] | Callable[[], Iterable[Case]] = ()
     about: str = ""  # one line: what the check verifies, shown to the student
-    kind: str = "call"  # "call" a function, or "value" read a variable
+    kind: str = "call"  # a registered kind (autograder.kinds): "call" a function, "value" read a variable
     hidden: bool = False
     tolerance: Tolerance = Tolerance()
     mistakes: Sequence[Mistake] = ()
@@ -99,11 +99,8 @@ class Check:
     draws: str = ""
 
     def make_cases(self) -> list[Case]:
-        cases = self.cases() if callable(self.cases) else self.cases
-        out = list(cases)
-        if self.kind == "value" and not out:
-            out = [Case()]
-        return out
+        """The declared cases (its kind decides what none means: a variable is still read once)."""
+        return list(self.cases() if callable(self.cases) else self.cases)
 
 
 def describe_arg(value: Any) -> str:
@@ -120,12 +117,10 @@ def describe_arg(value: Any) -> str:
     return repr(value)
 
 
-def describe_call(target: str, case: Case, kind: str = "call") -> str:
+def describe_call(target: str, case: Case) -> str:
     """``sigmoid(np.array([-1., 0.]))``: the call a message is about."""
     if case.shows:
         return case.shows
-    if kind == "value":
-        return target
     parts = [describe_arg(a) for a in case.args]
     parts += [f"{k}={describe_arg(v)}" for k, v in case.kwargs.items()]
     return f"{target}({', '.join(parts)})"

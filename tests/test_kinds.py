@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pytest
@@ -24,6 +24,7 @@ from autograder.kinds import (
     PlannedCase,
     PlannedCheck,
     PlannedModelCheck,
+    Planning,
     kind_of,
     plan_from_json,
     register,
@@ -47,6 +48,7 @@ from autograder.score import Status
 from autograder.spec import (
     Architecture,
     BuiltModelCheck,
+    Case,
     Check,
     Learning,
     LearningCheck,
@@ -927,6 +929,36 @@ def test_an_unknown_kind_names_the_known_ones_and_register():
     assert "autograder.kinds.register" in message
     with pytest.raises(ValueError, match="unknown check kind 'essay'"):
         plan_from_json({"kind": "essay", "name": "q1"})
+
+
+def test_a_new_kind_of_value_check_is_one_declaration():
+    """spec.py does not name kinds: what a case means (a call, a variable read once) is the kind's
+    declaration, found through the registry."""
+    class Setting(ValueKind):
+        name = "setting"
+
+    register(Setting)
+    try:
+        check = Check("rate_setting", target="learning_rate", points=1, kind="setting")
+        reference = FakeStudent(always(ok(0.01)))
+        plan = kind_of(check).plan(check, Planning(reference=reference, exercise=cast(Any, None)))
+        assert [c.shows for c in plan.cases] == ["learning_rate"]  # read once, named as a variable
+        assert [c.expected for c in plan.cases] == [0.01]
+        assert [m["op"] for m, _ in reference.asked] == ["get"]
+        wrong = judge(plan, FakeStudent(always(ok(0.5))))
+        assert wrong.status is Status.FAILED
+        assert wrong.message.startswith("learning_rate = 0.5")
+    finally:
+        del KINDS["setting"]
+
+
+def test_a_call_check_plans_its_declared_cases_only_shown_as_calls():
+    check = Check("double_values", target="double", points=1, cases=[Case(X)])
+    reference = FakeStudent(running(lambda x: 2 * x))
+    plan = kind_of(check).plan(check, Planning(reference=reference, exercise=cast(Any, None)))
+    assert [c.shows for c in plan.cases] == ["double(np.array([1., 2.]))"]
+    empty = Check("noop", target="double", points=1)
+    assert kind_of(empty).plan(empty, Planning(reference=reference, exercise=cast(Any, None))).cases == []
 
 
 def test_registering_another_kind_under_a_taken_name_is_refused():

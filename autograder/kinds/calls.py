@@ -19,7 +19,7 @@ from ..compare.values import NONFINITE_HINT, as_number
 from ..run.codec import from_json, normalize, to_json
 from ..run.session import Outcome, OutcomeStatus, StudentProcess
 from ..score import CheckResult, Status
-from ..spec import Check, Tolerance, describe_call
+from ..spec import Case, Check, Tolerance, describe_call
 from .base import (
     CheckKind,
     Plan,
@@ -109,15 +109,26 @@ class CallKind(CheckKind):
             timeout: float) -> Outcome:
         return student.call(plan.target, *case.args, timeout=timeout, **case.kwargs)
 
+    def cases(self, check: Check) -> list[Case]:
+        """The cases planned: the declared ones; a variable is read once even when none is declared."""
+        cases = check.make_cases()
+        return [Case()] if self.reads_variable and not cases else cases
+
+    def shows(self, check: Check, case: Case) -> str:
+        """How a case reads in messages: the call (``sigmoid(np.array([0.]))``), or the variable's name."""
+        if self.reads_variable and not case.shows:
+            return check.target
+        return describe_call(check.target, case)
+
     def plan(self, check: Check, planning: Planning) -> PlannedCheck:
         """Run the reference on every case of ``check`` and record what is expected."""
         reference = planning.reference
         assert reference is not None, f"{check.name} needs the reference solution's process"
         cases = []
-        for case in check.make_cases():
+        for case in self.cases(check):
             args = tuple(normalize(a) for a in case.args)
             kwargs = {k: normalize(v) for k, v in case.kwargs.items()}
-            planned = PlannedCase(shows=describe_call(check.target, case, check.kind), args=args, kwargs=kwargs,
+            planned = PlannedCase(shows=self.shows(check, case), args=args, kwargs=kwargs,
                                   raises=case.raises)
             outcome = self.ask(reference, _shell(check), planned, timeout=max(check.timeout, 60))
             planned.expected = _expected(check, planned, outcome)
