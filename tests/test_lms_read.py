@@ -235,3 +235,22 @@ def test_accented_names_in_a_zip_without_the_utf8_flag(tmp_path):
     assert name in archive.read_bytes()
     d = read(archive, tmp_path)
     assert d.submitters["802"].name == "Zoë Müller"
+
+
+def test_a_member_that_cannot_be_written_is_refused_alone_not_the_whole_download(tmp_path):
+    """One student's file name past the file system's 255 bytes (an LMS keeps the name as uploaded,
+    after its own prefix), or a file where another member needs a folder, refused the whole zip:
+    the class went ungraded. Each is refused with the reason; everyone else is read."""
+    long_name = "lovelaceada_1001_5001_" + "é" * 120 + "_ex01_sigmoid.ipynb"  # 240 characters, 361 bytes
+    archive = zipped(tmp_path / "submissions.zip", {long_name: RIGHT,
+                                                    "hopper_1002_5002_ex01_sigmoid.ipynb": RIGHT,
+                                                    "turing_1003_5003_notes": "a file",
+                                                    "turing_1003_5003_notes/ex01_sigmoid.ipynb": RIGHT,
+                                                    "babbage_1004_5004_ex01_sigmoid.ipynb": RIGHT})
+    d = read(archive, tmp_path)
+    assert {"1002", "1004"} <= set(d.submitters)
+    refused = {name: why for name, (fate, why) in fates(d).items() if fate is Fate.REFUSED}
+    assert any(name.startswith("lovelaceada_1001") and "could not be unpacked" in why for name, why in refused.items()), \
+        refused
+    assert any(name.startswith("turing_1003_5003_notes") and "could not be unpacked" in why
+               for name, why in refused.items()), refused

@@ -100,13 +100,17 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
         if root.suffix.lower() != ".zip":
             raise DownloadError(f"{root} is a file, not a folder or a .zip download")
         target = unpack_dir / "download"
-        why = safe_unzip(root, target)
-        if why:
-            raise DownloadError(why)
+        unzipped = safe_unzip(root, target)
+        if unzipped.refused:
+            raise DownloadError(unzipped.refused)
+        skipped = [HandedFile(name, Fate.REFUSED, why) for name, why in unzipped.skipped]
         root = target
+    else:
+        skipped = []
     root = root.resolve()
     chosen: list[Source] = [source(source_name)] if source_name else list(sources().values())
     names, files = _list(root, {p.resolve() for p in exclude})
+    files.extend(skipped)  # a member that could not be unpacked here: refused alone, said
     if not names:
         raise DownloadError(f"{root} holds no files" + (f" (only {len(files)} system file(s))" if files else ""))
     listing = Listing(root, names, list(exercises))
@@ -166,8 +170,11 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
         if rel.suffix.lower() == ".zip":
             hint = exercise_in(Path(claim.name).stem, exercises) or claim.exercise_hint
             dest = unpack_dir / _safe(claim.submitter.lms_id) / _safe(str(rel))
-            why = safe_unzip(path, dest)
+            unzipped = safe_unzip(path, dest)
+            why = unzipped.refused
             meet(claim.submitter)
+            files.extend(HandedFile(f"{rel}/{name}", Fate.REFUSED, reason, student=claim.submitter.key)
+                         for name, reason in unzipped.skipped)
             if why:
                 files.append(HandedFile(str(rel), Fate.REFUSED, why, student=claim.submitter.key))
                 for e in [hint] if hint else exercises:

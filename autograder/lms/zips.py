@@ -2,6 +2,10 @@
 
 Each member keeps its time from the zip (the LMS's time of the upload, where the LMS packs it so),
 because the latest attempt is chosen by it when the name carries no date.
+
+A member this machine cannot write (a name past the file system's 255 bytes, which an LMS makes
+of a long upload name behind its own prefix; a file where another member needs a folder) is one
+student's file: it is skipped and said, never the reason the whole download goes unread.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import os
 import time
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 #: Refuse zips that unpack to more than this, or to more files than this.
@@ -27,34 +32,48 @@ def _name(member: zipfile.ZipInfo) -> str:
         return member.filename
 
 
-def safe_unzip(archive: Path, dest: Path, max_bytes: int = ZIP_MAX_BYTES, max_files: int = ZIP_MAX_FILES) -> str:
-    """Unpack ``archive`` into ``dest``; '' when done, else why it was refused (nothing is
-    raised: a bad zip is a student's problem, reported)."""
+@dataclass
+class Unzipped:
+    """What unpacking a zip came to: why it was refused ('' when it was not), and the members
+    skipped because they could not be written here (name, why)."""
+
+    refused: str = ""
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def safe_unzip(archive: Path, dest: Path, max_bytes: int = ZIP_MAX_BYTES, max_files: int = ZIP_MAX_FILES) -> Unzipped:
+    """Unpack ``archive`` into ``dest`` (nothing is raised: a bad zip is a student's problem, reported)."""
+    done = Unzipped()
     try:
         with zipfile.ZipFile(archive) as zf:
             members = zf.infolist()
             if len(members) > max_files or sum(m.file_size for m in members) > max_bytes:
-                return f"{archive.name} is too large to unpack"
+                return Unzipped(f"{archive.name} is too large to unpack")
             dest.mkdir(parents=True, exist_ok=True)
             top = dest.resolve()
             written = 0
             for m in members:
-                target = (dest / _name(m)).resolve()
-                link = (m.external_attr >> 16) & 0o170000 == 0o120000
-                if m.is_dir() or not target.is_relative_to(top) or target == top or link:
-                    continue  # folders are made as needed; no path escapes, no symlinks
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(m) as src, open(target, "wb") as out:
-                    data = src.read(max_bytes - written + 1)  # a lying header is caught here
-                    written += len(data)
-                    if written > max_bytes:
-                        return f"{archive.name} is too large to unpack"
-                    out.write(data)
+                try:
+                    target = (dest / _name(m)).resolve()
+                    link = (m.external_attr >> 16) & 0o170000 == 0o120000
+                    if m.is_dir() or not target.is_relative_to(top) or target == top or link:
+                        continue  # folders are made as needed; no path escapes, no symlinks
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with zf.open(m) as src, open(target, "wb") as out:
+                        data = src.read(max_bytes - written + 1)  # a lying header is caught here
+                        written += len(data)
+                        if written > max_bytes:
+                            return Unzipped(f"{archive.name} is too large to unpack")
+                        out.write(data)
+                except (OSError, ValueError) as exc:  # this member only: the rest of the zip is read
+                    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                    done.skipped.append((_name(m), f"could not be unpacked here ({reason})"))
+                    continue
                 try:
                     stamp = time.mktime((*m.date_time, 0, 0, -1))
                     os.utime(target, (stamp, stamp))
                 except (OverflowError, ValueError, OSError):
                     pass
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        return f"{archive.name} is not a readable zip file ({exc})"
-    return ""
+        return Unzipped(f"{archive.name} is not a readable zip file ({exc})")
+    return done
