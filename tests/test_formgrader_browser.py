@@ -55,6 +55,17 @@ MARKDOWN = (f"Pwned-text: <script>window.pwned = 1; alert('script'); fetch('http
             "<svg><script>alert('svg')</script></svg>\n\n"
             f"<img src=\"http://127.0.0.1:{LEAK}/leak.png\">\n")
 
+#: Markdown links, not HTML ones: the sanitiser escapes tags, and the markdown renderer writes a link's
+#: destination into href as it stands (entities decoded, backslash escapes undone).
+MARKDOWN_LINKS = "\n\n".join([
+    "Md-text: links in markdown",
+    "[click](javascript:window.pwned=5;alert('markdown'))",
+    "[click](java&#115;cript:window.pwned=6;alert('entity'))",
+    "[click](javascript\\:window.pwned=7;alert('escaped'))",
+    "[click][ref]",
+    "[ref]: javascript:window.pwned=8;alert('reference')",
+])
+
 OUTPUTS = ("from IPython.display import HTML, Javascript, display\n"
            "display(HTML(\"<b>out-text</b><img src=x onerror=\\\"window.pwned = 3; alert('html output')\\\">\"))\n"
            "display(Javascript(\"window.pwned = 4; alert('js output')\"))\n")
@@ -73,6 +84,7 @@ def formgrader(tmp_path_factory):
     right = fill_notebook(release, solution)
     hostile = copy.deepcopy(right)
     hostile["cells"].insert(0, {"cell_type": "markdown", "id": "evil", "metadata": {}, "source": MARKDOWN})
+    hostile["cells"].insert(1, {"cell_type": "markdown", "id": "evil-md", "metadata": {}, "source": MARKDOWN_LINKS})
     at = hostile["cells"].index(_cell(hostile, "sigmoid")) + 1
     hostile["cells"].insert(at, {"cell_type": "code", "id": "shows", "metadata": {}, "outputs": [],
                                  "execution_count": None, "source": OUTPUTS})
@@ -134,7 +146,7 @@ def _visit(url: str, token: str) -> dict:
             # automatic score into its box's placeholder
             page.wait_for_function("() => [...document.querySelectorAll('input.score')]"
                                    ".some(box => box.placeholder !== '')", timeout=60_000)
-            for link in page.get_by_text("click", exact=True).all():  # the student's javascript: link
+            for link in page.get_by_text("click", exact=True).all():  # the student's javascript: links
                 try:
                     link.click(timeout=500, no_wait_after=True)
                 except Exception:  # a link that is gone or inert is what we want
@@ -166,6 +178,7 @@ def test_formgrader_runs_its_own_script_and_none_of_the_students(formgrader, see
 def test_the_students_text_is_still_shown(seen):
     text = seen["text"]
     assert "Pwned-text: <script>window.pwned = 1;" in text  # the markdown, shown as text
+    assert "[click](javascript:window.pwned=5;alert('markdown'))" in text  # markdown links, as text
     assert "<IPython.core.display.HTML object>" in text  # the displays, as the grading kernel printed them
 
 

@@ -74,3 +74,55 @@ def test_nbgrader_cell_metadata_of_any_type_is_restored_never_raised(right, tmp_
             program = _load(nb, tmp_path)
             assert not isinstance(program, SubmissionError), (index, field, value, program)
             assert [c.source for c in program.cells] == clean, (index, field, value)
+
+
+# --- markdown links in the pages an instructor opens ----------------------------------------------
+
+#: Markdown (not HTML) that makes a link or a picture run script: the sanitiser escapes HTML tags,
+#: but the markdown renderer of formgrader's view (nbconvert, no Content-Security-Policy) writes
+#: these destinations into ``href`` and ``src`` as they are.
+SCRIPT_LINKS = [
+    "[click](javascript:alert('md'))",
+    "[click](JaVaScRiPt:alert('case'))",
+    "[click](java&#115;cript:alert('entity'))",
+    "[click](javascript&colon;alert('named entity'))",
+    "[click](javascript\\:alert('escaped'))",
+    "[click](<javascript:alert('angle')>)",
+    "<javascript:alert('autolink')>",
+    "[click][ref]\n\n[ref]: javascript:alert('reference')",
+    "[click](vbscript:msgbox('vb'))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![picture](javascript:alert('image'))",
+]
+
+
+def _formgrader_view(source: str, cell_type: str = "markdown") -> str:
+    """The HTML formgrader's view renders of a notebook holding ``source``, after autograde's sanitising."""
+    import nbformat
+    from nbconvert.exporters import HTMLExporter
+
+    from autograder.nbgrader.inert import SanitizeStudentHTML
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(source) if cell_type == "markdown" else
+                nbformat.v4.new_raw_cell(source, metadata={"format": "text/html"})]
+    nb, _ = SanitizeStudentHTML().preprocess(nb, {})
+    html, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
+    return html[html.index("</header>") if "</header>" in html else 0:]
+
+
+@pytest.mark.parametrize("source", SCRIPT_LINKS)
+def test_no_markdown_link_or_picture_in_a_students_cell_runs_script(source):
+    import re
+
+    html = _formgrader_view(source)
+    for attribute in re.findall(r"""(?:href|src)\s*=\s*["']([^"']*)["']""", html):
+        url = re.sub(r"[\x00-\x20]", "", attribute).lower()
+        assert not url.startswith(("javascript:", "vbscript:", "data:text")), (source, attribute)
+
+
+def test_ordinary_markdown_links_and_pictures_are_kept():
+    html = _formgrader_view("See [the docs](https://keras.io/api/) and ![a plot](plot.png); "
+                            "the training data: 3,500 digits, as in JavaScript: none.")
+    assert 'href="https://keras.io/api/"' in html and 'src="plot.png"' in html
+    assert "the training data: 3,500 digits, as in JavaScript: none." in html
