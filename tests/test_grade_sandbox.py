@@ -4,6 +4,7 @@ which it lacks. (The full hostile class runs on the best backend in test_grade_h
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,33 @@ def test_a_backend_keeps_its_claims(backend, tmp_path):
                          ROOT / "solutions" / "ex01_sigmoid" / marker):
             if leftover.exists():
                 leftover.unlink()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_what_the_code_printed_is_whole_and_in_order_under_a_slow_reader(backend, tmp_path, monkeypatch):
+    """The grader drains the student's stdout and stderr on threads; a busy machine runs them
+    late. What the record says was printed is read once the process has ended and its pipes
+    are drained, so a line printed just before the code returns is never lost."""
+    if not available(backend).works:
+        assert backend != "rlimits"
+        return
+    from autograder.run import session
+
+    drain = session.OutputTail._drain
+
+    def slow_drain(self, stream):
+        time.sleep(1.5)  # the reader thread scheduled late, as under load
+        drain(self, stream)
+
+    monkeypatch.setattr(session.OutputTail, "_drain", slow_drain)
+    klass, out = tmp_path / "class", tmp_path / "out"
+    path = klass / "s1" / "ex01_sigmoid" / "ex01_sigmoid.py"
+    path.parent.mkdir(parents=True)
+    path.write_text("import sys\nprint('first line')\nprint('a warning', file=sys.stderr)\n"
+                    + (HOSTILE / "_good.py").read_text() + "\nprint('printed last')\n")
+    batch = run_batch(Course(ROOT), klass, out, Options(backend=backend, hidden=False, workers=1))
+    (record,) = batch.records
+    assert record["score"] == record["max_score"] == 6
+    output = record["output"]
+    assert "first line\nprinted last" in output and "a warning" in output
+    assert output.index("printed last") < output.index("a warning"), "stdout, then stderr"

@@ -102,11 +102,12 @@ class SandboxedProcess(StudentProcess):
         return failed
 
     def close(self) -> None:
-        if self._proc is not None:
-            text = self.output()
-            if text:
-                self._outputs.append(text)
-        super().close()
+        if self._proc is None:
+            return
+        super().close()  # ended, and its pipes drained: what it printed is whole
+        text = self.output()
+        if text:
+            self._outputs.append(text)
 
     def printed(self) -> str:
         """What the student's code printed over all its processes, cut to a few KiB."""

@@ -36,6 +36,9 @@ from .signals import block_outside_signals
 
 #: How much of the student's printed output is kept for messages.
 OUTPUT_KEEP = 4096
+#: Seconds a closed process's pipes are given to reach their end (something the student
+#: started outside the process's group may hold them open; what came by then is kept).
+DRAIN_WAIT = 5.0
 
 
 class OutcomeStatus(str, Enum):
@@ -80,7 +83,10 @@ class Outcome:
 
 
 class OutputTail:
-    """Drains a pipe so the child never blocks, keeping only the first few KiB."""
+    """Drains a pipe so the child never blocks, keeping only the first few KiB.
+
+    The drain runs on a thread, which a busy machine may run late: what the text says is
+    complete only after :meth:`finish`, once the process has ended."""
 
     def __init__(self, stream, keep: int = OUTPUT_KEEP):
         self.keep, self.total = keep, 0
@@ -96,6 +102,10 @@ class OutputTail:
                 self._chunks.append(chunk[: self.keep - kept])
                 kept += len(self._chunks[-1])
         stream.close()
+
+    def finish(self, timeout: float = DRAIN_WAIT) -> None:
+        """Wait until the pipe is drained to its end (all its writers are gone)."""
+        self._thread.join(timeout)
 
     def text(self) -> str:
         body = b"".join(self._chunks).decode("utf-8", "replace")
@@ -219,6 +229,9 @@ class StudentProcess:
             return
         self._kill_tree()
         self._proc.wait()
+        for tail in (self._out, self._err):  # what it printed before it ended, all of it
+            if tail is not None:
+                tail.finish()
         for fd in (self._to, self._reader.fd):
             try:
                 os.close(fd)
@@ -316,6 +329,7 @@ class StudentProcess:
         return self.request({"op": "get", "target": target}, timeout)
 
     def output(self) -> str:
-        """What the student's code printed (stdout then stderr), cut to a few KiB."""
+        """What the student's code printed (stdout then stderr), cut to a few KiB; all of it
+        once the process is closed."""
         parts = [t.text() for t in (self._out, self._err) if t is not None and t.total]
         return "\n".join(parts)
