@@ -429,6 +429,37 @@ def test_a_zygote_killed_under_its_child_is_the_graders_failure(tmp_path):
         zygote.close()
 
 
+@pytest.mark.parametrize("backend", ["bwrap", "unshare"])
+def test_a_signal_that_ends_the_sandbox_wrapper_is_the_graders_failure(backend, tmp_path):
+    """The wrapper (bwrap, unshare) is out of the student's reach and reports its child killed by
+    signal N as exit code 128 + N: the code's own SIGKILL and SIGTERM are its verdicts, a SIGKILL
+    that ends the wrapper came from outside and is the grader's failure."""
+    from autograder.isolate.backends import SandboxLimits, detect
+    from autograder.isolate.process import SandboxedProcess
+    from autograder.isolate.slots import SlotLease, slots_folder
+
+    if not available(backend).works:
+        pytest.skip(f"{backend}: {available(backend).why}")
+    sandbox = detect(backend, hide=(ROOT / "solutions",))
+    scratch = tmp_path / "s-ada"
+    scratch.mkdir()
+    (scratch / "submission.py").write_text(SLOW + "\ndef kill_myself():\n    os.kill(os.getpid(), signal.SIGKILL)\n")
+    with SlotLease(1, slots_folder()) as lease:
+        slot = lease.slots[0]
+        sandbox.prepare_scratch(scratch, slot)
+        with SandboxedProcess(load_program(scratch / "submission.py"), sandbox=sandbox, scratch=scratch, slot=slot,
+                              limits=SandboxLimits(call_timeout=60)) as proc:
+            outcome = proc.call("kill_myself")
+            assert outcome.status == "crashed" and "killed by SIGKILL" in outcome.detail, outcome
+            outcome = proc.call("terminate_myself")
+            assert outcome.status == "crashed" and "killed by SIGTERM" in outcome.detail, outcome
+            assert proc.call("wait", 0).status == "ok"
+            threading.Timer(0.5, os.kill, (proc._proc.pid, signal.SIGKILL)).start()  # the wrapper's pid
+            with pytest.raises(GraderFailure) as failure:
+                proc.call("wait", 10, timeout=30)
+    assert failure.value.stage is Stage.SIGNAL
+
+
 def _check_hidden(path: Path) -> tuple[int, list[tuple[str, str, float]]]:
     proc = subprocess.run([sys.executable, "-m", "autograder.cli", "check", str(path), "-e", "ex01_sigmoid",
                            "--hidden", "--format", "json", "--course", str(ROOT)],

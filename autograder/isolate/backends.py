@@ -149,6 +149,9 @@ class Backend:
     seeded_home: bool = False
     #: A pre-warmed process in this sandbox can give each forked child its own namespaces.
     forks_children: bool = False
+    #: The wrapper reports a student's process killed by signal N as exit code 128 + N, and is
+    #: itself out of the student's reach: a signal that ends the wrapper came from outside.
+    reports_signals: bool = False
 
     def available(self) -> Availability:
         raise NotImplementedError
@@ -274,6 +277,7 @@ class Bubblewrap(Backend):
     name = "bwrap"
     seeded_home = True
     forks_children = True
+    reports_signals = True
 
     def available(self) -> Availability:
         missing = _tool_missing("bwrap", "install bubblewrap (`apt-get install bubblewrap`, or `make sandbox`)")
@@ -338,6 +342,7 @@ class Unshare(Backend):
     are covered with empty tmpfs; the rest of the file system stays visible."""
 
     name = "unshare"
+    reports_signals = True
 
     def available(self) -> Availability:
         missing = _tool_missing("unshare", "install util-linux")
@@ -355,9 +360,12 @@ class Unshare(Backend):
     def wrap(self, sandbox: Sandbox, scratch: Path, slot: int, limits: SandboxLimits) -> list[str]:
         mounts = [str(p) for p in sandbox.hidden_paths() if p.exists()]
         # Cover the hidden folders and /tmp with empty tmpfs, bind the scratch folder as home.
+        # The shell stays, as the namespace's init (no signal from inside reaches it), and exits
+        # with 128 + N when the student's process is killed by signal N: unshare then exits with
+        # that code, and dies by a signal only when one comes from outside (reports_signals).
         script = ("set -e; for p in \"$@\"; do case $p in --) break;; esac; "
                   "mount -t tmpfs -o size=1m,mode=0755 none \"$p\"; shift; done; shift; "
-                  "mount -t tmpfs -o size=256m,mode=1777 none /tmp; exec \"$@\"")
+                  "mount -t tmpfs -o size=256m,mode=1777 none /tmp; set +e; \"$@\"; exit $?")
         args = ["unshare", "--mount", "--net", "--pid", "--fork", "--kill-child", "--ipc", "--uts"]
         if not _as_root():
             args += ["--user", "--map-root-user"]

@@ -97,7 +97,7 @@ class SandboxedProcess(StudentProcess):
         if failed is None and code is not None and code < 0:
             if self._from_zygote:
                 return Stage.ZYGOTE
-            if self.sandbox.name == "bwrap":  # (unshare ends itself by its child's signal: not here)
+            if self.command and self.sandbox.backend.reports_signals:
                 return Stage.SIGNAL
         return failed
 
