@@ -260,3 +260,36 @@ def test_deepgrade_grade_forks_model_submissions_and_gives_the_verdicts_of_fresh
     assert warm == fresh and len(warm) == 3
     assert any("pre-warmed TensorFlow: imported once per slot" in line for line in warm_said), warm_said
     assert not any("pre-warmed" in line for line in fresh_said), fresh_said
+
+
+SMALL_MLP = """
+import keras
+from keras import layers
+
+def train_mlp(x_train, y_train, x_val, y_val):
+    model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(10, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
+    model.fit(x_train, y_train, epochs=1, verbose=0)
+    return model
+"""
+
+
+def test_check_hidden_forks_both_trainings_of_a_learning_check_from_one_import(tmp_path):
+    """``deepgrade check --hidden`` and nbgrader's autograde (``grade_one``): a model exercise's
+    learning check trains again in a fresh process, so both are forked from one pre-warmed
+    TensorFlow; a NumPy exercise starts no pre-warmed process."""
+    from autograder.isolate.submission import grade_one
+
+    course = Course(ROOT)
+    path = tmp_path / "mlp" / "ex05_mlp.py"
+    path.parent.mkdir()
+    path.write_text(SMALL_MLP)
+    isolated = grade_one(load_program(path), course.exercise("ex05_mlp"), submission_files(path, True),
+                         hidden=True, backend="bwrap", limits=SandboxLimits(device="cpu"))
+    learning = next(c for c in isolated.result.checks if c.name == "mlp_learns_from_its_data")
+    assert learning.details["learning"]["relabelled_accuracy"] > 0  # the second training was judged
+    assert isolated.forked == 2
+    numpy = course.exercise("ex01_sigmoid")
+    plain = grade_one(load_program(numpy.solution_notebook), numpy, submission_files(numpy.solution_notebook, False),
+                      hidden=True, backend="bwrap")
+    assert plain.result.score == plain.result.max_score and plain.forked == 0

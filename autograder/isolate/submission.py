@@ -35,6 +35,7 @@ from ..load.notebook_file import link_reason, read_notebook_file
 from ..run.failure import retrying_grader_failures
 from ..score import ExerciseResult
 from .backends import Sandbox, SandboxLimits
+from .prewarm import Zygote
 from .process import SandboxedProcess
 from .slots import SlotLease, slots_folder
 
@@ -200,12 +201,30 @@ def grade_one(program: Program, exercise: Exercise, files: SubmissionFiles, *, h
         log("deepgrade: " + sandbox.describe())
     parent = scratch_parent()
     root = new_scratch_root(parent)
+    limits = limits or SandboxLimits()
     try:
         with SlotLease(1, slots_folder()) as lease:  # its own user, beside any other run
-            isolated, _ = retrying_grader_failures(  # raises GraderFailures when the grader keeps failing
-                lambda last: grade_isolated(program, exercise, files, sandbox=sandbox,
-                                            limits=limits or SandboxLimits(), hidden=hidden, scratch_parent=root,
-                                            slot=lease.slots[0]))
+            slot = lease.slots[0]
+            zygote = _prewarmed(exercise, hidden, sandbox, slot, limits, root)
+            try:
+                isolated, _ = retrying_grader_failures(  # raises GraderFailures when the grader keeps failing
+                    lambda last: grade_isolated(program, exercise, files, sandbox=sandbox, limits=limits,
+                                                hidden=hidden, scratch_parent=root, slot=slot,
+                                                zygote=None if last else zygote))  # the last try: fresh processes
+            finally:
+                if zygote is not None:
+                    zygote.close()
             return isolated
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _prewarmed(exercise: Exercise, hidden: bool, sandbox: Sandbox, slot: int, limits: SandboxLimits,
+               root: Path) -> Zygote | None:
+    """A pre-warmed TensorFlow process when this grading starts two model processes (a learning
+    check trains again in a fresh one): TensorFlow is imported once, and both are forked from it.
+    None for any other grading, or when it cannot start here (the processes start afresh)."""
+    if not hidden or not any(check.kind == "learning" for check in exercise.checks()):
+        return None
+    zygote = Zygote(sandbox, slot, limits, root / "inbox")
+    return None if zygote.start() else zygote
