@@ -8,9 +8,9 @@ folders (solution notebook, ``checks.py``, release), the course's data tasks and
 grader's code, and the versions of Python, NumPy, TensorFlow and Keras (the reference's
 predictions). The folder holds the grader's secrets (expected values, the relabelling of the
 learning check): it is private to the grader's user (0700) and every sandbox hides it, as it
-hides ``solutions/``.
+hides ``solutions/`` (bwrap shows it nowhere, and covers it should a folder it shows hold it).
 
-The folder is ``$DEEPGRADE_PLAN_CACHE``, else ``$XDG_CACHE_HOME/deepgrade/plans`` (``~/.cache``);
+The folder is ``$DEEPGRADE_PLAN_CACHE``, else ``$XDG_CACHE_HOME/deepgrade-plans`` (``~/.cache``);
 ``DEEPGRADE_PLAN_CACHE=off`` plans in every process. A folder that cannot be written is not an
 error: the plans are made as if there were none.
 """
@@ -50,7 +50,7 @@ def plan_cache_dir() -> Path | None:
     if named:
         return Path(named).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "deepgrade" / "plans"
+    return Path(base) / "deepgrade-plans"  # not in ~/.cache/deepgrade, which --data visible shows
 
 
 @lru_cache(maxsize=1)

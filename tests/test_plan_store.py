@@ -16,7 +16,7 @@ import pytest
 
 from autograder import plan as plan_module
 from autograder.course import Course
-from autograder.isolate.backends import Sandbox
+from autograder.isolate.backends import Sandbox, SandboxLimits
 from autograder.plan import hidden_plans, plan_from_reference
 from autograder.plan_store import PLAN_CACHE_ENV, plan_cache_dir, plans_key, stored_plans
 
@@ -139,3 +139,24 @@ def test_the_store_is_private_and_hidden_from_the_sandbox(store):
     (stored,) = store.glob("ex01_sigmoid-*.json")
     assert stat.S_IMODE(stored.stat().st_mode) == 0o600
     assert store in Sandbox("unshare", ()).hidden_paths()
+
+
+def test_no_sandbox_shows_the_store_not_even_inside_the_data_it_shows(tmp_path, monkeypatch):
+    """``--data visible`` shows the data folders read-only: the default store is outside the
+    user's data cache, and a store named inside a shown folder is covered (bwrap) or hidden (unshare)."""
+    from autograder.isolate.backends import available, data_dirs, detect
+
+    monkeypatch.delenv(PLAN_CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "cache" / "deepgrade").mkdir(parents=True)
+    assert not any(plan_cache_dir().is_relative_to(folder) for folder in data_dirs())
+    data = tmp_path / "data"
+    store = data / "plans"
+    store.mkdir(parents=True)
+    monkeypatch.setenv("DEEPGRADE_DATA", str(data))
+    monkeypatch.setenv(PLAN_CACHE_ENV, str(store))
+    if available("bwrap").works:
+        args = detect("bwrap", show_data=True).wrap(tmp_path, 0, SandboxLimits())
+        assert ["--ro-bind", str(data), str(data)] == args[args.index(str(data)) - 1:args.index(str(data)) + 2]
+        assert args[args.index(str(store)) - 1] == "--tmpfs"
+    assert store in Sandbox("unshare", (), show_data=True).hidden_paths()
