@@ -27,7 +27,7 @@ class CheckReport:
     def _repr_html_(self) -> str:
         from .report.html import notebook_html
 
-        return notebook_html(self.result.to_json(), self.footer)
+        return notebook_html(self.result, self.footer)
 
     def __repr__(self) -> str:
         from .report import format_result

@@ -148,16 +148,16 @@ def _span(names: list[str]) -> str:
 def cmd_demo(args: argparse.Namespace) -> int:
     """``deepgrade demo``: ``deepgrade grade`` on the bundled example class, reports in out/demo."""
     from .report import format_result
-    from .score import ExerciseResult
+    from .results import RESULTS_FILE, ClassResults
 
     course = _course(args)
     examples = Path(args.examples)
     examples = examples if examples.is_absolute() else course.root / examples
     out = course.root / "out" / "demo"
     code = main(["grade", str(examples), "--out", str(out), "--workers", "2", "--course", str(course.root)])
-    if args.verbose and (out / "results.json").is_file():
-        for record in json.loads((out / "results.json").read_text())["submissions"]:
-            print(f"\n== {record['student']}\n{format_result(ExerciseResult.from_json(record))}")
+    if args.verbose and (out / RESULTS_FILE).is_file():
+        for record in ClassResults.read(out).records:
+            print(f"\n== {record.student}\n{format_result(record.result)}")
     return code
 
 
@@ -206,6 +206,7 @@ def _grade(args: argparse.Namespace) -> int:
     from .isolate.backends import SandboxLimits
     from .report.tables import summary_table
     from .report.text import duration, plural
+    from .results import ClassResults
 
     submissions = Path(args.submissions)
     if not submissions.is_dir() and not (submissions.is_file() and submissions.suffix.lower() == ".zip"):
@@ -233,15 +234,16 @@ def _grade(args: argparse.Namespace) -> int:
     except (RuntimeError, ReferenceSolutionError) as exc:  # no sandbox backend, a broken reference
         print(f"deepgrade: error: {exc}", file=sys.stderr)
         return 3
-    paths = write_outputs(batch.records, out, batch.sandbox.describe(), batch.download,
-                          course.settings, roster)
+    results = ClassResults(batch.records, batch.sandbox.describe(),
+                           batch.download.inventory() if batch.download is not None else None)
+    paths = write_outputs(results, out, batch.download, course.settings, roster)
     print(summary_table(batch.records))
     if batch.download is not None:
         print("\n" + inventory_summary(batch.download))
     print(f"\n{plural(len(batch.records), 'submission')}: {batch.graded} graded, {batch.cached} from the cache, "
           f"in {duration(batch.seconds)} ({batch.sandbox.name} sandbox, {plural(options.workers, 'worker')}); "
           f"{_named(args)}")
-    retried = sum(1 for r in batch.records if r.get("grader_tries", 1) > 1 and not r.get("grader_error"))
+    retried = sum(1 for r in batch.records if r.grader_tries > 1 and not r.grader_error)
     if retried:
         print(f"{plural(retried, 'submission')} graded again after a grader failure (grader_tries in results.json)")
     if batch.grader_errors:
@@ -265,17 +267,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .batch.cache import write_atomic
     from .lms.export import EXPORTERS, import_file
     from .lms.marks import gradebook_from_records, with_roster
+    from .results import ClassResults
 
     out = Path(args.out)
-    results = out / "results.json"
-    if not results.is_file():
-        raise FileNotFoundError(f"no results.json in {out}: grade the class first (deepgrade grade ... --out {out})")
+    records = ClassResults.read(out).records
     course = _course(args, out.resolve())
     roster, _ = _lms_inputs(args, course)
-    try:
-        records = json.loads(results.read_text(encoding="utf-8"))["submissions"]
-    except (ValueError, KeyError) as exc:
-        raise FileNotFoundError(f"{results} is not deepgrade's results ({exc})") from exc
     book = gradebook_from_records(records)
     unmatched = with_roster(book, roster) if roster is not None else []
     for who in unmatched:
@@ -314,7 +311,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     """``deepgrade report OUT``: OUT/class.html and class.json again, from OUT/results.json or
     (``--nbgrader COURSE``) from an nbgrader course's gradebook and autograded notebooks."""
     from .batch.outputs import feedback_pages, write_class_report
-    from .report.class_report import class_report, class_summary_text, graded_from_results
+    from .report.class_report import class_report, class_summary_text, graded_from_records
+    from .results import RESULTS_FILE, ClassResults
 
     out = _output_folder(Path(args.out), "OUT")
     if args.nbgrader:
@@ -326,15 +324,10 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise FileNotFoundError(str(exc)) from exc
         pages: dict[str, str] = {}
     else:
-        results = out / "results.json"
-        if not results.is_file():
-            raise FileNotFoundError(f"no results.json in {out}: grade the class first "
+        if not (out / RESULTS_FILE).is_file():
+            raise FileNotFoundError(f"no {RESULTS_FILE} in {out}: grade the class first "
                                     f"(deepgrade grade ... --out {out}), or give --nbgrader COURSE")
-        try:
-            submissions = json.loads(results.read_text(encoding="utf-8"))["submissions"]
-            graded = graded_from_results(submissions)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise FileNotFoundError(f"{results} is not deepgrade's results ({exc})") from exc
+        graded = graded_from_records(ClassResults.read(out).records)
         pages = feedback_pages(sorted({g.student for g in graded}))
     out.mkdir(parents=True, exist_ok=True)
     paths = write_class_report(graded, out, pages)
@@ -347,9 +340,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _refresh_class_report(out: Path) -> None:
     from .batch.outputs import feedback_pages, write_class_report
-    from .report.class_report import graded_from_results
+    from .report.class_report import graded_from_records
+    from .results import ClassResults
 
-    graded = graded_from_results(json.loads((out / "results.json").read_text(encoding="utf-8"))["submissions"])
+    graded = graded_from_records(ClassResults.read(out).records)
     write_class_report(graded, out, feedback_pages(sorted({g.student for g in graded})))
 
 

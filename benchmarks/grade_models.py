@@ -47,7 +47,8 @@ def run(klass: Path, out: Path, workers: int, prewarm: bool) -> dict:
                       log=said.append)
     wall = time.monotonic() - started
     overheads, trainings = [], []
-    for record in batch.records:
+    for graded in batch.records:
+        record = graded.to_json()  # as results.json keeps it
         checks = {c["name"]: c for c in record["checks"]}
         train = float(checks["mlp_architecture"]["details"]["train_seconds"])
         trainings.append(train)

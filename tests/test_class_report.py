@@ -106,9 +106,10 @@ def test_every_planted_mistake_frequency_is_exact(reported):
 
 
 def test_the_terminal_summary_gives_exercise_totals_then_the_top_mistakes():
-    from autograder.report.class_report import class_summary_text, graded_from_results
+    from autograder.report.class_report import class_summary_text, graded_from_records
+    from autograder.results import Record
 
-    text = class_summary_text(class_report(graded_from_results(_records())))
+    text = class_summary_text(class_report(graded_from_records(Record.from_json(r) for r in _records())))
     lines = text.splitlines()
     assert max(map(len, lines)) <= 100
     assert lines[0].split() == ["exercise", "students", "mean", "max", "not", "attempted"]

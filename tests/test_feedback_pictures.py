@@ -15,6 +15,8 @@ import pytest
 
 from autograder.report.html import exercise_html, student_page
 from autograder.report.pictures import boundary_picture, confusion_picture, figures, history_picture
+from autograder.results import Record
+from autograder.score import ExerciseResult
 
 pytest.importorskip("matplotlib")
 
@@ -138,7 +140,7 @@ def _model_record() -> dict:
 
 
 def test_an_exercise_draws_its_training_curves_once_and_each_matrix_under_its_split():
-    page = exercise_html(_model_record())
+    page = exercise_html(ExerciseResult.from_json(_model_record()))
     alts = re.findall(r'<img alt="([^"]*)"', page)
     assert sum(a.startswith("Training curves") for a in alts) == 1
     matrices = [a for a in alts if a.startswith("Confusion matrix")]
@@ -155,7 +157,7 @@ def test_a_not_attempted_exercise_shows_no_boundary_of_the_students():
         {"name": "boundary_line", "target": "decision_boundary", "points": 0, "max_points": 2, "passed": False,
          "status": "not_attempted", "message": "not attempted",
          "details": {"boundary": {"coefficients": [1, 2, 4], "reference": [-0.25, -0.5], "student": None}}}]}
-    page = student_page("ben", [record])
+    page = student_page("ben", [Record(student="ben", result=ExerciseResult.from_json(record))])
     assert "Your decision boundary (dashed)" not in page and "your function gave no line" in page
     assert "<script" not in page
 
@@ -184,7 +186,7 @@ def mlp_page(tmp_path_factory) -> tuple[Path, dict]:
     (folder / "submission.py").write_text(ONE_EPOCH_MLP)
     result = grade_submission(folder / "submission.py", "ex05_mlp", course=Course(ROOT))
     record = result.to_json()
-    (folder / "ben.html").write_text(student_page("ben", [record]))
+    (folder / "ben.html").write_text(student_page("ben", [Record(student="ben", result=result)]))
     return folder / "ben.html", record
 
 

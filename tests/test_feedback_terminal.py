@@ -7,18 +7,19 @@ import io
 from autograder.batch.progress import Progress
 from autograder.report.tables import summary_table
 from autograder.report.text import duration, format_summary_table, plural
+from autograder.results import Record
 from autograder.score import CheckResult, ExerciseResult, Status
 
 EXERCISES = ["ex01_sigmoid", "ex02_forward_pass", "ex03_decision_boundary", "ex04_nll", "ex05_mlp", "ex06_cnn",
              "ex07_lstm", "ex08_perceptron", "ex09_one_vs_all", "ex10_fine_tuning"]
 
 
-def _records(students: list[str], exercises: list[str]) -> list[dict]:
+def _records(students: list[str], exercises: list[str]) -> list[Record]:
     out = []
     for k, student in enumerate(students):
         for e in exercises:
             check = CheckResult(name="c", target="t", max_points=10, status=Status.PARTIAL, earned=float(k % 10))
-            out.append({"student": student, **ExerciseResult(exercise=e, checks=[check]).to_json()})
+            out.append(Record(student=student, result=ExerciseResult(exercise=e, checks=[check])))
     return out
 
 
@@ -54,7 +55,8 @@ def test_the_progress_ends_with_counts_not_a_second_duration():
     stream = io.StringIO()
     progress = Progress(1, stream=stream)
     progress.start(done=0, cached=0)
-    progress.tick({"student": "ada", "exercise": "ex01_sigmoid", "score": 6, "max_score": 6})
+    check = CheckResult(name="c", target="t", max_points=6, status=Status.PASSED)
+    progress.tick(Record(student="ada", result=ExerciseResult(exercise="ex01_sigmoid", checks=[check])))
     progress.finish()
     last = stream.getvalue().splitlines()[-1]
     assert last == "graded 1, cached 0, of 1" and ":" not in last and " s" not in last
@@ -85,5 +87,5 @@ def test_a_failure_shared_by_the_checks_of_one_training_is_said_once():
     assert text.count("NameError") == 1 and text.count("train inside the function") == 1
     assert "[FAIL] mlp_validation_accuracy (0/3): as for mlp_architecture above" in text
     assert "another" in text
-    page = exercise_html(result.to_json())
+    page = exercise_html(result)
     assert page.count("NameError") == 1 and page.count("as for mlp_architecture above") == 2

@@ -42,7 +42,7 @@ def test_lms_download_of_flat_files_and_zips(tmp_path):
     assert found[("ada", "ex01_sigmoid")].path.name == "ada_ex01_sigmoid.ipynb"
     # Canvas's naming: the student is keyed by the user id, never merged into another "ben"
     assert found[("ben (12345)", "ex02_forward_pass")].path.name.endswith("ex02_forward_pass.py")
-    assert found[("ben (12345)", "ex02_forward_pass")].submitter.lms_id == "12345"
+    assert found[("ben (12345)", "ex02_forward_pass")].handed.submitter.lms_id == "12345"
     assert found[("cleo", "ex01_sigmoid")].path.is_relative_to(tmp_path / "out" / "unpacked")
     assert found[("cleo", "ex02_forward_pass")].path is None
     assert not list(tmp_path.rglob("escape_*"))  # not above the student's unpack folder either

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 from autograder.batch.progress import Progress
+from autograder.results import Record
+from autograder.score import CheckResult, ExerciseResult, Status
 
 
 class Tty(io.StringIO):
@@ -13,7 +15,9 @@ class Tty(io.StringIO):
 
 
 def record(i):
-    return {"student": f"s{i}", "exercise": "ex01_sigmoid", "score": 1.0, "max_score": 2.0}
+    checks = [CheckResult(name="right", target="f", max_points=1.0, status=Status.PASSED),
+              CheckResult(name="wrong", target="f", max_points=1.0, status=Status.FAILED)]
+    return Record(student=f"s{i}", result=ExerciseResult(exercise="ex01_sigmoid", checks=checks))
 
 
 def test_plain_lines_when_not_a_terminal():

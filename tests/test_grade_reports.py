@@ -10,9 +10,11 @@ from autograder.batch.outputs import write_outputs
 from autograder.report.gradescope import gradescope_results
 from autograder.report.html import figures
 from autograder.report.tables import grades_csv
+from autograder.results import ClassResults, Record
 
 
-def record(student="ada", exercise="ex05_mlp", details=None, score=1.0):
+def entry(student="ada", exercise="ex05_mlp", details=None, score=1.0):
+    """A results.json entry, as other tools read it."""
     check = {"name": "model_accuracy", "target": "model", "points": score, "max_points": 2.0,
              "passed": False, "message": "accuracy 0.81 < 0.90 <b>", "hint": "train longer & check <lr>",
              "status": "partial", "hidden": False}
@@ -20,6 +22,10 @@ def record(student="ada", exercise="ex05_mlp", details=None, score=1.0):
         check["details"] = details
     return {"student": student, "exercise": exercise, "score": score, "max_score": 2.0,
             "checks": [check], "notes": [], "submission": "/x/model.ipynb"}
+
+
+def record(*args, **kwargs) -> Record:
+    return Record.from_json(entry(*args, **kwargs))
 
 
 KERAS = {"accuracy": 0.81, "confusion_matrix": [[10 if i == j else 1 for j in range(10)] for i in range(10)],
@@ -37,7 +43,7 @@ def test_keras_details_draw_curves_and_a_confusion_matrix():
 
 def test_reports_are_written_and_escaped(tmp_path):
     records = [record(details=KERAS), record("=cmd|' /C calc'!A0", "ex05_mlp", score=0.0)]
-    paths = write_outputs(records, tmp_path)
+    paths = write_outputs(ClassResults(records), tmp_path)
     data = json.loads(paths["results"].read_text())
     assert [r["student"] for r in data["submissions"]] == ["ada", "=cmd|' /C calc'!A0"]
     rows = list(csv.reader(io.StringIO(paths["grades"].read_text())))
@@ -52,7 +58,7 @@ def test_reports_are_written_and_escaped(tmp_path):
 
 def test_gradescope_hides_hidden_checks_until_published():
     r = record()
-    r["checks"][0]["hidden"] = True
+    r.result.checks[0].hidden = True
     assert gradescope_results(r)["tests"][0]["visibility"] == "after_published"
     assert "Hint:" in gradescope_results(r)["tests"][0]["output"]
 
@@ -63,8 +69,8 @@ def test_grades_csv_has_a_total_per_student():
 
 
 def test_grades_csv_keeps_ids_raw_points_late_flag_and_penalty_apart():
-    late = {**record(score=2.0), "lms_id": "1001", "name": "Ada Lovelace", "late": True, "penalty_percent": 10,
+    late = {**entry(score=2.0), "lms_id": "1001", "name": "Ada Lovelace", "late": True, "penalty_percent": 10,
             "raw_score": 2.0, "final_score": 1.8}
-    on_time = {**record(exercise="ex06_cnn", score=1.0), "lms_id": "1001", "name": "Ada Lovelace", "late": False}
-    rows = list(csv.reader(io.StringIO(grades_csv([late, on_time]))))
+    on_time = {**entry(exercise="ex06_cnn", score=1.0), "lms_id": "1001", "name": "Ada Lovelace", "late": False}
+    rows = list(csv.reader(io.StringIO(grades_csv([Record.from_json(late), Record.from_json(on_time)]))))
     assert rows[1] == ["ada", "1001", "Ada Lovelace", "1.8", "1", "2.8", "4", "3", "ex05_mlp", "0.2"]

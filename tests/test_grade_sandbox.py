@@ -48,12 +48,12 @@ def test_a_backend_keeps_its_claims(backend, tmp_path):
         assert any(backend in line for line in logged)
         if claims != set(PROTECTIONS):
             assert any("MISSING" in line for line in logged)
-        records = {r["student"]: r for r in batch.records}
-        assert records["_good"]["score"] == records["_good"]["max_score"] == 6
+        records = {r.student: r for r in batch.records}
+        assert records["_good"].raw_score == records["_good"].max_score == 6
         if "hidden_files" in claims:
-            assert "leaked: []" in records["reader"]["output"]
+            assert "leaked: []" in records["reader"].output
         if "network" in claims:
-            assert "no connection" in records["socket_client"]["output"] and listener.accepted == 0
+            assert "no connection" in records["socket_client"].output and listener.accepted == 0
         if "private_tmp" in claims:
             assert not (Path("/tmp") / marker).exists()
         if "unprivileged_user" in claims or "readonly_system" in claims:

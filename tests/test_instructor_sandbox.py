@@ -68,7 +68,7 @@ def klass(tmp_path_factory):
             path.write_text(text)
     batch = run_batch(__import__("autograder.course", fromlist=["Course"]).Course(ROOT), base / "class",
                       base / "out", Options(workers=2), log=lambda _: None)
-    return base / "class", {r["student"]: r for r in batch.records}
+    return base / "class", {r.student: r.to_json() for r in batch.records}  # as results.json keeps them
 
 
 def _path(folder: Path, student: str) -> Path:

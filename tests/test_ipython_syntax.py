@@ -155,7 +155,7 @@ def test_deepgrade_grade_agrees_with_check(tmp_path, checked, course):
     students = write_class(tmp_path / "class")
     batch = run_batch(course, tmp_path / "class", tmp_path / "out", Options(workers=2),
                       progress=Progress(len(students), stream=open(os.devnull, "w")), log=lambda _: None)
-    graded = {r["student"]: r for r in batch.records}
+    graded = {r.student: r.to_json() for r in batch.records}  # as results.json keeps them
     assert set(graded) == set(students)
     for student, result in checked.items():
         record = graded[student]

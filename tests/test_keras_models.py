@@ -443,7 +443,7 @@ def test_a_network_brought_along_fails_the_learning_check_in_check_and_grade(mem
 
     batch = run_batch(Course(ROOT), tmp_path / "class", tmp_path / "out", Options(exercises=["ex05_mlp"]),
                       log=lambda _: None)
-    graded = {c["name"]: c for c in batch.records[0]["checks"]}
+    graded = {c["name"]: c for c in batch.records[0].to_json()["checks"]}  # both as JSON
     for checks in (checked, graded):
         learns, held_out = checks["mlp_learns_from_its_data"], checks["mlp_test_accuracy"]
         assert learns["status"] == "failed" and "did not learn from its data" in learns["message"]

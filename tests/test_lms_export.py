@@ -10,8 +10,19 @@ from autograder.lms.export import EXPORTERS, import_file
 from autograder.lms.imports import READERS, Rejected, read_canvas
 from autograder.lms.late import LatePolicyError, load_policy
 from autograder.lms.marks import gradebook_from_records
+from autograder.results import Handed, Record, Submitter
+from autograder.score import CheckResult, ExerciseResult, Status
 
-RECORDS = [
+
+def _record(entry: dict) -> Record:
+    """A graded record with the entry's points (one check) and its student as the LMS knows them."""
+    check = CheckResult(name="c", target="t", max_points=float(entry["max_score"]), status=Status.PARTIAL,
+                        earned=float(entry["score"]))
+    return Record(student=entry["student"], result=ExerciseResult(exercise=entry["exercise"], checks=[check]),
+                  handed=Handed(Submitter(entry["lms_id"], entry["name"], "test"), absent=entry.get("missing", False)))
+
+
+RECORDS = [_record(e) for e in [
     {"student": "Zoë Müller-Lüdenscheidt (1003)", "lms_id": "1003", "name": "Zoë Müller-Lüdenscheidt",
      "exercise": "ex01_sigmoid", "score": 10.8, "max_score": 12},
     {"student": "Zoë Müller-Lüdenscheidt (1003)", "lms_id": "1003", "name": "Zoë Müller-Lüdenscheidt",
@@ -24,7 +35,7 @@ RECORDS = [
      "score": 0, "max_score": 12, "missing": True},
     {"student": "-Minus (77)", "lms_id": "77", "name": "-Minus", "exercise": "ex01_sigmoid", "score": 6,
      "max_score": 12},
-]
+]]
 
 
 @pytest.mark.parametrize("lms", sorted(EXPORTERS))

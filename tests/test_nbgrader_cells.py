@@ -194,6 +194,7 @@ def test_no_report_shows_a_hidden_input(course, tmp_path):
     from autograder.batch import Options, run_batch
     from autograder.batch.outputs import write_outputs
     from autograder.grade import grade_submission, hidden_plans
+    from autograder.results import ClassResults
 
     path = tmp_path / "class" / "ben" / "ex01_sigmoid" / "ex01_sigmoid.py"
     path.parent.mkdir(parents=True)
@@ -201,7 +202,7 @@ def test_no_report_shows_a_hidden_input(course, tmp_path):
                     "def predict_no_hidden(X, W, b):\n    return np.tanh(X @ W + b)\n")
     result = grade_submission(path, "ex01_sigmoid", hidden=True, course=course)
     batch = run_batch(course, tmp_path / "class", tmp_path / "out", Options(), log=lambda _: None)
-    write_outputs(batch.records, tmp_path / "out", "sandbox")
+    write_outputs(ClassResults(batch.records, "sandbox"), tmp_path / "out")
     texts = [json.dumps(result.to_json())] + [p.read_text() for p in (tmp_path / "out").rglob("*")
                                                 if p.is_file() and p.suffix in (".json", ".html", ".csv")]
     assert any(HIDDEN_INPUT in t or "&lt;hidden input&gt;" in t for t in texts[1:])

@@ -254,7 +254,7 @@ def test_deepgrade_grade_forks_model_submissions_and_gives_the_verdicts_of_fresh
         batch = run_batch(course, ROOT / "examples" / "class", tmp_path / f"out-{prewarm}",
                           Options(workers=2, exercises=["ex02_forward_pass"], use_cache=False, prewarm=prewarm,
                                   device="cpu"), log=said.append)
-        runs[prewarm] = ({r["student"]: [(c["name"], c["status"], c["points"], c["hint"]) for c in r["checks"]]
+        runs[prewarm] = ({r.student: [(c.name, c.status, c.points, c.hint) for c in r.result.checks]
                           for r in batch.records}, said)
     (warm, warm_said), (fresh, fresh_said) = runs[True], runs[False]
     assert warm == fresh and len(warm) == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from autograder.check_cell import HIDDEN_LATER, CheckReport
 from autograder.report.html import exercise_html, student_page
+from autograder.results import Record
 from autograder.score import CheckResult, ExerciseResult
 
 
@@ -40,7 +41,7 @@ def test_text_and_html_say_the_same_from_one_result():
 
 
 def test_the_notebook_and_the_feedback_page_share_one_renderer():
-    record = _result().to_json()
+    record = Record(student="ada", result=_result())
     fragment = exercise_html(record)
     assert fragment in student_page("ada", [record])
     assert exercise_html(record, heading="h3").replace("<h3>", "").replace("</h3>", "") in \

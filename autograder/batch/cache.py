@@ -16,13 +16,13 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from deepgrade_datasets.cache import file_sha256
 
 from ..course import Course
 from ..isolate.backends import PACKAGE_DIR
 from ..isolate.submission import submission_files
+from ..results import Record
 from .discover import Found
 
 CACHE_VERSION = "deepgrade-batch-1"
@@ -95,17 +95,18 @@ class ResultCache:
     def __init__(self, folder: Path, *, enabled: bool = True):
         self.folder, self.enabled = folder, enabled
 
-    def get(self, key: str) -> dict[str, Any] | None:
+    def get(self, key: str) -> Record | None:
         """The record stored under ``key``, or None (absent, unreadable, or another key's)."""
         path = self.folder / f"{key}.json"
         if not self.enabled or not path.is_file():
             return None
         try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            record = Record.from_json(data) if isinstance(data, dict) else None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # unreadable: graded again
-        return record if isinstance(record, dict) and record.get("key") == key else None
+        return record if record is not None and record.key == key else None
 
-    def put(self, key: str, record: dict[str, Any]) -> None:
+    def put(self, key: str, record: Record) -> None:
         if self.enabled and key:
-            write_atomic(self.folder / f"{key}.json", json.dumps(record))
+            write_atomic(self.folder / f"{key}.json", json.dumps(record.to_json()))

@@ -55,7 +55,6 @@ from ..course import Course
 from ..isolate.backends import PROTECTIONS, Sandbox, SandboxLimits, backend_names
 from ..isolate.submission import submission_files
 from ..run.device import gpu_devices, requested_device
-from ..score import ExerciseResult
 from .bundle import CourseBundle, make_bundle
 from .cluster_deploy import ALLOWED_FAILURES, MAX_TRIES, kubernetes_spec, slurm_options
 from .cluster_slurm import (
@@ -140,14 +139,6 @@ def task_resources(model: bool, device: str | None, gpu_workers: int) -> dict[st
                            f"`{GPU}`): start workers with `dask worker ... --resources {GPU}=1`, set gpus in "
                            "the cluster config, or use --device auto")
     return {GPU: 1} if gpu_workers else None
-
-
-def record_from_json(data: dict[str, Any]) -> Record:
-    """A record as a worker sent it (``Record.to_json()``)."""
-    return Record(student=data["student"], result=ExerciseResult.from_json(data), submission=data.get("submission"),
-                  output=data.get("output", ""), key=data.get("key", ""), seconds=data.get("seconds"),
-                  grader_error=data.get("grader_error", ""), grader_failure=data.get("grader_failure"),
-                  grader_tries=int(data.get("grader_tries", 1)))
 
 
 @dataclass
@@ -477,7 +468,7 @@ class ClusterGrading:
                 except Exception as exc:
                     ready.append((job, failure(job, exc, ""), False))
                 else:
-                    record = record_from_json(answer["record"])
+                    record = Record.from_json(answer["record"])
                     ready.append((job, record, bool(answer["cache"]) and record.key == job.key))
                 future.release()
                 fill()

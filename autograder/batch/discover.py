@@ -15,13 +15,13 @@ submission and the files beside it are its own: they go into the sandbox with it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
-from ..lms.late import Lateness, LatePolicy
-from ..lms.model import DownloadError, Fate, Submitter
+from ..lms.late import LatePolicy
+from ..lms.model import DownloadError, Fate
 from ..lms.read import Download, read_download
 from ..lms.roster import Roster
+from ..results import Handed, Lateness
 
 __all__ = ["Discovery", "DownloadError", "Found", "discover", "discover_class"]
 
@@ -37,16 +37,8 @@ class Found:
     missing: bool = False
     notes: list[str] = field(default_factory=list)
     own_folder: bool = False  # the file's folder holds this submission only (copy it whole)
-    #: Who, as the LMS knows them (None for a Found made by hand).
-    submitter: Submitter | None = None
-    #: When the LMS says it was handed in (else the file's time); None when nothing was.
-    submitted_at: datetime | None = None
-    #: This is attempt ``attempt`` (1: the latest) of ``attempts`` for this exercise.
-    attempt: int = 1
-    attempts: int = 1
-    lateness: Lateness | None = None
-    #: The student is on the roster but handed in nothing at all.
-    absent: bool = False
+    #: Who handed it in, when, which attempt, how late (the defaults for a Found made by hand).
+    handed: Handed = field(default_factory=Handed)
 
 
 @dataclass
@@ -88,19 +80,19 @@ def discover_class(root: Path, exercises: list[str], unpack_dir: Path, only: lis
                 text = problem or f"no submission for {exercise}"
                 if not problem and strays.get(who.key):
                     text += f" (found {', '.join(strays[who.key][:5])}, which name no exercise)"
-                found.append(Found(who.key, exercise, problem=text, missing=problem is None, submitter=who))
+                found.append(Found(who.key, exercise, problem=text, missing=problem is None, handed=Handed(who)))
                 continue
             chosen = tries if attempts == "best" else tries[:1]
             for n, a in enumerate(chosen, start=1):
                 lateness = (late.judge(who.lms_id, exercise, a.submitted_at, a.lms_late) if late is not None
                             else Lateness(late=bool(a.lms_late), lms_late=a.lms_late))
+                facts = Handed(who, a.submitted_at, attempt=n, attempts=len(tries), lateness=lateness)
                 found.append(Found(who.key, exercise, a.path, notes=list(a.notes), own_folder=a.own_folder,
-                                   submitter=who, submitted_at=a.submitted_at, attempt=n, attempts=len(tries),
-                                   lateness=lateness))
+                                   handed=facts))
     for who in sorted(download.absent, key=lambda w: (w.key.casefold(), w.lms_id)):
         for exercise in scope:
             found.append(Found(who.key, exercise, problem="handed in nothing (on the roster, not in the download)",
-                               missing=True, submitter=who, absent=True))
+                               missing=True, handed=Handed(who, absent=True)))
     return Discovery(found, download)
 
 

@@ -19,6 +19,7 @@ from ..isolate.prewarm import Zygote
 from ..isolate.submission import SubmissionFiles, grade_isolated
 from ..load import SubmissionError, load_program
 from ..plan import public_plans
+from ..results import GraderFailed
 from ..run.failure import GraderFailures, retrying_grader_failures
 from ..score import Status
 from ..student import needs_keras
@@ -49,7 +50,7 @@ def grade_files(files: SubmissionFiles, found: Found, *, course: Course, sandbox
             program = load_program(files.files[0], reference=exercise.student_notebook, submitted=True)
         except SubmissionError as exc:  # said with the submission's own name, not a worker's copy's
             record = problem_record(found, max_score, Status.ERROR, str(exc).replace(str(files.files[0]), submission))
-            return Graded(replace(record, submission=submission, key=key), cacheable=False)
+            return Graded(replace(record, submission=submission, key=key, output=""), cacheable=False)
         isolated, tries = retrying_grader_failures(  # the last try starts fresh processes
             lambda last: grade_isolated(program, exercise, files, sandbox=sandbox,
                                         limits=limits, hidden=hidden, scratch_parent=scratch_root, slot=slot,
@@ -63,8 +64,8 @@ def grade_files(files: SubmissionFiles, found: Found, *, course: Course, sandbox
         record = grader_failure(found, max_score, exc.last, f"{exc.last.stage}: {exc.last.reason}, "
                                 f"{len(exc.failures)} tries")
         return Graded(replace(record, submission=submission, grader_tries=len(exc.failures),
-                              grader_failure={"stage": exc.last.stage.value, "reason": exc.last.reason,
-                                              "tries": len(exc.failures)}), cacheable=False)
+                              grader_failure=GraderFailed(exc.last.stage, exc.last.reason, len(exc.failures))),
+                      cacheable=False)
     except Exception as exc:
         return Graded(replace(grader_failure(found, max_score, exc), submission=submission), cacheable=False)
 

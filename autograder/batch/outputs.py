@@ -12,16 +12,12 @@ from ..lms.marks import gradebook_from_records, with_roster
 from ..lms.read import Download
 from ..lms.roster import Roster
 from ..report.class_page import class_page
-from ..report.class_report import Graded, class_report, graded_from_results
+from ..report.class_report import Graded, class_report, graded_from_records
 from ..report.gradescope import gradescope_results
 from ..report.html import index_page, student_page
-from ..report.tables import final_score, grades_csv
+from ..report.tables import grades_csv
+from ..results import RESULTS_FILE, ClassResults, Record
 from .cache import write_atomic
-
-PUBLIC_KEYS = ("student", "exercise", "score", "max_score", "checks", "notes", "submission", "seconds",
-               "output", "lms_id", "name", "submitted_at", "attempt", "attempts", "late", "penalty_percent",
-               "hours_late", "due", "lms_late", "raw_score", "final_score", "missing", "grader_failure",
-               "grader_tries")
 
 
 def safe_name(text: str) -> str:
@@ -70,17 +66,14 @@ def import_possible(download: Download, roster: Roster | None) -> bool:
     return download.source in EXPORTERS and (roster is not None or (known is not None and known.has_ids))
 
 
-def write_outputs(records: list[dict[str, Any]], out: Path, sandbox: str = "", download: Download | None = None,
+def write_outputs(results: ClassResults, out: Path, download: Download | None = None,
                   settings: dict[str, Any] | None = None, roster: Roster | None = None) -> dict[str, Path]:
     """results.json (with the download's inventory: every file's fate), grades.csv, the LMS's
     import file when the download came from one that takes one, Gradescope results, feedback."""
-    results: dict[str, Any] = {"sandbox": sandbox,
-                               "submissions": [{k: r[k] for k in PUBLIC_KEYS if k in r} for r in records]}
-    if download is not None:
-        results["inventory"] = download.to_json()
-    paths = {"results": out / "results.json", "grades": out / "grades.csv",
+    records = results.records
+    paths = {"results": out / RESULTS_FILE, "grades": out / "grades.csv",
              "gradescope": out / "gradescope", "feedback": out / "feedback"}
-    write_atomic(paths["results"], json.dumps(results, indent=1))
+    write_atomic(paths["results"], json.dumps(results.to_json(), indent=1))
     write_atomic(paths["grades"], grades_csv(records))
     if download is not None and import_possible(download, roster):
         paths["import"] = out / EXPORTERS[download.source].file_name
@@ -88,17 +81,17 @@ def write_outputs(records: list[dict[str, Any]], out: Path, sandbox: str = "", d
         if roster is not None:
             with_roster(book, roster)  # the SIS ids, OrgDefinedIds and emails the import file carries
         write_atomic(paths["import"], import_file(download.source, book, settings or {}))
-    by_student: dict[str, list[dict[str, Any]]] = {}
+    by_student: dict[str, list[Record]] = {}
     for r in records:
-        by_student.setdefault(r["student"], []).append(r)
-        target = paths["gradescope"] / safe_name(r["student"]) / safe_name(r["exercise"]) / "results.json"
+        by_student.setdefault(r.student, []).append(r)
+        target = paths["gradescope"] / safe_name(r.student) / safe_name(r.exercise) / "results.json"
         write_atomic(target, json.dumps(gradescope_results(r), indent=1))
     rows = []
     pages = feedback_pages(list(by_student))
     for student, page in pages.items():
         write_atomic(paths["feedback"] / page, student_page(student, by_student[student]))
-        rows.append((student, page, sum(final_score(r) for r in by_student[student]),
-                     sum(r["max_score"] for r in by_student[student])))
+        rows.append((student, page, sum(r.final_score for r in by_student[student]),
+                     sum(r.max_score for r in by_student[student])))
     write_atomic(paths["feedback"] / "index.html", index_page(rows))
-    paths.update(write_class_report(graded_from_results(results["submissions"]), out, pages))
+    paths.update(write_class_report(graded_from_records(records), out, pages))
     return paths

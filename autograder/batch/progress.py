@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any, TextIO
+from typing import TextIO
 
 from ..report.text import plural
+from ..results import Record
 
 
 def _clock(seconds: float) -> str:
@@ -35,7 +36,7 @@ class Progress:
         rate = self.graded / max(time.monotonic() - self.started, 1e-6)
         return (self.total - self.done) / rate
 
-    def tick(self, record: dict[str, Any]) -> None:
+    def tick(self, record: Record) -> None:
         self.done += 1
         self.graded += 1
         self._show(record)
@@ -43,7 +44,7 @@ class Progress:
     def _line(self, text: str) -> None:
         print(text, file=self.stream, flush=True)
 
-    def _show(self, record: dict[str, Any] | None) -> None:
+    def _show(self, record: Record | None) -> None:
         eta = self.eta()
         left = "ETA --:--" if eta is None else f"ETA {_clock(eta)}"
         elapsed = time.monotonic() - self.started
@@ -54,8 +55,8 @@ class Progress:
             self.stream.write(f"\r[{bar}] {self.done}/{self.total} ({self.cached} cached) {rate} {left} ")
             self.stream.flush()
         elif record is not None:
-            self._line(f"[{self.done}/{self.total}] {record.get('student')} {record.get('exercise')}: "
-                       f"{record.get('score', 0):g}/{record.get('max_score', 0):g}  {rate} {left}")
+            self._line(f"[{self.done}/{self.total}] {record.student} {record.exercise}: "
+                       f"{record.raw_score:g}/{record.max_score:g}  {rate} {left}")
 
     def finish(self) -> None:
         """The last line: counts only (the run's one duration is in the summary after it)."""

@@ -113,14 +113,14 @@ class ClassGrader:
                              scratch_root=self.scratch_root, slot=slot, key=job.key,
                              zygote=self.zygote(slot, found.exercise))
         if graded.cacheable:
-            self.cache.put(job.key, graded.record.to_json())
+            self.cache.put(job.key, graded.record)
         return graded.record
 
 
 # -- the batch ----------------------------------------------------------------------------
 @dataclass
 class Batch:
-    records: list[dict[str, Any]]  # Record.to_json(), in the class's order
+    records: list[Record]  # in the class's order
     sandbox: Sandbox
     graded: int
     cached: int
@@ -130,7 +130,7 @@ class Batch:
 
     @property
     def grader_errors(self) -> int:
-        return sum(1 for r in self.records if r.get("grader_error"))
+        return sum(1 for r in self.records if r.grader_error)
 
 
 def run_batch(course: Course, submissions: Path, out: Path, options: Options,
@@ -212,9 +212,9 @@ def run_batch(course: Course, submissions: Path, out: Path, options: Options,
             try:
                 for job, record, cacheable in graded:
                     if cacheable:
-                        cache.put(job.key, record.to_json())  # the moment it arrives: a killed grader resumes
+                        cache.put(job.key, record)  # the moment it arrives: a killed grader resumes
                     records[job.index] = record
-                    progress.tick(record.to_json())
+                    progress.tick(record)
             finally:
                 progress.finish()
         else:
@@ -227,7 +227,7 @@ def run_batch(course: Course, submissions: Path, out: Path, options: Options,
             try:
                 for job, record in _grade_all(grader, todo, options.workers):
                     records[job.index] = record
-                    progress.tick(record.to_json())
+                    progress.tick(record)
             finally:
                 progress.finish()
                 if grader.zygotes is not None:
@@ -239,7 +239,7 @@ def run_batch(course: Course, submissions: Path, out: Path, options: Options,
     final = [with_submitter(r, f) for r, f in zip(records, found, strict=True) if r is not None]
     if options.attempts == "best":
         final = _best_attempts(final, discovery.download)
-    return Batch([r.to_json() for r in final], sandbox, len(todo), cached, time.monotonic() - started,
+    return Batch(final, sandbox, len(todo), cached, time.monotonic() - started,
                  discovery.download)
 
 
@@ -258,8 +258,9 @@ def _best_attempts(records: list[Record], download: Download) -> list[Record]:
         if id(r) in kept or r.submission is None:
             continue
         winner = best[(r.student, r.result.exercise)]
-        winner.result.notes.append(f"attempt {r.attempt} of {r.attempts} ({r.submission.rsplit('/', 1)[-1]}) "
-                                   f"scored {r.final_score:g}; the best attempt counts")
+        winner.result.notes.append(f"attempt {r.handed.attempt} of {r.handed.attempts} "
+                                   f"({r.submission.rsplit('/', 1)[-1]}) scored {r.final_score:g}; "
+                                   "the best attempt counts")
         for f in download.files:
             if f.fate is Fate.GRADED and f.student == r.student and f.exercise == r.result.exercise \
                     and str(r.submission).endswith(f.handed.rsplit("/", 1)[-1]):
@@ -276,12 +277,10 @@ def _open_cluster(options: Options, say: Callable[[str], None]) -> Any:
     return ClusterGrading(spec, config, workers=options.cluster_workers, log=say).open()
 
 
-def _from_cache(hit: dict[str, Any], found: Found) -> Record:
+def _from_cache(hit: Record, found: Found) -> Record:
     """A cached record, as this run names its student and file."""
-    from ..score import ExerciseResult
-
-    return Record(student=found.student, result=ExerciseResult.from_json(hit), submission=str(found.path),
-                  output=hit.get("output", ""), key=hit.get("key", ""), seconds=hit.get("seconds"), cached=True)
+    return Record(student=found.student, result=hit.result, submission=str(found.path), output=hit.output,
+                  key=hit.key, seconds=hit.seconds, cached=True)
 
 
 def _grade_all(grader: ClassGrader, jobs: list[Job], workers: int) -> Iterator[tuple[Job, Record]]:

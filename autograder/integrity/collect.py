@@ -13,24 +13,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from ..course import Course, CourseError
 from ..nbgrader import RESULT_SUFFIX
-from ..score import ModelTrace
+from ..results import ClassResults
+from ..score import ExerciseResult
 from .report import ModelEvidence, Submission
 
 
-def model_evidence(entry: dict[str, Any]) -> ModelEvidence | None:
-    """The held-out answers and digests that a result entry's accuracy check recorded (its
-    ``integrity`` member), or None (a value exercise, a model that was not scored)."""
-    for check in entry.get("checks") or []:
-        trace = ModelTrace.from_json(check.get("integrity")) if isinstance(check, dict) else None
-        if trace is not None:
+def model_evidence(result: ExerciseResult) -> ModelEvidence | None:
+    """The held-out answers and digests that a result's accuracy check recorded (its ``trace``),
+    or None (a value exercise, a model that was not scored)."""
+    for check in result.checks:
+        if check.trace is not None:
             try:
-                return ModelEvidence(np.asarray(trace.labels()), trace.weights_digest, trace.history_digest)
+                return ModelEvidence(np.asarray(check.trace.labels()), check.trace.weights_digest,
+                                     check.trace.history_digest)
             except (ValueError, TypeError):
                 return None
     return None
@@ -38,17 +38,9 @@ def model_evidence(entry: dict[str, Any]) -> ModelEvidence | None:
 
 def from_results(out: Path) -> list[Submission]:
     """Every graded submission of ``OUT/results.json`` (a missing file is kept: no code)."""
-    path = out / "results.json"
-    if not path.is_file():
-        raise FileNotFoundError(f"no results.json in {out}: grade the class first (deepgrade grade ... --out {out})")
-    data = json.loads(path.read_text())
-    found = []
-    for record in data.get("submissions", []):
-        graded = record.get("submission")
-        found.append(Submission(student=str(record["student"]), exercise=str(record["exercise"]),
-                                path=Path(graded) if graded else None,
-                                model=model_evidence(record)))
-    return found
+    return [Submission(student=r.student, exercise=r.exercise, path=Path(r.submission) if r.submission else None,
+                       model=model_evidence(r.result))
+            for r in ClassResults.read(out).records]
 
 
 def from_nbgrader(course_root: Path) -> list[Submission]:
@@ -60,9 +52,9 @@ def from_nbgrader(course_root: Path) -> list[Submission]:
     for notebook in sorted(autograded.glob("*/*/*.ipynb")):
         student, assignment = notebook.parent.parent.name, notebook.parent.name
         result = notebook.with_name(notebook.stem + RESULT_SUFFIX)
-        entry = json.loads(result.read_text()) if result.is_file() else {}
-        found.append(Submission(student=student, exercise=str(entry.get("exercise") or notebook.stem or assignment),
-                                path=notebook, model=model_evidence(entry)))
+        entry = ExerciseResult.from_json(json.loads(result.read_text())) if result.is_file() else None
+        found.append(Submission(student=student, exercise=(entry.exercise if entry else "") or notebook.stem
+                                or assignment, path=notebook, model=model_evidence(entry) if entry else None))
     return found
 
 

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from ..report.gradescope import gradescope_results
+from ..results import Record
+from ..score import ExerciseResult
 from .names import SUFFIXES, counter, exercise_in
 
 SETUP = """#!/usr/bin/env bash
@@ -109,13 +111,13 @@ def _submission_for(folder: Path, exercise: str) -> Path | None:
                                      p.suffix == ".ipynb", p.stat().st_mtime))
 
 
-def _not_handed(exercise: str) -> dict[str, Any]:
-    return {"exercise": exercise, "score": 0.0, "max_score": 0.0, "notes": [f"no file for {exercise} was handed "
-            f"in: upload {exercise}.ipynb"], "checks": []}
+def _not_handed(exercise: str) -> Record:
+    return Record(student="", result=ExerciseResult(
+        exercise=exercise, notes=[f"no file for {exercise} was handed in: upload {exercise}.ipynb"]))
 
 
-def combine(results: list[dict[str, Any]]) -> dict[str, Any]:
-    """One Gradescope results.json from several exercises' ``deepgrade check`` JSON."""
+def combine(results: list[Record]) -> dict[str, Any]:
+    """One Gradescope results.json from several exercises' records."""
     parts = [gradescope_results(r) for r in results]
     return {"score": round(sum(p["score"] for p in parts), 4),
             "execution_time": round(sum(p["execution_time"] or 0 for p in parts), 3),
@@ -137,12 +139,11 @@ def run(root: Path, exercises: list[str]) -> dict[str, Any]:
                                "--hidden", "--format", "json"], capture_output=True, text=True,
                               env=dict(os.environ))
         try:
-            result = json.loads(proc.stdout)
-        except ValueError:  # a usage error (an unreadable notebook): said in the output, 0 points
+            result = ExerciseResult.from_json(json.loads(proc.stdout))
+        except (ValueError, KeyError, TypeError):  # a usage error (an unreadable notebook): said, 0 points
             why = (proc.stderr.strip().splitlines() or ["the grader could not read the submission"])[-1]
-            result = {"exercise": exercise, "score": 0.0, "max_score": 0.0, "notes": [why], "checks": []}
-        result["seconds"] = round(time.monotonic() - started, 3)
-        results.append(result)
+            result = ExerciseResult(exercise=exercise, notes=[why])
+        results.append(Record(student="", result=result, seconds=round(time.monotonic() - started, 3)))
     out = combine(results)
     target = root / "results" / "results.json"
     target.parent.mkdir(parents=True, exist_ok=True)

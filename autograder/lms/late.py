@@ -30,51 +30,13 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..results.handed import Lateness
+
+__all__ = ["LatePolicy", "LatePolicyError", "Lateness", "load_policy"]
+
 
 class LatePolicyError(Exception):
     """``[late]`` in deepgrade.toml cannot be read: says which entry and why."""
-
-
-@dataclass(frozen=True)
-class Lateness:
-    """What the policy makes of one attempt."""
-
-    late: bool
-    #: Percent of the points deducted (0 when on time, within grace, or no rule applies).
-    penalty_percent: float = 0.0
-    #: How late, in seconds after the due date (0 when on time).
-    seconds_late: float = 0.0
-    due: datetime | None = None
-    #: The LMS's own flag, as it stated it (None: it says nothing).
-    lms_late: bool | None = None
-
-    def apply(self, points: float) -> float:
-        return round(points * (1 - self.penalty_percent / 100), 4)
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"late": self.late, "penalty_percent": self.penalty_percent}
-        if self.late:
-            data["hours_late"] = round(self.seconds_late / 3600, 2)
-        if self.due is not None:
-            data["due"] = self.due.isoformat()
-        if self.lms_late is not None:
-            data["lms_late"] = self.lms_late
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Lateness:
-        due = data.get("due")
-        return cls(late=bool(data.get("late")), penalty_percent=float(data.get("penalty_percent", 0.0)),
-                   seconds_late=float(data.get("hours_late", 0.0)) * 3600,
-                   due=datetime.fromisoformat(due) if due else None, lms_late=data.get("lms_late"))
-
-    def describe(self) -> str:
-        """One line for a report: the flag, then the penalty (separate facts)."""
-        if not self.late:
-            return "on time"
-        hours = self.seconds_late / 3600
-        when = f" by {hours:.1f} h" if hours else ""
-        return f"late{when}" + (f"; penalty {self.penalty_percent:g}%" if self.penalty_percent else "; no penalty")
 
 
 @dataclass

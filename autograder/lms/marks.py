@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..results import Record
+
 if TYPE_CHECKING:
     from .roster import Roster
 
@@ -68,23 +70,19 @@ def columns(settings: dict[str, Any], lms: str, exercises: list[str], single: bo
     return [Column(e, e) for e in exercises] + [Column("deepgrade total", TOTAL)]
 
 
-def gradebook_from_records(records: list[dict[str, Any]]) -> Gradebook:
-    """Marks from ``results.json``'s submissions: each record's ``lms_id`` (else its student key),
-    ``name``, ``exercise``, ``final_score`` (after penalty; else ``score``) and ``max_score``; a record whose
-    ``missing`` is true is a roster student who handed in nothing."""
-    exercises = sorted({r["exercise"] for r in records if r.get("exercise")})
+def gradebook_from_records(records: list[Record]) -> Gradebook:
+    """Marks from a graded class's records: each student's LMS id (else their key), name, and
+    per exercise the points after any late penalty; a student whose every record is ``absent``
+    is a roster student who handed in nothing."""
+    exercises = sorted({r.exercise for r in records if r.exercise})
     maxima: dict[str, float] = {}
     students: dict[str, StudentMarks] = {}
     for r in records:
-        lms_id = str(r.get("lms_id") or r["student"])
-        s = students.setdefault(lms_id, StudentMarks(lms_id=lms_id, name=str(r.get("name") or ""), points={},
-                                                      missing=True))
-        exercise = r.get("exercise")
-        if exercise:
-            maxima[exercise] = max(maxima.get(exercise, 0.0), float(r.get("max_score", 0.0)))
-            points = float(r.get("final_score", r.get("score", 0.0)))
-            s.points[exercise] = max(s.points.get(exercise, 0.0), points)
-        s.missing = s.missing and bool(r.get("missing"))
+        s = students.setdefault(r.lms_id, StudentMarks(lms_id=r.lms_id, name=r.name, points={}, missing=True))
+        if r.exercise:
+            maxima[r.exercise] = max(maxima.get(r.exercise, 0.0), r.max_score)
+            s.points[r.exercise] = max(s.points.get(r.exercise, 0.0), r.final_score)
+        s.missing = s.missing and r.handed.absent
     return Gradebook(exercises, maxima, sorted(students.values(), key=lambda s: (s.name.casefold(), s.lms_id)))
 
 

@@ -13,8 +13,10 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from ..load.notebook_file import link_reason
+from ..results import Inventory
 from .base import Claim, Listing, Source, claim_all, source, sources
 from .model import Attempt, DownloadError, Fate, HandedFile, Submitter
 from .names import SUFFIXES, counter, exercise_in, without_counter
@@ -42,8 +44,12 @@ class Download:
     #: (lms_id, exercise) whose only file could not be used (an unsafe zip): why.
     problems: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def to_json(self) -> dict:
-        return {"source": self.source, "files": [f.to_json() for f in self.files], "notes": list(self.notes)}
+    def inventory(self) -> Inventory:
+        """What results.json keeps of the download: every file's fate, and the notes."""
+        return Inventory(self.source, list(self.files), list(self.notes))
+
+    def to_json(self) -> dict[str, Any]:
+        return self.inventory().to_json()
 
 
 def _walk(root: Path, loops: list[Path]) -> list[Path]:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..results import Record
 from ..score import ExerciseResult, Status
 
 #: A grading that did not give the student's code a verdict of its own.
@@ -177,9 +178,9 @@ def class_report(graded: Iterable[Graded]) -> ClassReport:
                        mistakes=ranked, models=list(models.values()), learning=learning, troubles=troubles)
 
 
-def graded_from_results(submissions: Iterable[dict[str, Any]]) -> list[Graded]:
-    """results.json's ``submissions`` (one record per student and exercise) as typed results."""
-    return [Graded(str(r["student"]), ExerciseResult.from_json(r)) for r in submissions]
+def graded_from_records(records: Iterable[Record]) -> list[Graded]:
+    """A graded class's records (one per student and exercise) as the class report reads them."""
+    return [Graded(r.student, r.result) for r in records]
 
 
 def class_summary_text(report: ClassReport, width: int = 100, mistakes: int = 5) -> str:

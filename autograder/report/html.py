@@ -18,6 +18,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from ..results import Record
+from ..score import CheckResult, ExerciseResult, Status
 from .pictures import Picture, figures
 
 MARKS = {"passed": ("pass", "#1a7f37"), "partial": ("partial", "#9a6700"), "failed": ("fail", "#cf222e"),
@@ -48,61 +50,63 @@ def figure_html(picture: Picture) -> str:
             f'<figcaption style="font-size:.85rem;color:#57606a">{esc(picture.caption)}</figcaption></figure>')
 
 
-def _check_row(check: dict[str, Any], curves: bool = True, same_as: str = "") -> str:
+def _check_row(check: CheckResult, curves: bool = True, same_as: str = "") -> str:
     """A check's row; ``same_as`` names an earlier check of the exercise that said the same message and
     hint (checks of one training share its failure): said once, then pointed to."""
-    label, colour = MARKS.get(check.get("status", ""), ("?", "#57606a"))
+    label, colour = MARKS.get(check.status.value, ("?", "#57606a"))
     if same_as:
         text = f'<span class="same">as for {esc(same_as)} above</span>'
     else:
-        text = esc(check.get("message", ""))
-        if check.get("hint") and not check.get("passed") and check.get("status") != "not_attempted":
-            text += f'<div class="hint" style="color:#57606a">Hint: {esc(check["hint"])}</div>'
-    figs = "".join(figure_html(p) for p in figures(check.get("details") or {}, curves=curves))
+        text = esc(check.message)
+        if check.hint and not check.passed and check.status is not Status.NOT_ATTEMPTED:
+            text += f'<div class="hint" style="color:#57606a">Hint: {esc(check.hint)}</div>'
+    figs = "".join(figure_html(p) for p in figures(check.details, curves=curves))
     if figs:
         text += f"<div>{figs}</div>"
-    hidden = " (hidden)" if check.get("hidden") else ""
-    return (f'<tr class="deepgrade-{esc(check.get("status", ""))}"><td style="{_CELL}">'
-            f'{esc(check.get("name", ""))}{hidden}</td>'
+    hidden = " (hidden)" if check.hidden else ""
+    return (f'<tr class="deepgrade-{esc(check.status.value)}"><td style="{_CELL}">'
+            f'{esc(check.name)}{hidden}</td>'
             f'<td class="st" style="{_CELL};font-weight:600;white-space:nowrap;color:{colour}">{esc(label)}</td>'
-            f'<td style="{_CELL}">{check.get("points", 0):g}/{check.get("max_points", 0):g}</td>'
+            f'<td style="{_CELL}">{check.points:g}/{check.max_points:g}</td>'
             f'<td style="{_CELL}">{text}</td></tr>')
 
 
-def exercise_html(record: dict[str, Any], heading: str = "h2") -> str:
-    """One exercise's result (``ExerciseResult.to_json()`` plus, optionally, ``submission`` and
-    ``output``): its points, notes, a row per check with pictures, what the code printed."""
-    points = record.get("final_score", record["score"])
-    parts = [f'<{heading}>{esc(record["exercise"])}: {points:g} / {record["max_score"]:g}</{heading}>']
-    if record.get("late"):
+def exercise_html(record: Record | ExerciseResult, heading: str = "h2") -> str:
+    """One exercise's result (a class's record, or a result alone): its points (after any late
+    penalty), notes, a row per check with pictures, what the code printed."""
+    if isinstance(record, ExerciseResult):
+        record = Record(student="", result=record)
+    result = record.result
+    parts = [f'<{heading}>{esc(result.exercise)}: {record.final_score:g} / {result.max_score:g}</{heading}>']
+    if record.late:
         from .gradescope import late_line
 
         parts.append(f'<p class="late" style="color:#9a6700">{esc(late_line(record))}</p>')
-    if record.get("submission"):
-        parts.append(f"<p>Graded file: <code>{esc(str(record['submission']).rsplit('/', 1)[-1])}</code></p>")
-    for note in record.get("notes", []):
+    if record.submission:
+        parts.append(f"<p>Graded file: <code>{esc(record.submission.rsplit('/', 1)[-1])}</code></p>")
+    for note in result.notes:
         parts.append(f'<p class="note" style="color:#9a6700">Note: {esc(note)}</p>')
     parts.append('<table style="border-collapse:collapse;width:100%"><tr>'
                  + "".join(f'<th style="{_CELL}">{h}</th>' for h in ("check", "result", "points", "what we saw"))
                  + "</tr>")
-    checks = record.get("checks", [])
-    first_curves = next((i for i, c in enumerate(checks) if isinstance((c.get("details") or {}).get("history"), dict)
-                         and (c.get("details") or {}).get("history")), None)
+    checks = result.checks
+    first_curves = next((i for i, c in enumerate(checks) if isinstance(c.details.get("history"), dict)
+                         and c.details.get("history")), None)
     said: dict[tuple[str, str], str] = {}  # (message, hint) of a failed check -> the first check that said it
     for i, c in enumerate(checks):
-        key = (str(c.get("message", "")), str(c.get("hint", "")))
-        repeated = "" if c.get("passed") or not key[0] else said.setdefault(key, str(c.get("name", "")))
-        parts.append(_check_row(c, curves=i == first_curves, same_as="" if repeated == c.get("name") else repeated))
+        key = (c.message, c.hint)
+        repeated = "" if c.passed or not key[0] else said.setdefault(key, c.name)
+        parts.append(_check_row(c, curves=i == first_curves, same_as="" if repeated == c.name else repeated))
     parts.append("</table>")
-    if record.get("output"):
+    if record.output:
         parts.append(f"<details><summary>What your code printed (first few KiB)</summary>"
-                     f"<pre>{esc(record['output'])}</pre></details>")
+                     f"<pre>{esc(record.output)}</pre></details>")
     return "\n".join(parts)
 
 
-def notebook_html(record: dict[str, Any], footer: str = "") -> str:
+def notebook_html(result: ExerciseResult, footer: str = "") -> str:
     """What a check cell shows in Jupyter: :func:`exercise_html`, and a closing line."""
-    body = exercise_html(record, heading="h3")
+    body = exercise_html(result, heading="h3")
     if footer:
         body += f'<p style="color:#57606a">{esc(footer)}</p>'
     return f'<div class="deepgrade-report">{body}</div>'
@@ -120,12 +124,12 @@ def page_head(title: str, style: str = "") -> str:
             f"<title>{esc(title)}</title><style>{STYLE}{style}</style></head><body>")
 
 
-def student_page(student: str, records: list[dict[str, Any]]) -> str:
-    got = sum(r.get("final_score", r["score"]) for r in records)
-    possible = sum(r["max_score"] for r in records)
+def student_page(student: str, records: list[Record]) -> str:
+    got = sum(r.final_score for r in records)
+    possible = sum(r.max_score for r in records)
     parts = [page_head(f"Feedback: {student}"),
              f"<h1>Feedback for {esc(student)}</h1><p><b>{got:g} / {possible:g}</b> points</p>"]
-    parts += [exercise_html(r) for r in sorted(records, key=lambda r: r["exercise"])]
+    parts += [exercise_html(r) for r in sorted(records, key=lambda r: r.exercise)]
     parts.append("</body></html>")
     return "\n".join(parts)
 

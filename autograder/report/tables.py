@@ -6,8 +6,8 @@ import csv
 import io
 import textwrap
 from collections import Counter
-from typing import Any
 
+from ..results import Record
 from .text import plural
 
 
@@ -16,36 +16,31 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def by_student(records: list[dict[str, Any]]) -> tuple[list[str], list[str], dict[str, dict[str, dict]]]:
-    students = sorted({r["student"] for r in records})
-    exercises = sorted({r["exercise"] for r in records})
-    table: dict[str, dict[str, dict]] = {s: {} for s in students}
+def by_student(records: list[Record]) -> tuple[list[str], list[str], dict[str, dict[str, Record]]]:
+    students = sorted({r.student for r in records})
+    exercises = sorted({r.exercise for r in records})
+    table: dict[str, dict[str, Record]] = {s: {} for s in students}
     for r in records:
-        table[r["student"]][r["exercise"]] = r
+        table[r.student][r.exercise] = r
     return students, exercises, table
 
 
-def final_score(record: dict[str, Any]) -> float:
-    """The points after any late penalty (``score`` is the checks' own, the raw score)."""
-    return float(record.get("final_score", record["score"]))
-
-
-def grades_csv(records: list[dict[str, Any]]) -> str:
+def grades_csv(records: list[Record]) -> str:
     """A row per student: the LMS id and name, each exercise's points after any late penalty,
     the total; then the raw total, the exercises handed in late and the points the penalty took
     (the late flag and the penalty are separate columns)."""
     students, exercises, table = by_student(records)
-    maxima = {e: max((table[s][e]["max_score"] for s in students if e in table[s]), default=0) for e in exercises}
+    maxima = {e: max((table[s][e].max_score for s in students if e in table[s]), default=0.0) for e in exercises}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["student", "id", "name", *exercises, "total", "max_total", "raw_total", "late", "penalty"])
     for s in students:
         rows = [table[s][e] for e in exercises if e in table[s]]
-        first = rows[0] if rows else {}
-        points = [final_score(table[s][e]) if e in table[s] else 0 for e in exercises]
-        raw = sum(r["score"] for r in rows)
-        late = ";".join(r["exercise"] for r in rows if r.get("late"))
-        writer.writerow([_cell(s), _cell(str(first.get("lms_id", s))), _cell(str(first.get("name", ""))),
+        first = rows[0] if rows else None
+        points = [table[s][e].final_score if e in table[s] else 0 for e in exercises]
+        raw = sum(r.raw_score for r in rows)
+        late = ";".join(r.exercise for r in rows if r.late)
+        writer.writerow([_cell(s), _cell(first.lms_id if first else s), _cell(first.name if first else ""),
                          *(f"{p:g}" for p in points), f"{sum(points):g}", f"{sum(maxima.values()):g}",
                          f"{raw:g}", late, f"{raw - sum(points):g}" if late else ""])
     return buf.getvalue()
@@ -57,7 +52,7 @@ def short_names(exercises: list[str]) -> dict[str, str]:
     return {e: (f if list(first.values()).count(f) == 1 else e) for e, f in first.items()}
 
 
-def summary_table(records: list[dict[str, Any]], width: int = 100) -> str:
+def summary_table(records: list[Record], width: int = 100) -> str:
     """Points per student and exercise, for a terminal ``width`` columns wide: exercises under
     short headers (named in a legend), in as many blocks as the width needs, each repeating the
     student; the total closes the last block. Every line fits (but a student name longer than the
@@ -74,9 +69,9 @@ def summary_table(records: list[dict[str, Any]], width: int = 100) -> str:
             if r is None:
                 cells[s][e] = "-"
                 continue
-            points = final_score(r)
-            got, possible = got + points, possible + r["max_score"]
-            cells[s][e] = f"{'L' if r.get('late') else ''}{points:g}/{r['max_score']:g}"
+            points = r.final_score
+            got, possible = got + points, possible + r.max_score
+            cells[s][e] = f"{'L' if r.late else ''}{points:g}/{r.max_score:g}"
         totals[s] = f"{got:g}/{possible:g}"
     widths = {e: max([len(heads[e])] + [len(cells[s][e]) for s in students]) + 2 for e in exercises}
     total_w = max([5] + [len(t) for t in totals.values()]) + 2
@@ -106,11 +101,11 @@ def summary_table(records: list[dict[str, Any]], width: int = 100) -> str:
     if legend:
         lines.append("")
         lines += textwrap.wrap("; ".join(legend), width)
-    statuses = Counter(c["status"] for r in records for c in r.get("checks", []))
+    statuses = Counter(c.status.value for r in records for c in r.result.checks)
     lines.append("")
     lines += textwrap.wrap("checks: " + ", ".join(f"{n} {k}" for k, n in sorted(statuses.items())), width)
-    late = [r for r in records if r.get("late")]
+    late = [r for r in records if r.late]
     if late:
         lines.append(f"late (L): {plural(len(late), 'submission')}; points shown after the penalty "
-                     f"({sum(1 for r in late if r.get('penalty_percent'))} penalised)")
+                     f"({sum(1 for r in late if r.handed.lateness and r.handed.lateness.penalty_percent)} penalised)")
     return "\n".join(lines)

@@ -15,24 +15,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from enum import Enum
 from typing import TypeVar
 
+from ..results.record import Stage
+
+__all__ = ["GRADER_ATTEMPTS", "GraderFailure", "GraderFailures", "RETRY_PAUSE",
+           "Stage", "retrying_grader_failures"]
+
 T = TypeVar("T")
-
-
-class Stage(str, Enum):
-    """Where the grader failed."""
-
-    #: Before the student's code was loaded: the process or its sandbox could not start.
-    SETUP = "setup"
-    #: A signal killed the sandbox's own process (bwrap), which the student's code cannot reach.
-    SIGNAL = "signal"
-    #: The pre-warmed process serving the student's process died.
-    ZYGOTE = "zygote"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class GraderFailure(RuntimeError):
