@@ -91,7 +91,7 @@ def test_what_the_code_printed_is_whole_and_in_order_under_a_slow_reader(backend
                     + (HOSTILE / "_good.py").read_text() + "\nprint('printed last')\n")
     batch = run_batch(Course(ROOT), klass, out, Options(backend=backend, hidden=False, workers=1))
     (record,) = batch.records
-    assert record["score"] == record["max_score"] == 6
-    output = record["output"]
+    assert record.raw_score == record.max_score == 6
+    output = record.output
     assert "first line\nprinted last" in output and "a warning" in output
     assert output.index("printed last") < output.index("a warning"), "stdout, then stderr"
