@@ -433,10 +433,11 @@ class ClusterGrading:
             done.add(future)
 
         def fill() -> None:
+            while suspects and not in_flight:  # a suspect runs alone, the others wait for it
+                submit(suspects.popleft(), alone=True)
             if suspects or any(a.alone for a in in_flight.values()):
-                while suspects and not in_flight:  # a suspect runs alone, the others wait for it
-                    submit(suspects.popleft(), alone=True)
                 return
+            # (when no suspect could be handed over: the cluster is lost, or their files unreadable)
             total, gpu = self.capacity()
             for on_gpu in (True, False):
                 while waiting[on_gpu] and len(in_flight) < min(WINDOW, max(total, 1)) and (
