@@ -17,15 +17,12 @@ from __future__ import annotations
 import copy
 import json
 import os
-import secrets
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from served_jupyter import free_port, serving
 
 from autograder.nbgrader import roundtrip as rt
 from autograder.release.fill import fill_notebook
@@ -40,13 +37,8 @@ if not Path(CHROMIUM).is_file():
                 allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
-
-LEAK = _free_port()  # where the student's pictures and fetches would go (nothing listens: the attempt is what counts)
+LEAK = free_port()  # where the student's pictures and fetches would go (nothing listens: the attempt is what counts)
 
 MARKDOWN = (f"Pwned-text: <script>window.pwned = 1; alert('script'); fetch('http://127.0.0.1:{LEAK}/fetch')</script>\n\n"
             "<img src=x onerror=\"window.pwned = 2; alert('onerror')\">\n\n"
@@ -71,10 +63,6 @@ OUTPUTS = ("from IPython.display import HTML, Javascript, display\n"
            "display(Javascript(\"window.pwned = 4; alert('js output')\"))\n")
 
 
-def _cell(nb: dict, grade_id: str) -> dict:
-    return next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
-
-
 @pytest.fixture(scope="module")
 def formgrader(tmp_path_factory):
     """A course with one autograded hostile notebook and formgrader serving it on loopback."""
@@ -85,9 +73,8 @@ def formgrader(tmp_path_factory):
     hostile = copy.deepcopy(right)
     hostile["cells"].insert(0, {"cell_type": "markdown", "id": "evil", "metadata": {}, "source": MARKDOWN})
     hostile["cells"].insert(1, {"cell_type": "markdown", "id": "evil-md", "metadata": {}, "source": MARKDOWN_LINKS})
-    at = hostile["cells"].index(_cell(hostile, "sigmoid")) + 1
-    hostile["cells"].insert(at, {"cell_type": "code", "id": "shows", "metadata": {}, "outputs": [],
-                                 "execution_count": None, "source": OUTPUTS})
+    hostile["cells"].append({"cell_type": "code", "id": "shows", "metadata": {}, "outputs": [],
+                             "execution_count": None, "source": OUTPUTS})
     rt.submit(course, "mallory", EX, hostile)
     rt.nbgrader(course, "autograde", EX, "--force", timeout=600)
 
@@ -97,37 +84,14 @@ def formgrader(tmp_path_factory):
         submission = gradebook.find_submission_notebook(EX, EX, "mallory")
         submission_id, score = submission.id, submission.score
 
-    port, token = _free_port(), secrets.token_hex(16)
     home = tmp_path_factory.mktemp("instructor-home")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DEEPGRADE_COURSE", "JUPYTER"))}
     env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / ".jupyter"), JUPYTER_RUNTIME_DIR=str(home / ".runtime"),
                PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]))
-    with open(course / "server.log", "w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "jupyter", "server", "--no-browser", "--ServerApp.ip=127.0.0.1",
-             f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course}",
-             "--ServerApp.jpserver_extensions={'nbgrader.server_extensions.formgrader': True}",
-             *(["--allow-root"] if os.geteuid() == 0 else [])],
-            cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("the Jupyter server did not start:\n" + (course / "server.log").read_text()[-3000:])
-    try:
-        yield {"url": f"http://127.0.0.1:{port}/formgrader/submissions/{submission_id}/", "token": token,
+    with serving(["jupyter", "server"], course, env, course / "server.log",
+                 "--ServerApp.jpserver_extensions={'nbgrader.server_extensions.formgrader': True}") as server:
+        yield {"url": f"{server.url}/formgrader/submissions/{submission_id}/", "token": server.token,
                "score": score, "course": course}
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def _visit(url: str, token: str) -> dict:

@@ -16,15 +16,11 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+from served_jupyter import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -35,11 +31,6 @@ if not Path(CHROMIUM).is_file():
     pytest.skip(f"no browser: {CHROMIUM} is missing (make install installs Debian's chromium)",
                 allow_module_level=True)
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +45,6 @@ def lab(tmp_path_factory):
     ex01 = home / "exercises" / "ex01_sigmoid" / "ex01_sigmoid.ipynb"
     nb = fill_notebook(ex01, ROOT / "solutions" / "ex01_sigmoid" / "ex01_sigmoid.ipynb", {"p-fake": WRONG_P_FAKE})
     ex01.write_text(json.dumps(nb, indent=1))
-    port, token = _free_port(), secrets.token_hex(16)
     from autograder.quiet import QUIET_ENV
 
     # A student's machine: none of the grader's variables (TensorFlow's quiet ones included).
@@ -62,33 +52,13 @@ def lab(tmp_path_factory):
            if not k.startswith(("DEEPGRADE_COURSE", "JUPYTER")) and k not in QUIET_ENV}
     env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
                JUPYTER_RUNTIME_DIR=str(home / ".runtime"), PYTHONUNBUFFERED="1")
-    log = open(home / "lab.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={home}",
-         "--ServerApp.open_browser=False", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-         "jupyterlab.NeverCheckForUpdate", *(["--allow-root"] if os.geteuid() == 0 else [])],
-        cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("JupyterLab did not start:\n" + (home / "lab.log").read_text()[-3000:])
-    with playwright_api.sync_playwright() as p:
+    with serving(["jupyterlab"], home, env, home / "lab.log", "--ServerApp.open_browser=False", "--LabApp.news_url=",
+                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate") as server, \
+            playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        yield {"page": page, "browser": browser, "url": f"http://127.0.0.1:{port}", "token": token, "home": home}
+        yield {"page": page, "browser": browser, "url": server.url, "token": server.token, "home": home}
         browser.close()
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
 
 
 def _shot(page, name: str) -> None:
