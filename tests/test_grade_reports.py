@@ -74,3 +74,19 @@ def test_grades_csv_keeps_ids_raw_points_late_flag_and_penalty_apart():
     on_time = {**entry(exercise="ex06_cnn", score=1.0), "lms_id": "1001", "name": "Ada Lovelace", "late": False}
     rows = list(csv.reader(io.StringIO(grades_csv([Record.from_json(late), Record.from_json(on_time)]))))
     assert rows[1] == ["ada", "1001", "Ada Lovelace", "1.8", "1", "2.8", "4", "3", "ex05_mlp", "0.2"]
+
+
+def test_students_whose_names_sanitise_alike_keep_a_page_and_a_gradescope_file_each(tmp_path):
+    """"a b", "a?b" and "a_b" all sanitise to a_b; a student named "index" met the class index page;
+    "A_B" and "a_b" are one file where the output is opened on a case-insensitive disk. Each
+    student keeps their own feedback page and Gradescope results, none overwritten in silence."""
+    students = {"a b": 2.0, "a?b": 1.5, "a_b": 0.0, "A_B": 1.0, "index": 0.5}
+    paths = write_outputs(ClassResults([record(s, "ex01_sigmoid", score=v) for s, v in students.items()]), tmp_path)
+    pages = [p for p in (paths["feedback"]).iterdir() if p.name != "index.html"]
+    assert len({p.name.lower() for p in pages}) == len(pages) == len(students)
+    shown = {p.read_text().split("<h1>Feedback for ", 1)[1].split("</h1>", 1)[0] for p in pages}
+    assert shown == set(students)
+    assert "Class feedback" in (paths["feedback"] / "index.html").read_text()
+    results = list(paths["gradescope"].glob("*/ex01_sigmoid/results.json"))
+    assert len({r.parent.parent.name.lower() for r in results}) == len(results) == len(students)
+    assert sorted(json.loads(r.read_text())["score"] for r in results) == sorted(students.values())

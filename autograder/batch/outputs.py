@@ -25,17 +25,28 @@ def safe_name(text: str) -> str:
     return name[:100]
 
 
-def feedback_pages(students: list[str]) -> dict[str, str]:
-    """Each student's feedback page's file name (two names that sanitise alike get two files)."""
-    pages: dict[str, str] = {}
-    used: set[str] = set()
+#: File names the outputs use beside the students' own (the feedback folder's index page).
+RESERVED_NAMES = frozenset({"index"})
+
+
+def student_file_names(students: list[str]) -> dict[str, str]:
+    """Each student's own file name in OUT (feedback page, Gradescope folder): two names that
+    sanitise alike ("a b", "a?b", "a_b"), or differ only in case (one file on a case-insensitive
+    disk), or a student named like the index page, get names of their own: none overwrites another."""
+    names: dict[str, str] = {}
+    used = set(RESERVED_NAMES)
     for student in sorted(students):
-        page = safe_name(student)
-        while page in used:
-            page += "_"
-        used.add(page)
-        pages[student] = f"{page}.html"
-    return pages
+        name = safe_name(student)
+        while name.lower() in used:
+            name += "_"
+        used.add(name.lower())
+        names[student] = name
+    return names
+
+
+def feedback_pages(students: list[str]) -> dict[str, str]:
+    """Each student's feedback page's file name (see :func:`student_file_names`)."""
+    return {student: f"{name}.html" for student, name in student_file_names(students).items()}
 
 
 def write_class_report(graded: list[Graded], out: Path, pages: dict[str, str] | None = None) -> dict[str, Path]:
@@ -82,9 +93,10 @@ def write_outputs(results: ClassResults, out: Path, download: Download | None = 
             with_roster(book, roster)  # the SIS ids, OrgDefinedIds and emails the import file carries
         write_atomic(paths["import"], import_file(download.source, book, settings or {}))
     by_student: dict[str, list[Record]] = {}
+    folders = student_file_names(sorted({r.student for r in records}))
     for r in records:
         by_student.setdefault(r.student, []).append(r)
-        target = paths["gradescope"] / safe_name(r.student) / safe_name(r.exercise) / "results.json"
+        target = paths["gradescope"] / folders[r.student] / safe_name(r.exercise) / "results.json"
         write_atomic(target, json.dumps(gradescope_results(r), indent=1))
     rows = []
     pages = feedback_pages(list(by_student))
