@@ -2,11 +2,12 @@
 
 Ordinary students come before and after students who damaged their notebook's
 nbgrader metadata (every kind nbgrader's own steps raise on), cell ids, its
-encoding, who link to the course's files or to another student's notebook,
+encoding or a cell's type (a list), who link to the course's files or to another student's notebook,
 hand in a dangling link, a FIFO or a file hard-linked with another student's,
 carry a 100 MB output or scripts in markdown. The run exits 0; every score
 equals ``deepgrade check --hidden`` on the same notebook (a notebook that is a
-link is refused by both); nothing outside a student's folder changed; no hidden
+link, or cannot be read at all: 0 bytes, JSON nested 100,000 deep, is refused by both, with the
+reason in the feedback); nothing outside a student's folder changed; no hidden
 check reaches any output; the feedback HTML is inert in a real browser.
 """
 
@@ -118,6 +119,9 @@ def saboteurs(right: dict, port: int) -> dict[str, dict]:
     edit("m-dangling-fifo", lambda nb: None)
     edit("m-hard-a", lambda nb: None)
     edit("m-hard-b", lambda nb: None, wrong)
+    edit("m-celltype-list", lambda nb: nb["cells"][0].update(cell_type=["markdown"]))  # unhashable
+    edit("m-unreadable-zero", lambda nb: None)  # written as 0 bytes below
+    edit("m-unreadable-deep", lambda nb: None)  # written as JSON nested 100,000 deep below
     return made
 
 
@@ -162,6 +166,8 @@ def autograded(tmp_path_factory):
     next(c for c in big["cells"] if c["cell_type"] == "code")["outputs"] = [
         {"output_type": "stream", "name": "stdout", "text": "x" * (100 << 20)}]
     paths["m-big-output"] = rt.submit(course, "m-big-output", EX, big)
+    paths["m-unreadable-zero"].write_bytes(b"")
+    paths["m-unreadable-deep"].write_bytes(b'{"cells": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
     (folder["m-companion-link"] / "notes.txt").symlink_to(course / "solutions" / EX / "checks.py")
     (folder["m-dangling-fifo"] / "gone.txt").symlink_to(course / "no-such-file")
     os.mkfifo(folder["m-dangling-fifo"] / "pipe.txt")
@@ -191,8 +197,8 @@ def test_every_score_equals_deepgrade_check_hidden(autograded):
     course, rows = autograded["course"], autograded["rows"]
     for student, path in autograded["paths"].items():
         report = _check_hidden(path, course)
-        if student == "m-notebook-link":  # a link: both refuse it
-            assert report is None and rows[(student, EX)] == (0.0, 12.0)
+        if student == "m-notebook-link" or student.startswith("m-unreadable"):  # both refuse it
+            assert report is None and rows[(student, EX)] == (0.0, 12.0), student
             continue
         assert report is not None, student
         assert rows[(student, EX)] == (report["score"], report["max_score"]), student
@@ -201,7 +207,7 @@ def test_every_score_equals_deepgrade_check_hidden(autograded):
 def test_metadata_never_raises_nor_lowers_points(autograded):
     rows = autograded["rows"]
     for student in autograded["students"]:
-        want = 0.0 if student == "m-notebook-link" else 12.0
+        want = 0.0 if student == "m-notebook-link" or student.startswith("m-unreadable") else 12.0
         if "wrong" in student or student == "m-hard-b":
             assert rows[(student, EX)][0] < 12, student
         else:
@@ -217,6 +223,8 @@ def test_repairs_and_refusals_are_said_in_the_feedback(autograded):
     assert "was restored" in _feedback(course, "m-grade-false")
     assert "not valid UTF-8" in _feedback(course, "m-invalid-utf8")
     assert "a link to another file" in _feedback(course, "m-notebook-link")
+    assert "not valid notebook JSON" in _feedback(course, "m-unreadable-zero")
+    assert "nested too deep" in _feedback(course, "m-unreadable-deep")
     assert "notes.txt" in _feedback(course, "m-companion-link")
     assert "pipe.txt" in _feedback(course, "m-dangling-fifo") and "gone.txt" in _feedback(course, "m-dangling-fifo")
     assert "data.txt" in _feedback(course, "m-hard-a") and "data.txt" in _feedback(course, "m-hard-b")
