@@ -1,5 +1,6 @@
-"""Held-out process-level attacks, graded in one ``deepgrade grade --workers 1`` class run: every
-saboteur shares its slot with ordinary students graded before and after it.
+"""Held-out process-level attacks, graded in ``deepgrade grade --workers 1`` class runs: every
+saboteur shares its slot with ordinary students graded before and after it, once with fresh
+sandboxed processes (ex01, NumPy) and once forked from the slot's pre-warmed process (ex02, Keras).
 
 A student's code must never be able to pass for the grader's failure: a grader failure is
 retried, never cached, and makes the run exit 1, so a submission that could fake one would stop
@@ -20,6 +21,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+from autograder.isolate.backends import available
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = (ROOT / "tests" / "hostile" / "_good.py").read_text()
@@ -122,6 +125,51 @@ def graded(tmp_path_factory):
     return {"proc": proc, "records": records}
 
 
+@pytest.fixture(scope="module")
+def prewarmed(tmp_path_factory):
+    """The same attacks on a model exercise: each process is forked from the slot's zygote."""
+    from test_grade_failures import _ex02_source  # the right ex02 code
+
+    if not available("bwrap").works:
+        pytest.skip(f"the pre-warmed process needs bwrap: {available('bwrap').why}")
+    right = _ex02_source()
+    base = tmp_path_factory.mktemp("heldout-prewarmed")
+    klass, out = base / "class", base / "out"
+    keys = keyring_saboteurs(f"deepgrade-{uuid.uuid4().hex[:8]}")
+    students = {"a_right": right, "b_exit86_load": "import os\nos._exit(86)\n" + right,
+                "c_exit86_call": right + "\nimport os\n\ndef build_keras_no_hidden():\n    os._exit(86)\n",
+                "z_right": right}
+    if keys:
+        students["d_keyring_writer"] = right + keys["h_keyring_writer"].removeprefix(GOOD)
+        students["e_keyring_reader"] = right + keys["i_keyring_reader"].removeprefix(GOOD).replace(
+            "p_fake = 0.0", "build_keras_no_hidden = None")
+    for student, text in students.items():
+        path = klass / student / "ex02_forward_pass" / "ex02_forward_pass.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    proc = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", str(klass), "--out", str(out),
+                           "--workers", "1", "--course", str(ROOT), "--public-only"],
+                          capture_output=True, text=True, timeout=900, cwd=ROOT,
+                          env={**os.environ, "DEEPGRADE_OFFLINE": "1"})
+    records = {r["student"]: r for r in json.loads((out / "results.json").read_text())["submissions"]}
+    return {"proc": proc, "records": records}
+
+
+def test_forked_from_the_zygote_no_exit_code_passes_for_the_graders_failure(prewarmed):
+    proc, records = prewarmed["proc"], prewarmed["records"]
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "imported once per slot" in proc.stderr  # forked from the pre-warmed process
+    for student, record in records.items():
+        assert "grader_failure" not in record and "grader_tries" not in record, (student, record)
+    for student in ("a_right", "z_right", "d_keyring_writer", "e_keyring_reader"):
+        if student in records:
+            assert records[student]["score"] == records[student]["max_score"] == 11, records[student]["checks"]
+    assert records["b_exit86_load"]["score"] == 0
+    assert "exit code 86" in records["b_exit86_load"]["checks"][0]["message"]
+    call = _statuses(records["c_exit86_call"])
+    assert call["keras_no_hidden_course"] == "error" and call["predict_hidden_course"] == "passed"
+
+
 def _statuses(record: dict) -> dict[str, str]:
     return {c["name"]: c["status"] for c in record["checks"]}
 
@@ -164,3 +212,43 @@ def test_malformed_and_forged_frames_cost_only_their_own_checks(graded):
         assert statuses["sigmoid_values"] in ("error", "failed") and statuses["p_fake_value"] == "passed", student
     forged = graded["records"]["g_forged_answers"]
     assert forged["score"] < forged["max_score"]  # 0.5 for every question is no right answer
+
+
+DAEMON = GOOD + """
+import os, time
+if os.fork() == 0:  # a daemon in a session of its own: outside the process group the grader kills
+    os.setsid()
+    if os.fork() == 0:
+        time.sleep(300)
+    os._exit(0)
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="as another user the rlimits sandbox runs code as that user")
+def test_the_rlimits_sandbox_as_root_runs_code_as_the_slot_user_and_leaves_nothing_running(tmp_path):
+    """Where neither bwrap nor unshare works (a container without user namespaces, as on a hosted
+    autograder), the rlimits sandbox ran a student's code as root: it could rewrite the grader,
+    the results and every other student's files, and a daemon it left could go on doing so."""
+    from conftest import HeldSlots
+    from test_grade_hostile import leftover_processes
+
+    klass, out = tmp_path / "class", tmp_path / "out"
+    _put(klass, "a_right", GOOD)
+    _put(klass, "b_root", GOOD + "\nimport os\nif os.geteuid() == 0:\n    p_fake = 0.0  # root: the mark says so\n")
+    _put(klass, "c_daemon", DAEMON)
+    _put(klass, "z_right", GOOD)
+    grader = subprocess.Popen([sys.executable, "-m", "autograder.cli", "grade", str(klass), "--out", str(out),
+                               "--workers", "1", "--sandbox", "rlimits", "--course", str(ROOT), "--exercise",
+                               "ex01_sigmoid"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                              env={**os.environ, "DEEPGRADE_OFFLINE": "1"})
+    held = HeldSlots(grader.pid)
+    try:
+        stdout, stderr = grader.communicate(timeout=600)
+    finally:
+        grader.kill()
+        slots = held.stop()
+    assert grader.returncode == 0, stdout[-2000:] + stderr[-2000:]
+    records = {r["student"]: r for r in json.loads((out / "results.json").read_text())["submissions"]}
+    for student in ("a_right", "b_root", "c_daemon", "z_right"):
+        assert records[student]["score"] == records[student]["max_score"] == 12, (student, records[student])
+    assert slots and leftover_processes(slots, wait=5.0) == [], "the daemon outlived its student's grading"

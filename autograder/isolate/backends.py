@@ -377,7 +377,13 @@ class Unshare(Backend):
 
 
 class ResourceLimitsOnly(Backend):
-    """Resource limits alone: nothing is hidden and the network is open. Works everywhere."""
+    """Resource limits alone: nothing is hidden and the network is open. Works everywhere.
+
+    As root it still drops the code to the slot's own user (``setpriv``), as unshare does: in a
+    container without user namespaces (a hosted autograder) this is the backend left, and code
+    run as root there could rewrite the grader, the results and the other students' files. With
+    no PID namespace, what the code leaves running is killed with its user's processes when its
+    process is closed (:class:`~autograder.isolate.process.SandboxedProcess`)."""
 
     name = "rlimits"
 
@@ -385,10 +391,11 @@ class ResourceLimitsOnly(Backend):
         return Availability(True)
 
     def claims(self, *, hides_paths: bool) -> tuple[str, ...]:
-        return ("rlimits",)
+        given = ("rlimits", "unprivileged_user") if _as_root() and shutil.which("setpriv") else ("rlimits",)
+        return tuple(p for p in PROTECTIONS if p in given)
 
     def wrap(self, sandbox: Sandbox, scratch: Path, slot: int, limits: SandboxLimits) -> list[str]:
-        return []
+        return sandbox.drop_privileges(slot)
 
 
 register_backend(Bubblewrap())

@@ -7,6 +7,7 @@ feedback page.
 from __future__ import annotations
 
 import signal
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,7 @@ class SandboxedProcess(StudentProcess):
         self.env = sandbox_env(self.env, sandbox, scratch)
         self.sandbox = sandbox
         self.scratch = scratch
+        self.slot = slot
         self.zygote = zygote
         #: How many of this process's starts were forks of the pre-warmed process.
         self.forked = 0
@@ -105,9 +107,25 @@ class SandboxedProcess(StudentProcess):
         if self._proc is None:
             return
         super().close()  # ended, and its pipes drained: what it printed is whole
+        self._kill_leftovers()
         text = self.output()
         if text:
             self._outputs.append(text)
+
+    def _kill_leftovers(self) -> None:
+        """Without a PID namespace, a process the code started in a session of its own outlives
+        the process group the grader kills. When the code runs as the slot's own user (held by
+        this process alone while it grades), every process of that user is killed: ``kill(-1)``
+        sent as that user, which the kernel delivers with new forks held off."""
+        uid = self.sandbox.uid(self.slot)
+        if uid is None or "pid_namespace" in self.sandbox.protections:
+            return
+        try:
+            subprocess.run([*self.sandbox.drop_privileges(self.slot), "kill", "-KILL", "-1"],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           timeout=30, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
 
     def printed(self) -> str:
         """What the student's code printed over all its processes, cut to a few KiB."""
