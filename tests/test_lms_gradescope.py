@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -122,3 +124,27 @@ def test_run_autograder_equals_check_hidden(tmp_path, archive, kind, text):
     else:
         assert results["score"] < maximum
     assert not (root / "source" / "solutions" / "ex01_sigmoid" / "checks.py").read_text().startswith('{"score"')
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to be another user")
+def test_setup_leaves_the_hidden_checks_to_root(archive):
+    """Where Gradescope's container has no user namespaces, the student's code runs as an
+    unprivileged user beside a readable /autograder/source: setup.sh takes the hidden checks
+    and the solutions out of its reach, and leaves the grader's own code readable."""
+    base = Path(tempfile.mkdtemp(prefix="deepgrade-gs-"))
+    try:
+        base.chmod(0o755)
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall(base / "source")
+            setup = zf.read("setup.sh").decode()
+        line = next(line for line in setup.splitlines() if line.startswith("chmod"))
+        subprocess.run(["bash", "-c", line.replace("/autograder/", f"{base}/")], check=True)
+
+        def read_as_student(path: Path) -> int:
+            return subprocess.run(["setpriv", "--reuid=61999", "--regid=61999", "--clear-groups", "cat", str(path)],
+                                  capture_output=True).returncode
+
+        assert read_as_student(base / "source" / "solutions" / "ex01_sigmoid" / "checks.py") != 0
+        assert read_as_student(base / "source" / "autograder" / "cli.py") == 0
+    finally:
+        shutil.rmtree(base)

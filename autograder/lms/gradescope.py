@@ -40,6 +40,9 @@ python3 -m venv /autograder/venv
 /autograder/venv/bin/pip install --quiet --upgrade pip
 # deepgrade{extras_note}
 /autograder/venv/bin/pip install --quiet "/autograder/source{extras}"
+# the hidden checks, the reference solutions and the data are root's alone: where no sandbox can
+# hide them (no user namespaces), the student's code runs as an unprivileged user of its own
+chmod -R go-rwx /autograder/source/solutions /autograder/source/data 2>/dev/null || true
 """
 
 RUN = """#!/usr/bin/env bash
