@@ -126,3 +126,43 @@ def test_ordinary_markdown_links_and_pictures_are_kept():
                             "the training data: 3,500 digits, as in JavaScript: none.")
     assert 'href="https://keras.io/api/"' in html and 'src="plot.png"' in html
     assert "the training data: 3,500 digits, as in JavaScript: none." in html
+
+
+# --- folders beside the notebook ------------------------------------------------------------------
+
+@pytest.fixture
+def deep_folder(tmp_path):
+    """A folder holding a right module and a file 1,100 folders down (deeper than Python's recursion
+    limit), made and removed level by level (pathlib and shutil recurse once per level too)."""
+    root = tmp_path / "ada" / EX
+    root.mkdir(parents=True)
+    main = root / f"{EX}.py"
+    main.write_text((ROOT / "tests" / "hostile" / "_good.py").read_text())
+    levels = [root]
+    for _ in range(1100):
+        levels.append(levels[-1] / "a")
+        levels[-1].mkdir()
+    (levels[-1] / "deep.txt").write_text("x")
+    yield main
+    (levels[-1] / "deep.txt").unlink()
+    for level in reversed(levels[1:]):
+        level.rmdir()
+
+
+def test_a_folder_nested_past_pythons_recursion_is_left_out_not_a_crash(deep_folder):
+    """os.walk recursed once per level (Python 3.11): a student's folder 1,200 deep stopped the
+    whole class run with 'maximum recursion depth exceeded' (exit 3)."""
+    from autograder.isolate.submission import submission_files
+
+    files = submission_files(deep_folder, True)
+    assert files.files[0] == deep_folder.resolve() and len(files.files) == 1
+    assert any("deeper than" in note for note in files.notes()), files.notes()
+
+
+def test_nbgrader_staging_leaves_out_a_folder_nested_past_the_limit(deep_folder, tmp_path):
+    from autograder.nbgrader.submitted import stage_folder
+
+    (tmp_path / "staged").mkdir()
+    refused = stage_folder(deep_folder.parent, tmp_path / "staged")
+    assert (tmp_path / "staged" / f"{EX}.py").is_file()
+    assert any("deeper than" in why for why in refused), refused

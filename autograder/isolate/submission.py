@@ -45,6 +45,8 @@ from .slots import SlotLease, slots_folder
 MAX_FILES = 200
 MAX_FILE_BYTES = 50 << 20
 MAX_TOTAL_BYTES = 100 << 20
+#: Folders below the submission's own that are looked into (a package is rarely 3 deep).
+MAX_DEPTH = 16
 _SKIPPED_NAMES = {"__pycache__", ".ipynb_checkpoints", ".git", ".venv", "node_modules"}
 
 
@@ -83,6 +85,9 @@ def submission_files(main: Path, whole_folder: bool, reject: tuple[str, ...] = (
     if whole_folder:
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_NAMES and not d.startswith("."))
+            if dirnames and len(Path(dirpath).relative_to(root).parts) >= MAX_DEPTH:
+                left_out.append(f"{Path(dirpath).relative_to(root)}/ (folders deeper than {MAX_DEPTH})")
+                dirnames[:] = []  # os.walk recurses once per level: a folder 1,000 deep stopped the class
             for name in sorted(filenames):
                 path = Path(dirpath) / name
                 if path == main:

@@ -34,6 +34,7 @@ from nbconvert.exporters import NotebookExporter
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from ..isolate.submission import MAX_DEPTH
 from ..load import SubmissionError
 from ..load.notebook_file import link_reason, parse_notebook, read_notebook_file
 from ..load.restore import restore_course_cells
@@ -57,6 +58,9 @@ def stage_folder(source: Path, dest: Path) -> list[str]:
     refused: list[str] = []
     for dirpath, dirnames, filenames in os.walk(source):
         here = Path(dirpath)
+        if dirnames and len(here.relative_to(source).parts) >= MAX_DEPTH:  # os.walk recurses per level
+            refused.append(f"{here.relative_to(source)}/ (folders deeper than {MAX_DEPTH})")
+            dirnames[:] = []
         for name in sorted(dirnames):
             if (here / name).is_symlink():
                 refused.append(f"{(here / name).relative_to(source)}/ (a link to another folder)")
