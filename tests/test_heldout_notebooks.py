@@ -166,3 +166,17 @@ def test_nbgrader_staging_leaves_out_a_folder_nested_past_the_limit(deep_folder,
     refused = stage_folder(deep_folder.parent, tmp_path / "staged")
     assert (tmp_path / "staged" / f"{EX}.py").is_file()
     assert any("deeper than" in why for why in refused), refused
+
+
+# --- the integrity report on what a student wrote ---------------------------------------------------
+
+@pytest.mark.parametrize("source", ["y = 1" + " + 1" * 100_000, "y = 1" + " + 1" * 1_500, "x = 1\x00\n"])
+def test_code_too_deep_for_pythons_parser_is_no_crash_of_the_integrity_report(source):
+    """A cell of 100,000 additions made ast.parse raise RecursionError (1,500: the tokens' walk), and
+    `deepgrade integrity` stopped for the whole class. Such a statement has nothing to compare; the
+    other cells are read as usual."""
+    from autograder.integrity.tokens import cell_units, defined_names
+    from autograder.load.cells import CodeCell
+
+    assert cell_units(CodeCell(source, "cell 2"), frozenset()) == []
+    assert "z" in defined_names([source, "z = 2"])  # the other sources are read

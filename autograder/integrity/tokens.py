@@ -71,7 +71,7 @@ def defined_names(sources: Iterable[str], *, imports_only: bool = False) -> set[
     for source in sources:
         try:
             tree = ast.parse(source)
-        except SyntaxError:
+        except (SyntaxError, ValueError, RecursionError, MemoryError):  # 100,000 additions in a row
             continue
         for node in ast.walk(tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -150,15 +150,20 @@ def _children(value: object) -> Iterator[ast.AST]:
 
 
 def cell_units(cell: CodeCell, kept: frozenset[str]) -> list[Unit]:
-    """The normalised statements of one cell (none when it does not parse)."""
+    """The normalised statements of one cell (none when it does not parse, or is nested deeper than
+    Python's recursion: parsing and the walk recurse once per level, and one student's cell of
+    1,500 additions in a row must not stop the class's report)."""
     try:
         tree = ast.parse(cell.source)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     units = []
     for stmt in _clean(tree.body):
         emitter = _Emitter(kept, cell.label, 1)
-        emitter.walk(stmt, stmt.lineno)
+        try:
+            emitter.walk(stmt, stmt.lineno)
+        except RecursionError:
+            continue  # this statement has nothing to compare; the cell's others do
         if emitter.tokens:
             units.append(Unit(tuple(emitter.tokens), tuple(emitter.origins),
                               isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))))
