@@ -48,7 +48,8 @@ def grade_plans(program: Program, exercise: str, plans: Sequence[Plan], *, limit
         result.checks = [kind_of(plan).judge(plan, student) for plan in plans]
         result.notes += cell_error_notes(student)
     for check in result.checks:
-        check.details.update(student.probed.get(check.name, {}))
+        if check.name in student.probed:
+            check.details.add(student.probed[check.name])
     return result
 
 

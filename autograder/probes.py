@@ -13,13 +13,14 @@ import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .details import Boundary, Details
 from .kinds import Plan, PlannedCheck
 from .run.session import OutcomeStatus
 
 if TYPE_CHECKING:
     from .run.session import StudentProcess
 
-Probe = Callable[["StudentProcess"], "dict[str, Any] | None"]
+Probe = Callable[["StudentProcess"], "dict[str, Details] | None"]
 
 
 def _pair(value: Any) -> list[float] | None:
@@ -34,12 +35,12 @@ def decision_boundary(plan: PlannedCheck) -> Probe:
     """The student's line ``(intercept, slope)`` and the reference's, for the same coefficients."""
     case = plan.cases[0]
 
-    def probe(student: StudentProcess) -> dict[str, Any] | None:
+    def probe(student: StudentProcess) -> dict[str, Details] | None:
         outcome = student.call(plan.target, *case.args, timeout=2.0, **case.kwargs)
-        return {plan.name: {"boundary": {
-            "coefficients": [float(a) for a in case.args],
-            "student": _pair(outcome.value) if outcome.status is OutcomeStatus.OK else None,
-            "reference": _pair(case.expected)}}}
+        return {plan.name: Details(boundary=Boundary(
+            coefficients=[float(a) for a in case.args],
+            reference=_pair(case.expected),
+            student=_pair(outcome.value) if outcome.status is OutcomeStatus.OK else None))}
     return probe
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from .details import Details
+
 
 class Status(str, Enum):
     """The verdict of a check. It is a ``str`` (``Status.PASSED == "passed"``), so the JSON
@@ -87,7 +89,7 @@ class CheckResult:
     mistake: str | None = None
     #: Plain data for reports that draw rather than say (accuracy, confusion matrix,
     #: training curves); never holds a hidden check's reference values.
-    details: dict[str, Any] = field(default_factory=dict)
+    details: Details = field(default_factory=Details)
     #: The trained model's held-out predictions and digests, for the integrity report (JSON key
     #: ``integrity``, only when set); never shown to the student.
     trace: ModelTrace | None = None
@@ -112,7 +114,7 @@ class CheckResult:
                 "max_points": self.max_points, "passed": self.passed, "message": self.message,
                 "hint": self.hint, "status": self.status.value, "hidden": self.hidden}
         if self.details:
-            data["details"] = self.details
+            data["details"] = self.details.to_json()
         if self.mistake:
             data["mistake"] = self.mistake
         if self.trace is not None:
@@ -126,7 +128,7 @@ class CheckResult:
         return cls(name=data["name"], target=data["target"], max_points=float(data["max_points"]),
                    status=status, message=data.get("message", ""), hint=data.get("hint", ""),
                    hidden=bool(data.get("hidden", False)), earned=earned,
-                   details=dict(data.get("details") or {}), mistake=data.get("mistake") or None,
+                   details=Details.from_json(data.get("details")), mistake=data.get("mistake") or None,
                    trace=ModelTrace.from_json(data.get("integrity")))
 
 

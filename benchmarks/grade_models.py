@@ -47,13 +47,14 @@ def run(klass: Path, out: Path, workers: int, prewarm: bool) -> dict:
                       log=said.append)
     wall = time.monotonic() - started
     overheads, trainings = [], []
-    for graded in batch.records:
-        record = graded.to_json()  # as results.json keeps it
-        checks = {c["name"]: c for c in record["checks"]}
-        train = float(checks["mlp_architecture"]["details"]["train_seconds"])
+    for record in batch.records:
+        checks = {c.name: c for c in record.result.checks}
+        training = checks["mlp_architecture"].details.training
+        assert training is not None and training.seconds is not None
+        train = training.seconds
         trainings.append(train)
-        overheads.append(float(record["seconds"]) - train)
-        assert record["score"] == record["max_score"], record
+        overheads.append((record.seconds or 0.0) - train)
+        assert record.raw_score == record.max_score, record
     return {"wall": wall, "n": len(batch.records), "overhead": statistics.median(overheads),
             "overhead_range": (min(overheads), max(overheads)), "train": statistics.median(trainings),
             "ratio": sum(trainings) / (wall * workers), "said": said}

@@ -57,14 +57,16 @@ def grade_once(name: str, seed: int) -> dict:
     with open_student(load_program(exercise.solution_notebook), plans) as student:
         results = [kind_of(plan).judge(plan, student) for plan in plans]
     total = time.perf_counter() - started
-    by_split = {r.details.get("split"): r for r in results if "accuracy" in r.details}
-    train = next(r.details["train_seconds"] for r in results if "train_seconds" in r.details)
-    learning = next((r.details["learning"] for r in results if "learning" in r.details), {})
+    by_split = {r.details.accuracy.split: r.details.accuracy for r in results if r.details.accuracy is not None}
+    train = next(r.details.training.seconds for r in results if r.details.training is not None)
+    learning = next((r.details.learning for r in results if r.details.learning is not None), None)
+    nan = float("nan")
     return {"exercise": name, "seed": seed, "total": total, "train": train,
-            "real": learning.get("accuracy", float("nan")),
-            "relabelled": learning.get("relabelled_accuracy", float("nan")),
-            "validation": by_split["validation"].details["accuracy"], "test": by_split["test"].details["accuracy"],
-            "pass_at": by_split["test"].details["pass_at"], "zero_at": by_split["test"].details["zero_at"],
+            "real": learning.accuracy if learning is not None and learning.accuracy is not None else nan,
+            "relabelled": (learning.relabelled_accuracy if learning is not None
+                           and learning.relabelled_accuracy is not None else nan),
+            "validation": by_split["validation"].accuracy, "test": by_split["test"].accuracy,
+            "pass_at": by_split["test"].pass_at, "zero_at": by_split["test"].zero_at,
             "points": sum(r.points for r in results), "max_points": sum(r.max_points for r in results)}
 
 

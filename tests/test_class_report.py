@@ -21,6 +21,7 @@ import pytest
 
 from autograder.cli import main
 from autograder.report.class_page import class_page
+from autograder.details import AccuracySeen, Details, LearningSeen
 from autograder.report.class_report import Graded, class_report
 from autograder.score import CheckResult, ExerciseResult, Status
 
@@ -62,7 +63,7 @@ def _mlp_checks(student: str) -> list[CheckResult]:
     made = next((m for (ex, m), who in PLANTED.items() if ex == "ex05_mlp" and student in who), None)
     acc = 0.97 if made is None else {"rescaled_inputs": 0.70, "overfitting": 0.9,
                                      "trained_at_top_level": 0.1}[made]
-    details = {"accuracy": acc, "split": "validation", "pass_at": 0.95, "zero_at": 0.6}
+    details = Details(accuracy=AccuracySeen(acc, "validation", pass_at=0.95, zero_at=0.6))
     points = 3 if acc >= 0.95 else max(0.0, round(3 * (acc - 0.6) / 0.35, 2))
     status = Status.PASSED if made is None else Status.PARTIAL if points > 0 else Status.FAILED
     accuracy = CheckResult(name="mlp_validation_accuracy", target="train_mlp", max_points=3, status=status,
@@ -72,7 +73,7 @@ def _mlp_checks(student: str) -> list[CheckResult]:
     learning = CheckResult(name="mlp_learns_from_its_data", target="train_mlp", max_points=1,
                            status=Status.PASSED if learns else Status.FAILED, hidden=True,
                            message="matched" if learns else "did not learn from its data",
-                           mistake=None if learns else "ignores_its_data", details={"learning": {"accuracy": acc}})
+                           mistake=None if learns else "ignores_its_data", details=Details(learning=LearningSeen(True, acc)))
     return [accuracy, learning]
 
 

@@ -322,8 +322,8 @@ def test_a_right_submission_of_another_shape_gets_full_points(graded, name):
                     pytrace=False)
     learning = next((c for c in result.checks if c.name == "ova_learns_from_its_data"), None)
     if learning is not None:  # it learned from its data: the relabelled vote follows the real one
-        seen = learning.details["learning"]
-        assert abs(seen["accuracy"] - seen["relabelled_accuracy"]) <= 0.05, seen
+        seen = learning.details.learning
+        assert seen is not None and abs(seen.accuracy - seen.relabelled_accuracy) <= 0.05, seen
 
 
 def test_each_kind_of_submission_is_covered():

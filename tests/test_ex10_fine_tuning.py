@@ -185,8 +185,8 @@ def test_right_fine_tunings_of_other_shapes_get_full_points(graded, name):
     assert set(checks) == set(ALL_CHECKS)
     assert result.score == result.max_score == 10, {c.name: (c.status, c.message) for c in result.checks}
     assert "base_conv1, base_conv2, base_conv3, base_conv4 reused, weights unchanged" in checks[FROZEN].message
-    seen = checks[LEARNS].details["learning"]
-    assert abs(seen["accuracy"] - seen["relabelled_accuracy"]) <= seen["max_gap"]
+    seen = checks[LEARNS].details.learning
+    assert seen is not None and abs(seen.accuracy - seen.relabelled_accuracy) <= seen.max_gap
 
 
 # -- wrong submissions: exactly their checks fail, each with an actionable hint ------------------
@@ -243,7 +243,7 @@ def test_ten_outputs_are_not_scored_and_the_head_that_never_trained_is_at_chance
     assert "output has shape (250, 10); expected (250, 5)" in ten[ARCH].message
     assert ten[HELD_OUT].message.startswith("not scored") and ten[HELD_OUT].points == 0
     untrained = by_name(graded("head_never_trained"))
-    assert untrained[HELD_OUT].details["accuracy"] < 0.5
+    assert untrained[HELD_OUT].details.accuracy.accuracy < 0.5
     assert "at least 50% shows learning" in untrained[LEARNS].message
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from autograder.report.html import exercise_html, student_page
-from autograder.report.pictures import boundary_picture, confusion_picture, figures, history_picture
+from autograder.details import Boundary, Details
+from autograder.report.pictures import Picture, boundary_picture, confusion_picture, figures, history_picture
 from autograder.results import Record
 from autograder.score import ExerciseResult
 
@@ -30,11 +31,28 @@ def _matrix(n: int, right: int, wrong: int) -> list[list[int]]:
     return [[right if i == j else wrong for j in range(n)] for i in range(n)]
 
 
+def _boundary(data: dict) -> Boundary:
+    """A boundary as a check's details keep it (JSON), typed."""
+    boundary = Details.from_json({"boundary": data}).boundary
+    assert boundary is not None
+    return boundary
+
+
+def _history(data: dict) -> dict[str, list[float]]:
+    return Details.from_json({"history": data}).history or {}
+
+
+def _confusion(details: dict) -> Picture | None:
+    """The confusion picture of a check's details (JSON), when they hold a matrix at all."""
+    confusion = Details.from_json(details).confusion
+    return confusion_picture(confusion) if confusion is not None else None
+
+
 # -- decision boundary -----------------------------------------------------------------------------
 
 def test_a_right_boundary_is_drawn_dashed_over_the_reference():
-    picture = boundary_picture({"coefficients": [1.0, 2.0, 4.0], "reference": [-0.25, -0.5],
-                                "student": [-0.25, -0.5]})
+    picture = boundary_picture(_boundary({"coefficients": [1.0, 2.0, 4.0], "reference": [-0.25, -0.5],
+                                "student": [-0.25, -0.5]}))
     assert picture is not None
     assert picture.caption.startswith("Your decision boundary (dashed) against the reference (solid)")
     assert "yours x2 = -0.25 - 0.5 x1" in picture.alt and "title 'b0, b1, b2 = 1, 2, 4'" in picture.alt
@@ -42,14 +60,14 @@ def test_a_right_boundary_is_drawn_dashed_over_the_reference():
 
 
 def test_a_wrong_boundary_says_both_lines():
-    picture = boundary_picture({"coefficients": [1.0, 2.0, 4.0], "reference": [-0.25, -0.5],
-                                "student": [-0.5, -0.25]})
+    picture = boundary_picture(_boundary({"coefficients": [1.0, 2.0, 4.0], "reference": [-0.25, -0.5],
+                                "student": [-0.5, -0.25]}))
     assert picture is not None and "Reference x2 = -0.25 - 0.5 x1; yours x2 = -0.5 - 0.25 x1" in picture.alt
 
 
 @pytest.mark.parametrize("student", [None, [float("nan"), 1.0], "junk"])
 def test_a_missing_boundary_is_never_called_yours(student):
-    picture = boundary_picture({"coefficients": [1.0, 2.0, 4.0], "reference": [-0.25, -0.5], "student": student})
+    picture = boundary_picture(_boundary({"coefficients": [1.0, 2.0, 4.0], "reference": [-0.25, -0.5], "student": student}))
     assert picture is not None
     assert "dashed" not in picture.caption and "Your decision boundary" not in picture.caption
     assert "your function gave no line" in picture.caption and "no line of yours" in picture.alt
@@ -58,7 +76,7 @@ def test_a_missing_boundary_is_never_called_yours(student):
 # -- training curves -------------------------------------------------------------------------------
 
 def test_training_curves_have_whole_epochs():
-    picture = history_picture({k: v * 3 for k, v in CURVES.items()})  # nine epochs
+    picture = history_picture(_history({k: v * 3 for k, v in CURVES.items()}))  # nine epochs
     assert picture is not None and picture.caption.startswith("Training curves: 9 epochs")
     ticks = re.findall(r"x axis 'epoch' ticks \[([^\]]*)\]", picture.alt)
     assert len(ticks) == 2  # the loss panel and the accuracy panel
@@ -68,12 +86,12 @@ def test_training_curves_have_whole_epochs():
 
 
 def test_a_two_epoch_run_has_no_half_epochs():
-    picture = history_picture({"loss": [0.5, 0.3], "val_loss": [0.6, 0.4]})
+    picture = history_picture(_history({"loss": [0.5, 0.3], "val_loss": [0.6, 0.4]}))
     assert picture is not None and "x axis 'epoch' ticks [1, 2]" in picture.alt
 
 
 def test_one_epoch_is_a_point_with_its_value():
-    picture = history_picture({"loss": [0.53], "val_loss": [0.41], "accuracy": [0.9], "val_accuracy": [0.92]})
+    picture = history_picture(_history({"loss": [0.53], "val_loss": [0.41], "accuracy": [0.9], "val_accuracy": [0.92]}))
     assert picture is not None
     assert picture.caption == "Training: one epoch (accuracy 0.9, loss 0.53, val_accuracy 0.92, val_loss 0.41)"
     assert picture.alt.count("x axis 'epoch' ticks [1]") == 2  # no axis from 0.96 to 1.04
@@ -81,7 +99,7 @@ def test_one_epoch_is_a_point_with_its_value():
 
 @pytest.mark.parametrize("history", [{}, {"loss": []}, {"loss": [float("nan")]}, {"loss": "junk"}])
 def test_no_curves_no_picture(history):
-    assert history_picture(history) is None
+    assert history_picture(_history(history)) is None
 
 
 # -- confusion matrices ----------------------------------------------------------------------------
@@ -89,7 +107,7 @@ def test_no_curves_no_picture(history):
 def test_the_matrix_says_its_split_and_its_own_accuracy():
     details = {"confusion_matrix": _matrix(10, 66, 34 // 9), "split": "validation", "noun": "digit",
                "class_names": [str(k) for k in range(10)], "accuracy": 0.66}
-    picture = confusion_picture(details)
+    picture = _confusion(details)
     assert picture is not None
     total = 10 * 66 + 90 * (34 // 9)
     assert picture.caption == f"Confusion matrix of the model on the validation digits (accuracy {660 / total:.3f})"
@@ -101,7 +119,7 @@ def test_the_matrix_says_its_split_and_its_own_accuracy():
 def test_the_classes_are_labelled_as_the_task_declares_them():
     details = {"confusion_matrix": _matrix(5, 50, 1), "split": "test", "noun": "digit",
                "class_names": ["5", "6", "7", "8", "9"]}
-    picture = confusion_picture(details)
+    picture = _confusion(details)
     assert picture is not None and "held-out test digits" in picture.caption
     assert "x axis 'predicted digit' ticks [5, 6, 7, 8, 9]" in picture.alt
     assert "y axis 'true digit' ticks [5, 6, 7, 8, 9]" in picture.alt and "(5-9)" in picture.alt
@@ -110,7 +128,7 @@ def test_the_classes_are_labelled_as_the_task_declares_them():
 def test_a_one_vs_all_matrix_is_the_votes_not_the_weakest_members():
     details = {"confusion_matrix": _matrix(10, 95, 0), "split": "validation", "noun": "digit",
                "matrix_of": "vote", "accuracy": 0.948, "vote_accuracy": 1.0, "member_accuracies": [0.948] * 10}
-    picture = confusion_picture(details)
+    picture = _confusion(details)
     assert picture is not None
     assert picture.caption == "Confusion matrix of the 10-class vote on the validation digits (accuracy 1.000)"
     assert "0.948" not in picture.caption and "0.948" not in picture.alt
@@ -118,7 +136,7 @@ def test_a_one_vs_all_matrix_is_the_votes_not_the_weakest_members():
 
 @pytest.mark.parametrize("matrix", [None, "junk", [[1, 2]], []])
 def test_a_missing_or_broken_matrix_draws_nothing(matrix):
-    assert confusion_picture({"confusion_matrix": matrix}) is None
+    assert _confusion({"confusion_matrix": matrix}) is None
 
 
 # -- pages -----------------------------------------------------------------------------------------
@@ -149,7 +167,7 @@ def test_an_exercise_draws_its_training_curves_once_and_each_matrix_under_its_sp
 
 
 def test_figures_leave_out_the_curves_on_request():
-    assert [p.kind for p in figures(_model_record()["checks"][1]["details"], curves=False)] == ["confusion_matrix"]
+    assert [p.kind for p in figures(Details.from_json(_model_record()["checks"][1]["details"]), curves=False)] == ["confusion_matrix"]
 
 
 def test_a_not_attempted_exercise_shows_no_boundary_of_the_students():

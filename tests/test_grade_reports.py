@@ -7,6 +7,7 @@ import io
 import json
 
 from autograder.batch.outputs import write_outputs
+from autograder.details import Details
 from autograder.report.gradescope import gradescope_results
 from autograder.report.html import figures
 from autograder.report.tables import grades_csv
@@ -33,12 +34,12 @@ KERAS = {"accuracy": 0.81, "confusion_matrix": [[10 if i == j else 1 for j in ra
 
 
 def test_keras_details_draw_curves_and_a_confusion_matrix():
-    pictures = figures(KERAS)
+    pictures = figures(Details.from_json(KERAS))
     assert [p.kind for p in pictures] == ["history", "confusion_matrix"]
     assert pictures[0].caption == "Training curves: 3 epochs (training solid, validation dashed)"
     # no split given: the caption names none (never "held-out" by default); the accuracy is the matrix's own
     assert pictures[1].caption == f"Confusion matrix of the model (accuracy {100 / 190:.3f})"
-    assert figures({"history": {"loss": [float("nan")]}, "confusion_matrix": "junk"}) == []
+    assert figures(Details.from_json({"history": {"loss": [float("nan")]}, "confusion_matrix": "junk"})) == []
 
 
 def test_reports_are_written_and_escaped(tmp_path):

@@ -273,8 +273,8 @@ def label_fingerprints():
     monkeypatch.setattr(StudentProcess, "request",
                         lambda self, message, timeout=None: (sent.append(message), original(self, message, timeout))[1])
     results, student = grade_plans(load_program(path), course.exercise("ex05_mlp"))
-    assert results["mlp_test_accuracy"].details["accuracy"] > 0.5  # it was trained and scored
-    assert results["mlp_learns_from_its_data"].details["learning"]["relabelled_accuracy"] > 0.5
+    assert results["mlp_test_accuracy"].details.accuracy.accuracy > 0.5  # it was trained and scored
+    assert results["mlp_learns_from_its_data"].details.learning.relabelled_accuracy > 0.5
     fingerprints = student.call("label_fingerprints").value  # the second (relabelled) training's process
     student.close()
 
@@ -370,8 +370,8 @@ def train_mlp(x_train, y_train, x_val, y_val):
                            process=process)
     assert [r["epoch"] for r in reports] == [1, 2, 3] and {r["epochs"] for r in reports} == {3}
     assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(reports[-1]["logs"])
-    history = next(c for c in result.checks if c.details.get("history"))
-    assert len(history.details["history"]["loss"]) == 3  # the student's own callback still ran alongside
+    history = next(c.details.history for c in result.checks if c.details.history)
+    assert len(history["loss"]) == 3  # the student's own callback still ran alongside
     _print_progress(reports[0])
     assert capsys.readouterr().out.startswith("  training train_mlp: epoch 1/3 (loss ")
 
@@ -533,8 +533,8 @@ def test_right_models_of_other_shapes_get_full_marks_hidden_checks_included(cour
     result = grade_submission(submission(source), exercise, hidden=True, course=course)
     assert result.score == result.max_score == 10, result.to_json()
     learning = next(c for c in result.checks if c.name.endswith("_learns_from_its_data"))
-    seen = learning.details["learning"]
-    assert abs(seen["accuracy"] - seen["relabelled_accuracy"]) <= learning_max_gap(course, exercise)
+    seen = learning.details.learning
+    assert seen is not None and abs(seen.accuracy - seen.relabelled_accuracy) <= learning_max_gap(course, exercise)
 
 
 def learning_max_gap(course, exercise: str) -> float:

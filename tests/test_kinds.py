@@ -29,6 +29,7 @@ from autograder.kinds import (
     plan_from_json,
     register,
 )
+from autograder.details import ArchitectureSeen
 from autograder.kinds.base import CRASH_HINT, TIMEOUT_HINT
 from autograder.kinds.built import BuildKind
 from autograder.kinds.trained import (
@@ -585,7 +586,9 @@ def test_architecture_check_passes_with_the_models_details():
     assert result.status is Status.PASSED
     assert result.points == 4.0
     assert result.message == "a small MLP: Dense -> Dense, 21 parameters; trained in 1.5 s"
-    assert result.details == {"layers": ["Dense", "Dense"], "params": 21, "train_seconds": 1.5, "history": HISTORY}
+    assert result.details.to_json() == {"layers": ["Dense", "Dense"], "params": 21, "train_seconds": 1.5,
+                                        "history": HISTORY}
+    assert result.details.architecture == ArchitectureSeen(["Dense", "Dense"], 21)
     x_val, _ = TINY.split("validation")
     (predict,) = student.ops("predict")
     assert np.array_equal(predict["x"], x_val)
@@ -604,8 +607,8 @@ def test_accuracy_at_the_pass_mark_gets_full_points():
     assert result.status is Status.PASSED
     assert result.points == 4.0
     assert result.message == "held-out test accuracy 0.800 (full points from 0.80, none at 0.40 or below)"
-    assert result.details["accuracy"] == pytest.approx(0.8)
-    assert np.sum(result.details["confusion_matrix"]) == 15
+    assert result.details.accuracy.accuracy == pytest.approx(0.8)
+    assert np.sum(result.details.confusion.matrix) == 15
 
 
 def test_accuracy_above_the_pass_mark_gets_full_points():
@@ -755,8 +758,8 @@ def test_a_network_that_ignores_its_data_fails_learning_and_its_held_out_accurac
     assert learning.points == 0.0
     assert "did not learn from its data" in learning.message
     assert "same predictions whatever labels" in learning.hint
-    assert learning.details["learning"]["accuracy"] == 1.0
-    assert learning.details["learning"]["relabelled_accuracy"] == 0.0
+    assert learning.details.learning.accuracy == 1.0
+    assert learning.details.learning.relabelled_accuracy == 0.0
 
     held_out = judge(accuracy_plan(learning=LEARNING, relabel=RELABEL), student)
     assert held_out.status is Status.FAILED
@@ -1044,8 +1047,8 @@ def test_one_vs_all_one_model_instead_of_a_list_says_to_return_the_list():
 def test_per_member_accuracy_scores_the_weakest_member_on_its_own_class():
     plan = ova_plan("ova_members", marks=Marks(pass_at=0.95, zero_at=0.6), per_member=True, split="test")
     result = judge(plan, TrainedStudent({"": members_right(first=12)}, summary=ensemble()))
-    each = result.details["member_accuracies"]
-    assert len(each) == CLASSES and result.details["accuracy"] == min(each) < 1.0
+    each = result.details.members.member_accuracies
+    assert len(each) == CLASSES and result.details.accuracy.accuracy == min(each) < 1.0
     assert "weakest classifier" in result.message and result.status is Status.PARTIAL
 
 
@@ -1113,8 +1116,9 @@ def test_one_vs_all_a_member_ending_in_a_one_unit_softmax_is_named():
 def test_per_member_details_hold_the_weakest_members_accuracy_and_the_votes_apart():
     plan = ova_plan("ova_members", marks=Marks(pass_at=0.95, zero_at=0.6), per_member=True, split="test")
     result = judge(plan, TrainedStudent({"": members_right(first=12)}, summary=ensemble()))
-    assert result.details["accuracy"] == min(result.details["member_accuracies"])
-    assert result.details["vote_accuracy"] == pytest.approx(12 / 15)
+    assert result.details.accuracy.accuracy == min(result.details.members.member_accuracies)
+    assert result.details.members.vote_accuracy == pytest.approx(12 / 15)
+    assert result.details.confusion.of == "vote"  # the matrix is the vote's
 
 
 def test_a_weak_vote_gets_one_vs_all_advice_not_the_categorical_loss():

@@ -238,8 +238,8 @@ def test_a_model_submission_forked_gets_the_verdicts_of_a_fresh_process(zygote, 
     assert forked.result.score == fresh.result.score == forked.result.max_score
     for a, b in zip(forked.result.checks, fresh.result.checks, strict=True):
         assert (a.name, a.status) == (b.name, b.status)
-        if "accuracy" in a.details:
-            assert a.details["accuracy"] == pytest.approx(b.details["accuracy"], abs=0.01)
+        if a.details.accuracy is not None:
+            assert a.details.accuracy.accuracy == pytest.approx(b.details.accuracy.accuracy, abs=0.01)
     assert set(zygote.inbox.iterdir()) == before  # its scratch copy is gone from the inbox
 
 
@@ -287,7 +287,7 @@ def test_check_hidden_forks_both_trainings_of_a_learning_check_from_one_import(t
     isolated = grade_one(load_program(path), course.exercise("ex05_mlp"), submission_files(path, True),
                          hidden=True, backend="bwrap", limits=SandboxLimits(device="cpu"))
     learning = next(c for c in isolated.result.checks if c.name == "mlp_learns_from_its_data")
-    assert learning.details["learning"]["relabelled_accuracy"] > 0  # the second training was judged
+    assert learning.details.learning.relabelled_accuracy > 0  # the second training was judged
     assert isolated.forked == 2
     numpy = course.exercise("ex01_sigmoid")
     plain = grade_one(load_program(numpy.solution_notebook), numpy, submission_files(numpy.solution_notebook, False),

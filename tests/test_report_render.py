@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from autograder.check_cell import HIDDEN_LATER, CheckReport
 from autograder.report.html import exercise_html, student_page
+from autograder.details import Details
 from autograder.results import Record
 from autograder.score import CheckResult, ExerciseResult
 
@@ -17,7 +18,7 @@ def _result() -> ExerciseResult:
         CheckResult(name="mlp_architecture", target="train_mlp", max_points=2, status="passed", message="3 Dense layers"),
         CheckResult(name="mlp_validation_accuracy", target="train_mlp", max_points=3, status="partial", message="validation accuracy 0.80",
                     hint="Train for more epochs.", earned=1.5,
-                    details={"history": history, "confusion_matrix": matrix, "accuracy": 0.8}),
+                    details=Details.from_json({"history": history, "confusion_matrix": matrix, "accuracy": 0.8})),
         CheckResult(name="p_fake_is_probability", target="p_fake", max_points=1, status="failed", message="p_fake = <b>1.52</b> is outside [0, 1]",
                     hint="A probability lies between 0 and 1."),
     ], notes=["`!pip install numpy` was not run while grading"])
@@ -54,6 +55,6 @@ def test_pictures_reach_the_check_cell_for_the_decision_boundary(course):
 
     program = load_program(course.exercise("ex03_decision_boundary").solution_notebook)
     result = grade_program(program, course.exercise("ex03_decision_boundary"), pictures=True)
-    drawn = [c for c in result.checks if "boundary" in c.details]
-    assert drawn and drawn[0].details["boundary"]["student"] == drawn[0].details["boundary"]["reference"]
+    drawn = [c.details.boundary for c in result.checks if c.details.boundary is not None]
+    assert drawn and drawn[0].student == drawn[0].reference and drawn[0].student is not None
     assert "<img " in CheckReport(result)._repr_html_()

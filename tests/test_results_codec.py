@@ -20,11 +20,23 @@ import pytest
 
 from autograder.batch.cache import ResultCache
 from autograder.batch.outputs import write_outputs
+from autograder.details import AccuracySeen, Confusion, Details, LearningSeen, TrainingSeen
 from autograder.lms.read import Download
 from autograder.report.gradescope import gradescope_results
 from autograder.report.tables import grades_csv
-from autograder.results import (ClassResults, Fate, GraderFailed, Handed, HandedFile, Inventory, Lateness, Record,
-                                ResultsError, Stage, Submitter)
+from autograder.results import (
+    ClassResults,
+    Fate,
+    GraderFailed,
+    Handed,
+    HandedFile,
+    Inventory,
+    Lateness,
+    Record,
+    ResultsError,
+    Stage,
+    Submitter,
+)
 from autograder.score import CheckResult, ExerciseResult, ModelTrace, Status
 
 BEFORE = Path(__file__).parent / "results_before"
@@ -37,9 +49,9 @@ def _checks() -> list[CheckResult]:
                         mistake="tanh_for_sigmoid"),
             CheckResult(name="mlp_validation_accuracy", target="train_mlp", max_points=3, status=Status.PARTIAL,
                         earned=1.25, message="validation accuracy 0.80", hidden=True,
-                        details={"accuracy": 0.8, "split": "validation", "pass_at": 0.9, "zero_at": 0.5,
-                                 "confusion_matrix": [[4, 1], [1, 4]], "class_names": ["a", "b"], "noun": "digit",
-                                 "history": {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}},
+                        details=Details(accuracy=AccuracySeen(0.8, "validation", 0.9, 0.5),
+                                        confusion=Confusion([[4, 1], [1, 4]], ["a", "b"], "digit", split="validation"),
+                                        training=TrainingSeen(history={"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]})),
                         trace=ModelTrace("AAEB", "w" * 64, "h" * 64)),
             CheckResult(name="p_fake", target="p_fake", max_points=1, status=Status.PASSED, message="ok")]
 
@@ -172,3 +184,51 @@ def test_an_unreadable_results_json_is_one_line_that_names_it(tmp_path, text):
         ClassResults.read(tmp_path)
     with pytest.raises(ResultsError, match="grade the class first"):
         ClassResults.read(tmp_path / "nowhere")
+
+
+# -- a check's details ------------------------------------------------------------------------------
+
+#: Every member the grader writes into a check's details, as results.json has them.
+ACCURACY_JSON = {"accuracy": 0.948, "split": "test", "pass_at": 0.9, "zero_at": 0.5, "train_seconds": 12.5,
+                 "history": {"loss": [0.9, 0.4], "val_accuracy": [0.8, 0.95]},
+                 "confusion_matrix": [[9, 1], [0, 10]], "class_names": ["0", "1"], "noun": "digit",
+                 "matrix_accuracy": 0.95, "vote_accuracy": 0.95, "matrix_of": "vote",
+                 "member_accuracies": [0.948, 0.97]}
+
+
+@pytest.mark.parametrize("data", [
+    ACCURACY_JSON,
+    {"layers": ["Dense", "Dense"], "params": 21, "train_seconds": 1.5, "history": {"loss": [1.0]}},
+    {"learning": {"accuracy": 0.99, "relabelled_accuracy": 0.3, "max_gap": 0.2, "min_accuracy": 0.6}},
+    {"learning": {}},
+    {"boundary": {"coefficients": [1.0, 2.0, 4.0], "student": None, "reference": [-0.25, -0.5]}},
+    {"reused": ["conv1", "conv2"]},
+    {"a_newer_graders_member": {"x": 1}},
+])
+def test_details_are_typed_and_written_back_as_they_came(data):
+    details = Details.from_json(data)
+    same(details.to_json(), data)
+    assert bool(details)
+    same(CheckResult.from_json(CheckResult(name="c", target="t", max_points=1, status=Status.PASSED,
+                                           details=details).to_json()).details.to_json(), data)
+
+
+def test_the_typed_details_say_what_the_grader_measured():
+    details = Details.from_json(ACCURACY_JSON)
+    assert details.accuracy == AccuracySeen(0.948, "test", 0.9, 0.5)
+    assert details.confusion is not None and details.confusion.of == "vote" and details.confusion.split == "test"
+    assert details.confusion.matrix == [[9, 1], [0, 10]] and details.confusion.accuracy == 0.95
+    assert details.members is not None and details.members.member_accuracies == [0.948, 0.97]
+    assert details.history == {"loss": [0.9, 0.4], "val_accuracy": [0.8, 0.95]}
+    assert details.training is not None and details.training.seconds == 12.5
+    assert Details.from_json({"learning": {}}).learning == LearningSeen(measured=False)
+    assert not Details() and not Details.from_json(None) and Details().to_json() == {}
+
+
+def test_details_that_are_not_what_they_claim_are_never_typed_but_kept():
+    broken = {"confusion_matrix": "junk", "history": "junk", "boundary": [1, 2], "accuracy": "high",
+              "layers": "Dense"}
+    details = Details.from_json(broken)
+    assert details.confusion is None and details.training is None and details.boundary is None
+    assert details.accuracy is None and details.architecture is None
+    assert details.to_json() == broken  # what came is what results.json keeps

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
+from ..details import Details
 from ..run.session import OutcomeStatus
 from ..score import CheckResult, Status
 
@@ -73,7 +74,7 @@ class Plan:
         self.raised_mistakes = [RaisedMistake(*m) for m in self.raised_mistakes]
 
     def result(self, status: Status | str, message: str = "", hint: str = "", *,
-               earned: float | None = None, details: dict[str, Any] | None = None,
+               earned: float | None = None, details: Details | None = None,
                mistake: str = "") -> CheckResult:
         """This check's verdict; a failure without a hint of its own gets the check's hint.
         ``mistake``: the id of the named mistake that the hint is about (none for a pass)."""
@@ -82,7 +83,7 @@ class Plan:
             hint = hint or self.hint
         return CheckResult(name=self.name, target=self.target, max_points=self.points, status=status,
                            message=message, hint=hint, hidden=self.hidden, earned=earned,
-                           details=details or {}, mistake=None if status is Status.PASSED else mistake or None)
+                           details=details or Details(), mistake=None if status is Status.PASSED else mistake or None)
 
     def common_json(self) -> dict[str, Any]:
         data = {"name": self.name, "target": self.target, "points": self.points, "about": self.about,

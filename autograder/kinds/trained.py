@@ -31,6 +31,7 @@ from ..compare.models import (
     params_problem,
     predicted_labels,
 )
+from ..details import AccuracySeen, ArchitectureSeen, Confusion, Details, LearningSeen, Members, TrainingSeen
 from ..pretrained import read_model_file
 from ..run.keras_requests import BaseNetwork, TrainRequest
 from ..run.session import OutcomeStatus, StudentProcess
@@ -321,9 +322,11 @@ def _judge_architecture(plan: PlannedModelCheck, student: StudentProcess, traine
     if problem:
         return Verdict.problem(problem).result(plan)
     message = f"{plan.about or 'the model'}: {_describe(trained.summary)}; trained in {trained.seconds:.1f} s"
+    params = trained.summary.get("params")
     return plan.result(Status.PASSED, message,
-                       details={"layers": layer_classes(trained.summary), "params": trained.summary.get("params"),
-                                "train_seconds": trained.seconds, "history": trained.history})
+                       details=Details(architecture=ArchitectureSeen(layer_classes(trained.summary),
+                                                                     int(params) if params is not None else None),
+                                       training=TrainingSeen(trained.seconds, trained.history)))
 
 
 def _judge_frozen(plan: PlannedModelCheck, trained: Trained) -> CheckResult:
@@ -359,7 +362,7 @@ def _judge_frozen(plan: PlannedModelCheck, trained: Trained) -> CheckResult:
                            "layer.trainable = False for each), so that only the new head learns.",
                            mistake="base_layers_trained")
     return plan.result(Status.PASSED, f"{plan.about or 'the released layers'}: {', '.join(released)} reused, "
-                       "weights unchanged", details={"reused": list(released)})
+                       "weights unchanged", details=Details(reused=list(released)))
 
 
 def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: Trained,
@@ -379,23 +382,23 @@ def _judge_accuracy(plan: PlannedModelCheck, student: StudentProcess, trained: T
                            learning.mistake).result(plan)
     acc = accuracy(p, labels, data.classes)
     marks = plan.marks
-    details = {"accuracy": acc, "split": plan.split, "pass_at": marks.pass_at, "zero_at": marks.zero_at,
-               "train_seconds": trained.seconds, "history": trained.history}
-    if data.classes > 2:
-        # what the matrix shows, said by the picture: the split, the classes as the task names them
-        details["confusion_matrix"] = confusion_matrix(p, labels, data.classes)
-        details["class_names"] = list(data.class_labels)
-        details["noun"] = data.noun
-        details["matrix_accuracy"] = acc
+    # what the matrix shows, said by the picture: the split, the classes as the task names them
+    confusion = (Confusion(confusion_matrix(p, labels, data.classes), list(data.class_labels), data.noun, acc,
+                           split=plan.split) if data.classes > 2 else None)
+    members = None
     said = f"{SPLIT_NAMES[plan.split]} accuracy {acc:.3f}"
     if plan.per_member:
         each = member_accuracies(p, labels)
         weakest = int(np.argmin(each))
-        details["vote_accuracy"] = acc
-        details["matrix_of"] = "vote"  # the matrix is the vote's, not the weakest member's
-        acc, details["accuracy"], details["member_accuracies"] = each[weakest], each[weakest], each
+        members = Members(acc, each)
+        if confusion is not None:
+            confusion = replace(confusion, of="vote")  # the matrix is the vote's, not the weakest member's
+        acc = each[weakest]
         said = (f"weakest classifier: '{data.noun} {weakest} or not' at {acc:.3f} {SPLIT_NAMES[plan.split]} "
                 f"accuracy (all {len(each)}: {min(each):.3f}-{max(each):.3f})")
+    details = Details(training=TrainingSeen(trained.seconds, trained.history),
+                      accuracy=AccuracySeen(acc, plan.split, marks.pass_at, marks.zero_at), confusion=confusion,
+                      members=members)
     earned = round(marks.points(acc, plan.points), 2)
     rule = f"full points from {marks.pass_at:.2f}, none at {marks.zero_at:.2f} or below"
     if acc >= marks.pass_at:
@@ -601,7 +604,8 @@ def run_learning_check(plan: PlannedModelCheck, student: StudentProcess) -> Chec
     Its details always hold ``learning`` (empty when the trainings could not be compared): reports
     tell a learning check's verdict by it."""
     result = _learning_result(plan, student)
-    result.details.setdefault("learning", {})
+    if result.details.learning is None:
+        result.details.learning = LearningSeen(measured=False)
     return result
 
 
@@ -615,7 +619,6 @@ def _learning_result(plan: PlannedModelCheck, student: StudentProcess) -> CheckR
     seen = learned(plan, student)
     verdict = judge_learning(plan, seen)
     rule = plan.training.learning
-    details = {"learning": {"accuracy": seen.accuracy, "relabelled_accuracy": seen.relabelled,
-                            "max_gap": rule.max_gap if rule else None,
-                            "min_accuracy": rule.min_accuracy if rule else None}} if not seen.failure else {}
+    details = Details(learning=LearningSeen(True, seen.accuracy, seen.relabelled, rule.max_gap if rule else None,
+                                            rule.min_accuracy if rule else None)) if not seen.failure else None
     return plan.result(verdict.status, verdict.message, verdict.hint, details=details, mistake=verdict.mistake)

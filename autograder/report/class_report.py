@@ -162,16 +162,14 @@ def class_report(graded: Iterable[Graded]) -> ClassReport:
                     found.students.append(student)
                 if check.name not in found.checks:
                     found.checks.append(check.name)
-            details = check.details
-            if isinstance(details.get("accuracy"), (int, float)) and "pass_at" in details:
+            seen = check.details.accuracy
+            if seen is not None and seen.pass_at is not None:  # a model check, measured against its marks
                 marks = models.setdefault((result.exercise, check.name), ModelMarks(
-                    result.exercise, check.name, str(details.get("split", "")), float(details["pass_at"]),
-                    float(details.get("zero_at", 0.0))))
-                marks.accuracies.append(Accuracy(student, float(details["accuracy"]), check.points,
-                                                 check.max_points))
+                    result.exercise, check.name, seen.split or "", seen.pass_at, seen.zero_at or 0.0))
+                marks.accuracies.append(Accuracy(student, seen.accuracy, check.points, check.max_points))
             if check.status in TROUBLE:
                 troubles.append(Incident(student, result.exercise, check.name, check.status.value, check.message))
-            elif "learning" in details and not check.passed:
+            elif check.details.learning is not None and not check.passed:
                 learning.append(Incident(student, result.exercise, check.name, check.status.value, check.message))
     ranked = sorted(mistakes.values(), key=lambda m: (-m.count, m.exercise, m.mistake))
     return ClassReport(students=sorted({g.student for g in entries}), exercises=list(exercises.values()),

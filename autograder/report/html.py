@@ -90,8 +90,7 @@ def exercise_html(record: Record | ExerciseResult, heading: str = "h2") -> str:
                  + "".join(f'<th style="{_CELL}">{h}</th>' for h in ("check", "result", "points", "what we saw"))
                  + "</tr>")
     checks = result.checks
-    first_curves = next((i for i, c in enumerate(checks) if isinstance(c.details.get("history"), dict)
-                         and c.details.get("history")), None)
+    first_curves = next((i for i, c in enumerate(checks) if c.details.history), None)
     said: dict[tuple[str, str], str] = {}  # (message, hint) of a failed check -> the first check that said it
     for i, c in enumerate(checks):
         key = (c.message, c.hint)

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 
 #: How a split reads in a caption.
+from ..details import Boundary, Confusion, Details, History
+
 SPLIT_WORDS = {"test": "held-out test", "validation": "validation", "train": "training"}
 
 
@@ -101,15 +103,15 @@ def _line(pair: list[float]) -> str:
     return f"x2 = {pair[0]:.3g} {'-' if pair[1] < 0 else '+'} {abs(pair[1]):.3g} x1"
 
 
-def boundary_picture(data: dict[str, Any]) -> Picture | None:
+def boundary_picture(boundary: Boundary) -> Picture | None:
     """The reference's line, and the student's only where the student's function gave one."""
     plt = _pyplot()
-    ref = finite(data.get("reference") or [])
+    ref = finite(boundary.reference or [])
     if plt is None or ref is None or len(ref) != 2:
         return None
-    student = finite(data.get("student") or [])
+    student = finite(boundary.student or [])
     student = student if student is not None and len(student) == 2 else None
-    coef = finite(data.get("coefficients") or []) or []
+    coef = finite(boundary.coefficients) or []
     fig, ax = plt.subplots(figsize=(4.2, 3.6))
     xs = [-6.0, 6.0]
     lo, hi = min(ref[0] + ref[1] * x for x in xs), max(ref[0] + ref[1] * x for x in xs)
@@ -145,10 +147,10 @@ def boundary_picture(data: dict[str, Any]) -> Picture | None:
 
 # -- training curves --------------------------------------------------------------------------
 
-def history_picture(history: dict[str, Any], whose: str = "") -> Picture | None:
+def history_picture(history: History, whose: str = "") -> Picture | None:
     """Loss and other metrics per epoch; epochs are whole numbers, one epoch is a point with its value."""
     plt = _pyplot()
-    found = {k: finite(v) for k, v in history.items() if isinstance(v, (list, tuple))}
+    found = {k: finite(v) for k, v in history.items()}
     curves: dict[str, list[float]] = {k: v for k, v in found.items() if v}
     if plt is None or not curves:
         return None
@@ -186,22 +188,19 @@ def history_picture(history: dict[str, Any], whose: str = "") -> Picture | None:
 
 # -- confusion matrices -----------------------------------------------------------------------
 
-def confusion_picture(details: dict[str, Any]) -> Picture | None:
+def confusion_picture(confusion: Confusion) -> Picture | None:
     """The matrix, labelled with the classes as the task names them, titled with the split it was
     measured on and its own accuracy (for one-vs-all: the vote's, not a member's)."""
     plt = _pyplot()
-    try:
-        rows = [[int(v) for v in row] for row in details["confusion_matrix"]]
-    except (TypeError, ValueError, KeyError):
-        return None
+    rows = confusion.matrix
     if plt is None or not rows or any(len(r) != len(rows) for r in rows) or len(rows) > 50:
         return None
     n = len(rows)
-    names = [str(c) for c in details.get("class_names") or []]
+    names = list(confusion.class_names or [])
     names = names if len(names) == n else [str(k) for k in range(n)]
-    noun = str(details.get("noun") or "example")
-    split = SPLIT_WORDS.get(str(details.get("split", "")), "")
-    vote = details.get("matrix_of") == "vote"
+    noun = confusion.noun or "example"
+    split = SPLIT_WORDS.get(confusion.split or "", "")
+    vote = confusion.of == "vote"
     total = sum(map(sum, rows))
     acc = sum(rows[k][k] for k in range(n)) / total if total else None  # what the matrix itself shows
     fig, ax = plt.subplots(figsize=(0.42 * n + 1.6, 0.42 * n + 1.2))
@@ -252,17 +251,17 @@ def histogram_picture(values: Sequence[float], *, bins: Sequence[float], xlabel:
     return _picture("histogram", caption, alt, fig)
 
 
-def figures(details: dict[str, Any], *, curves: bool = True) -> list[Picture]:
+def figures(details: Details, *, curves: bool = True) -> list[Picture]:
     """Every picture a check's details allow (training curves only with ``curves``: a page draws
     them once per exercise)."""
     out: list[Picture | None] = []
     try:
-        if isinstance(details.get("boundary"), dict):
-            out.append(boundary_picture(details["boundary"]))
-        if curves and isinstance(details.get("history"), dict):
-            out.append(history_picture(details["history"]))
-        if details.get("confusion_matrix") is not None:
-            out.append(confusion_picture(details))
+        if details.boundary is not None:
+            out.append(boundary_picture(details.boundary))
+        if curves and details.history is not None:
+            out.append(history_picture(details.history))
+        if details.confusion is not None:
+            out.append(confusion_picture(details.confusion))
     except Exception:  # a picture never costs the student their feedback
         pass
     return [p for p in out if p is not None]

@@ -27,6 +27,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from ..details import Details
 from ..load import Program
 from ..quiet import QUIET_ENV
 from .device import device_env
@@ -150,7 +151,7 @@ class StudentProcess:
     def __init__(self, program: Program, *, limits: Limits | None = None,
                  cwd: str | None = None, env: dict[str, str] | None = None,
                  preload: tuple[str, ...] = (), command: list[str] | None = None,
-                 probes: list[Callable[[StudentProcess], dict[str, Any] | None]] | None = None,
+                 probes: list[Callable[[StudentProcess], dict[str, Details] | None]] | None = None,
                  on_progress: Callable[[dict[str, Any]], None] | None = None):
         self.program = program
         self.limits = limits or Limits()
@@ -168,7 +169,7 @@ class StudentProcess:
         self.memo: dict[Any, Any] = {}  # results shared by checks, such as a trained model's
         #: Asked of the live process after the checks ran, for pictures ({check: details}).
         self.probes = probes or []
-        self.probed: dict[str, Any] = {}
+        self.probed: dict[str, Details] = {}
         #: Called with each progress report the process sends during a request (epochs).
         self.on_progress = on_progress
         self._proc: Any = None  # subprocess.Popen, or a forked child of a pre-warmed process
