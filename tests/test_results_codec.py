@@ -140,6 +140,20 @@ def test_a_cache_entry_is_what_it_was_and_reads_back_whole(tmp_path):
     assert cache.get("k3") is None
 
 
+def test_a_cache_entry_written_before_reads_as_the_same_record(tmp_path):
+    """A class graded before the typed records resumes from its cache: the old entries read whole."""
+    before = json.loads((BEFORE / "cache_entries.json").read_text())
+    cache = ResultCache(tmp_path)
+    for key, entry in before.items():
+        (tmp_path / f"{key}.json").write_text(json.dumps(entry))
+    typed = {r.key: r for r in sample_class() if r.key}
+    for key in before:
+        back = cache.get(key)
+        assert back is not None and back.to_json() == typed[key].to_json()
+    (tmp_path / "k9.json").write_text(json.dumps({**before["k1"], "key": "k1"}))
+    assert cache.get("k9") is None  # another key's entry is not this one's
+
+
 def test_results_json_reads_back_to_the_same_records(written):
     data = json.loads((written / "results.json").read_text())
     back = ClassResults.read(written)
@@ -232,3 +246,15 @@ def test_details_that_are_not_what_they_claim_are_never_typed_but_kept():
     assert details.confusion is None and details.training is None and details.boundary is None
     assert details.accuracy is None and details.architecture is None
     assert details.to_json() == broken  # what came is what results.json keeps
+
+
+def test_an_unreadable_nbgrader_result_file_leaves_the_notebook_to_its_code(tmp_path):
+    from autograder.integrity.collect import from_nbgrader
+    from autograder.nbgrader import RESULT_SUFFIX
+
+    folder = tmp_path / "autograded" / "ada" / "week1"
+    folder.mkdir(parents=True)
+    (folder / "ex01_sigmoid.ipynb").write_text("{}")
+    (folder / f"ex01_sigmoid{RESULT_SUFFIX}").write_text('{"checks": "not a list"}')
+    (found,) = from_nbgrader(tmp_path)
+    assert (found.student, found.exercise, found.model) == ("ada", "ex01_sigmoid", None)

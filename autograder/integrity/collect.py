@@ -52,10 +52,19 @@ def from_nbgrader(course_root: Path) -> list[Submission]:
     for notebook in sorted(autograded.glob("*/*/*.ipynb")):
         student, assignment = notebook.parent.parent.name, notebook.parent.name
         result = notebook.with_name(notebook.stem + RESULT_SUFFIX)
-        entry = ExerciseResult.from_json(json.loads(result.read_text())) if result.is_file() else None
+        entry = _result_file(result)
         found.append(Submission(student=student, exercise=(entry.exercise if entry else "") or notebook.stem
                                 or assignment, path=notebook, model=model_evidence(entry) if entry else None))
     return found
+
+
+def _result_file(path: Path) -> ExerciseResult | None:
+    """The result autograde kept beside a notebook; None when there is none or it cannot be read
+    (the notebook is still compared by its code)."""
+    try:
+        return ExerciseResult.from_json(json.loads(path.read_text())) if path.is_file() else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def held_out_labels(course: Course, exercise: str) -> np.ndarray | None:
