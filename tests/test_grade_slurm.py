@@ -308,7 +308,7 @@ def test_grading_stopped_after_the_cluster_closed_ends_quietly():
     from autograder.batch.bundle import CourseBundle
     from autograder.batch.cluster_spec import ClusterConfig, ClusterSpec
     from autograder.batch.discover import Found
-    from autograder.batch.runner import grader_failure
+    from autograder.batch.grading import grader_failure
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cluster, "grade_task", crash_or_answer)

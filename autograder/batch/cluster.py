@@ -41,21 +41,18 @@ run on a worker in that host's sandbox. Invariants:
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
-from ..course import Course
 from ..isolate.backends import PROTECTIONS, Sandbox, SandboxLimits, backend_names
 from ..isolate.submission import submission_files
 from ..run.device import gpu_devices, requested_device
-from .bundle import CourseBundle, make_bundle
+from .bundle import CourseBundle
 from .cluster_deploy import ALLOWED_FAILURES, MAX_TRIES, kubernetes_spec, slurm_options
 from .cluster_slurm import (
     JobWatch,
@@ -295,24 +292,6 @@ class ClusterGrading:
     def resources(self, model: bool, device: str | None) -> dict[str, float] | None:
         """What a task of a model (or NumPy) exercise asks for (:func:`task_resources`)."""
         return task_resources(model, device, self.gpu_workers)
-
-    def grade_jobs(self, course: Course, jobs: list[Any], *, max_scores: dict[str, float], hidden: bool,
-                   limits: SandboxLimits, sandbox: Sandbox, grader: str,
-                   resources: dict[str, dict[str, float] | None],
-                   hide: tuple[Path, ...] = (), prewarm: bool = True) -> Iterator[tuple[Any, Record, bool]]:
-        """The runner's ``Job``s graded here; yields ``(job, record, cacheable)`` as they finish."""
-        from .grading import grader_failure
-
-        pending = [Submitted(j.index, j.found, j.key, max_scores.get(j.found.exercise, 0.0)) for j in jobs]
-        by_index = {j.index: j for j in jobs}
-        task = functools.partial(make_task, reject=course.rejected_files, hidden=hidden, limits=limits,
-                                 backend=sandbox.name, show_data=sandbox.show_data, grader=grader,
-                                 hide=tuple(str(p) for p in hide), prewarm=prewarm)
-        graded = self.grade(make_bundle(course), pending, task,
-                            resources=lambda s: resources.get(s.found.exercise),
-                            failure=lambda s, exc, what: grader_failure(s.found, s.max_score, exc, what))
-        for sub, record, cacheable in graded:
-            yield by_index[sub.index], record, cacheable
 
     @property
     def gpu_workers(self) -> int:
