@@ -385,6 +385,7 @@ def together_then_alone(bundle, task):
         deadline = time.monotonic() + 60
         while not (folder / "a-running").exists() and time.monotonic() < deadline:
             time.sleep(0.01)
+        time.sleep(1)  # not within moments of the worker's start: Dask's own bookkeeping settles first
         os._exit(1)
     (folder / f"{name}-running").touch()
     time.sleep(2)  # still running when "crash" ends the process it shares with it

@@ -9,8 +9,10 @@ run on a worker in that host's sandbox. Invariants:
 * Dask is imported only here and only with ``--cluster``: without it nothing
   changes (the local runner, no Dask needed).
 * No shared file system: the course reaches workers as one content-addressed
-  archive (:mod:`~autograder.batch.bundle`, a task of its own, fetched once per
-  worker), a submission as the bytes of exactly its
+  archive (:mod:`~autograder.batch.bundle`, with each task, unpacked once per
+  host by its digest; not a task of its own, which Dask would lose with a dying
+  worker and recompute, so that a death would fail every task waiting on it), a
+  submission as the bytes of exactly its
   :func:`~autograder.isolate.submission.submission_files`; only records come back.
 * Every record is written into OUT's cache by this process the moment it
   arrives (atomically), so a killed grader resumes where it stopped; each job's
@@ -63,7 +65,7 @@ from .cluster_slurm import (
     wait_for_first_worker,
 )
 from .cluster_spec import ClusterConfig, ClusterSpec, ClusterSpecError
-from .cluster_worker import GradeTask, grade_task, load_bundle, probe_worker
+from .cluster_worker import GradeTask, grade_task, probe_worker
 from .record import Record
 
 #: Tasks submitted and not yet returned, at most.
@@ -381,7 +383,6 @@ class ClusterGrading:
         if not jobs:
             return
         client = self.client
-        course = client.submit(load_bundle, bundle, key=f"deepgrade-course-{bundle.digest[:32]}", pure=False)
         waiting: dict[bool, deque[Attempt]] = {True: deque(), False: deque()}  # per kind: on a GPU or not
         for job in jobs:
             on_gpu = bool((resources(job) or {}).get(GPU))
@@ -406,7 +407,7 @@ class ClusterGrading:
             attempt.runs += 1
             attempt.alone = alone
             key = f"deepgrade-{job.index}-{job.key[:24]}" + (f"-try{attempt.runs}" if attempt.runs > 1 else "")
-            future = client.submit(grade_task, course, attempt.task, key=key, resources=resources(job),
+            future = client.submit(grade_task, bundle, attempt.task, key=key, resources=resources(job),
                                    retries=1, pure=False)
             in_flight[future] = attempt
             done.add(future)
@@ -457,10 +458,8 @@ class ClusterGrading:
             # Also reached when the grader was stopped (Ctrl-C, SIGTERM) while the caller held a
             # record: the generator is closed after close() ended the client, whose futures are
             # gone with it.
-            if client.status not in ("closing", "closed"):
-                if in_flight:
-                    client.cancel(list(in_flight))
-                course.release()
+            if client.status not in ("closing", "closed") and in_flight:
+                client.cancel(list(in_flight))
 
 
 def _drain(ready: list[tuple[Submitted, Record, bool]]) -> Iterator[tuple[Submitted, Record, bool]]:

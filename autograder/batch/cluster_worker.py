@@ -114,12 +114,6 @@ def worker_fingerprint() -> str:
     return grader_fingerprint()
 
 
-def load_bundle(bundle: CourseBundle) -> CourseBundle:
-    """The course bundle as a Dask task of its own: kept in workers' memory, fetched from a
-    peer by a worker that has not got it, recomputed from the graph if every copy is lost."""
-    return bundle
-
-
 def grade_task(bundle: CourseBundle, task: GradeTask) -> dict[str, Any]:
     """Grade ``task`` here; returns ``{"record": Record.to_json(), "cache": bool}``.
 
