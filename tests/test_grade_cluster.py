@@ -444,6 +444,58 @@ def test_a_submission_that_kills_the_worker_it_shares_costs_the_other_one_nothin
         f"the grader failed on this submission (grading it ended {MAX_TRIES} worker processes")
 
 
+def end_the_worker(bundle, task):
+    """Stands in for grade_task: ends the worker process it runs in."""
+    os._exit(1)
+
+
+def test_a_cluster_left_with_no_worker_is_lost_not_waited_on(monkeypatch, tmp_path):
+    """The one worker (no nanny to start another) dies with the first task: the scheduler has
+    no worker left. The run ends after start_timeout with every job a grader failure (each
+    once), not a hang."""
+    pytest.importorskip("distributed")
+    from autograder.batch import cluster
+    from autograder.batch.bundle import CourseBundle
+    from autograder.batch.cluster_spec import ClusterConfig
+    from autograder.batch.discover import Found
+    from autograder.batch.grading import grader_failure
+
+    monkeypatch.setattr(cluster, "grade_task", end_the_worker)
+    jobs = [cluster.Submitted(i, Found(student=n, exercise="ex01_sigmoid", path=Path(f"/class/{n}.py")),
+                              f"k-{n}", 6.0) for i, n in enumerate(["a", "b", "c"])]
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    # the stand-in task is this module's: the scheduler and the worker import it by name
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])}
+    started = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                                 "--port", str(port), "--no-dashboard"], stderr=subprocess.DEVNULL, env=env)]
+    try:
+        started.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
+                                         "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard",
+                                         "--no-nanny"], stderr=subprocess.DEVNULL, env=env))
+        run = cluster.ClusterGrading(ClusterSpec("tcp", address=address), ClusterConfig(start_timeout=4.0),
+                                     log=lambda _: None).open()
+        started_at = time.monotonic()
+        try:
+            results = list(run.grade(CourseBundle("0" * 64, b""), jobs, lambda job: job.found.student,
+                                     resources=lambda job: None,
+                                     failure=lambda job, exc, what: grader_failure(job.found, job.max_score, exc,
+                                                                                   what)))
+        finally:
+            run.close()
+        took = time.monotonic() - started_at
+    finally:
+        for proc in reversed(started):
+            proc.terminate()
+            proc.wait(timeout=30)
+    assert sorted(job.index for job, _, _ in results) == [0, 1, 2]  # each once
+    for _, record, cacheable in results:
+        assert not cacheable and record.grader_error
+        assert record.result.checks[0].status.value == "error"
+    assert any("no worker for 4 s" in record.result.checks[0].message for _, record, _ in results), [r.result.checks[0].message for _, r, _ in results]
+    assert took < 120, took
+
+
 def _free_port() -> int:
     import socket
 

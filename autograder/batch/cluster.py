@@ -35,7 +35,9 @@ run on a worker in that host's sandbox. Invariants:
   checked by Slurm before any job exists, the jobs are watched (one that ends or
   stays queued is reported; when all end while grading, :meth:`ClusterGrading.lose`
   turns what is left into grader failures), and every job is cancelled when the
-  run ends, on SIGINT and on SIGTERM.
+  run ends, on SIGINT and on SIGTERM. Any other cluster left with no worker for
+  ``start_timeout`` seconds is lost the same way
+  (:class:`~autograder.batch.worker_watch.WorkerWatch`): never waited on forever.
 * At most as many tasks as worker threads (and never more than :data:`WINDOW`)
   are in flight, so a class of any size holds a bounded number of submissions
   in memory.
@@ -67,6 +69,7 @@ from .cluster_slurm import (
 from .cluster_spec import ClusterConfig, ClusterSpec, ClusterSpecError
 from .cluster_worker import GradeTask, grade_task, probe_worker
 from .record import Record
+from .worker_watch import WorkerWatch, scheduler_workers
 
 #: Tasks submitted and not yet returned, at most.
 WINDOW = 256
@@ -183,7 +186,7 @@ class ClusterGrading:
         self.lost = ""
         self._in_flight: dict[Any, Any] = {}
         self._slurm_jobs: SlurmJobs | None = None
-        self._watch: JobWatch | None = None
+        self._watch: JobWatch | WorkerWatch | None = None
         self._restore_sigterm: Callable[[], Any] = lambda: None
 
     # -- starting -------------------------------------------------------------------------
@@ -212,6 +215,7 @@ class ClusterGrading:
                 self._watch = JobWatch(self._slurm_jobs, self.lose).start()
             else:
                 self.client.wait_for_workers(expected, timeout=self.config.start_timeout)
+                self._watch = WorkerWatch(self.client, self.lose, self.config.start_timeout).start()
             self.log(f"deepgrade: Dask dashboard at {self.client.dashboard_link}")
             self.reports = self.probe()
         except (OSError, TimeoutError) as exc:
@@ -345,11 +349,7 @@ class ClusterGrading:
         """Worker threads now: all of them, and those of workers with a GPU."""
         now = time.monotonic()
         if now - self._capacity_at > 2.0:
-            try:
-                info = self.client.scheduler_info(n_workers=-1)
-            except TypeError:  # distributed before 2025: every worker by default
-                info = self.client.scheduler_info()
-            workers = info["workers"].values()
+            workers = scheduler_workers(self.client)
             self._capacity = (sum(w.get("nthreads", 1) for w in workers),
                               sum(w.get("nthreads", 1) for w in workers if (w.get("resources") or {}).get(GPU)))
             self._capacity_at = now
