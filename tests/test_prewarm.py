@@ -235,7 +235,9 @@ def test_a_model_submission_forked_gets_the_verdicts_of_a_fresh_process(zygote, 
     fresh = grade_isolated(program, exercise, files, sandbox=zygote.sandbox, limits=limits, hidden=False,
                            scratch_parent=tmp_path)
     assert forked.forked >= 1 and fresh.forked == 0
-    assert forked.result.score == fresh.result.score == forked.result.max_score
+    said = {name: [(c.name, c.status.value, c.message) for c in run.result.checks]
+            for name, run in (("forked", forked), ("fresh", fresh))}
+    assert forked.result.score == fresh.result.score == forked.result.max_score, said
     for a, b in zip(forked.result.checks, fresh.result.checks, strict=True):
         assert (a.name, a.status) == (b.name, b.status)
         if a.details.accuracy is not None:
