@@ -1,7 +1,7 @@
 """The pre-warmed TensorFlow process: forked children are as isolated as fresh ones, and a hung,
 crashed or hostile child costs only its own verdict.
 
-Each test forks children from one zygote of slot 0 (autograder/isolate/prewarm.py,
+Each test forks children from one zygote of a slot the module holds (autograder/isolate/prewarm.py,
 autograder/run/zygote.py) in the bwrap sandbox, as ``deepgrade grade`` does for
 model submissions. The zygote imports TensorFlow once per module (about 5-8 s).
 """
@@ -19,6 +19,7 @@ from autograder.course import Course
 from autograder.isolate.backends import PACKAGE_DIR, Sandbox, SandboxLimits, _python_roots, available, detect
 from autograder.isolate.prewarm import Zygote, ZygotePool, prewarm_refusal
 from autograder.isolate.process import SandboxedProcess
+from autograder.isolate.slots import SlotLease, slots_folder
 from autograder.isolate.submission import grade_isolated, submission_files
 from autograder.load import load_program
 from autograder.student import KERAS_OPS
@@ -32,12 +33,17 @@ if not available("bwrap").works:
 
 @pytest.fixture(scope="module")
 def zygote(tmp_path_factory):
+    """A zygote on a slot this module holds as every grading run does: another run on the
+    machine (a test on another xdist worker) never uses its uid, so never kills what runs as it."""
     sandbox = detect("bwrap")
-    zygote = Zygote(sandbox, 0, SandboxLimits(device="cpu"), tmp_path_factory.mktemp("scratch") / "inbox-0")
-    why = zygote.start()
-    assert why == "", why
-    yield zygote
-    zygote.close()
+    with SlotLease(1, slots_folder()) as lease:
+        slot = lease.slots[0]
+        zygote = Zygote(sandbox, slot, SandboxLimits(device="cpu"),
+                        tmp_path_factory.mktemp("scratch") / f"inbox-{slot}")
+        why = zygote.start()
+        assert why == "", why
+        yield zygote
+        zygote.close()
 
 
 def _child(zygote: Zygote, source: str, name: str, timeout: float = 30.0) -> SandboxedProcess:
@@ -48,7 +54,7 @@ def _child(zygote: Zygote, source: str, name: str, timeout: float = 30.0) -> San
     scratch.mkdir()
     path = scratch / "submission.py"
     path.write_text(textwrap.dedent(source))
-    return SandboxedProcess(load_program(path), sandbox=zygote.sandbox, scratch=scratch, slot=0,
+    return SandboxedProcess(load_program(path), sandbox=zygote.sandbox, scratch=scratch, slot=zygote.slot,
                             limits=SandboxLimits(device="cpu", load_timeout=timeout), zygote=zygote,
                             preload=(KERAS_OPS,))
 
@@ -231,9 +237,9 @@ def test_a_model_submission_forked_gets_the_verdicts_of_a_fresh_process(zygote, 
     limits = SandboxLimits(device="cpu")
     before = set(zygote.inbox.iterdir())
     forked = grade_isolated(program, exercise, files, sandbox=zygote.sandbox, limits=limits, hidden=False,
-                            scratch_parent=tmp_path, zygote=zygote)
+                            scratch_parent=tmp_path, slot=zygote.slot, zygote=zygote)
     fresh = grade_isolated(program, exercise, files, sandbox=zygote.sandbox, limits=limits, hidden=False,
-                           scratch_parent=tmp_path)
+                           scratch_parent=tmp_path, slot=zygote.slot)
     assert forked.forked >= 1 and fresh.forked == 0
     said = {name: [(c.name, c.status.value, c.message) for c in run.result.checks]
             for name, run in (("forked", forked), ("fresh", fresh))}
