@@ -69,7 +69,7 @@ from .cluster_slurm import (
 from .cluster_spec import ClusterConfig, ClusterSpec, ClusterSpecError
 from .cluster_worker import GradeTask, grade_task, probe_worker
 from .record import Record
-from .worker_watch import WorkerWatch, scheduler_workers
+from .worker_watch import Watch, WorkerWatch, scheduler_workers
 
 #: Tasks submitted and not yet returned, at most.
 WINDOW = 256
@@ -186,7 +186,7 @@ class ClusterGrading:
         self.lost = ""
         self._in_flight: dict[Any, Any] = {}
         self._slurm_jobs: SlurmJobs | None = None
-        self._watch: JobWatch | WorkerWatch | None = None
+        self._watch: Watch | None = None
         self._restore_sigterm: Callable[[], Any] = lambda: None
 
     # -- starting -------------------------------------------------------------------------

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .worker_watch import Watch
+
 #: Slurm's job states in which a job may still start or run a worker.
 ACTIVE = frozenset({"PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED",
                     "REQUEUE_HOLD", "REQUEUE_FED", "RESIZING", "SIGNALING", "STAGE_OUT", "RESV_DEL_HOLD"})
@@ -218,32 +220,22 @@ def wait_for_first_worker(client: Any, jobs: SlurmJobs, timeout: float) -> None:
             raise SlurmError(problem)
 
 
-class JobWatch:
-    """While grading: calls ``lost(why)`` once, from its own thread, when no job is active
-    any more (a walltime reached, a job cancelled or failed), so the grader stops waiting
-    for workers that will not come."""
+class JobWatch(Watch):
+    """While grading: lost when no job is active any more (a walltime reached, a job cancelled
+    or failed), so the grader stops waiting for workers that will not come."""
+
+    name = "deepgrade-slurm-watch"
 
     def __init__(self, jobs: SlurmJobs, lost: Callable[[str], None], poll: float = WATCH_POLL):
-        self.jobs, self.lost, self.poll = jobs, lost, poll
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="deepgrade-slurm-watch", daemon=True)
+        super().__init__(lost, poll)
+        self.jobs = jobs
 
-    def start(self) -> JobWatch:
-        self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.poll):
-            states = self.jobs.states()
-            if states and not any(s.active for s in states):
-                self.lost("every Slurm job of the run ended while grading: " +
-                          "; ".join(s.describe() for s in states) + " (raise walltime, or look at the job's output)")
-                return
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive() and self._thread is not threading.current_thread():
-            self._thread.join(timeout=30)
+    def check(self) -> str:
+        states = self.jobs.states()
+        if states and not any(s.active for s in states):
+            return ("every Slurm job of the run ended while grading: " +
+                    "; ".join(s.describe() for s in states) + " (raise walltime, or look at the job's output)")
+        return ""
 
 
 def exit_on_sigterm() -> Callable[[], None]:

@@ -28,37 +28,58 @@ def scheduler_workers(client: Any) -> list[dict[str, Any]]:
     return list(info["workers"].values())
 
 
-class WorkerWatch:
-    """Calls ``lost(why)`` once, from its own thread, when the scheduler has had no worker
-    for ``patience`` seconds."""
+class Watch:
+    """A daemon thread that asks every ``poll`` seconds whether the cluster is lost (:meth:`check`
+    returns why, or "") and then calls ``lost(why)`` once; stopped by :meth:`stop`."""
 
-    def __init__(self, client: Any, lost: Callable[[str], None], patience: float, poll: float = POLL):
-        self.client, self.lost, self.patience, self.poll = client, lost, patience, poll
+    name = "deepgrade-watch"
+
+    def __init__(self, lost: Callable[[str], None], poll: float):
+        self.lost, self.poll = lost, poll
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="deepgrade-worker-watch", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
 
-    def start(self) -> WorkerWatch:
+    def start(self) -> Watch:
         self._thread.start()
         return self
 
+    def check(self) -> str:
+        raise NotImplementedError
+
     def _run(self) -> None:
-        none_since: float | None = None
         while not self._stop.wait(self.poll):
-            try:
-                count = len(scheduler_workers(self.client))
-            except Exception:  # the client is closing, or the scheduler did not answer this time
-                continue
-            now = time.monotonic()
-            if count:
-                none_since = None
-            elif none_since is None:
-                none_since = now
-            elif now - none_since >= self.patience:
-                self.lost(f"the cluster had no worker for {self.patience:g} s (a worker that died was not "
-                          "started again: look at the cluster's log, or raise start_timeout)")
+            why = self.check()
+            if why:
+                self.lost(why)
                 return
 
     def stop(self) -> None:
         self._stop.set()
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout=30)
+
+
+class WorkerWatch(Watch):
+    """Lost when the scheduler has had no worker for ``patience`` seconds."""
+
+    name = "deepgrade-worker-watch"
+
+    def __init__(self, client: Any, lost: Callable[[str], None], patience: float, poll: float = POLL):
+        super().__init__(lost, poll)
+        self.client, self.patience = client, patience
+        self._none_since: float | None = None
+
+    def check(self) -> str:
+        try:
+            count = len(scheduler_workers(self.client))
+        except Exception:  # the client is closing, or the scheduler did not answer this time
+            return ""
+        now = time.monotonic()
+        if count:
+            self._none_since = None
+        elif self._none_since is None:
+            self._none_since = now
+        elif now - self._none_since >= self.patience:
+            return (f"the cluster had no worker for {self.patience:g} s (a worker that died was not "
+                    "started again: look at the cluster's log, or raise start_timeout)")
+        return ""
