@@ -3,10 +3,15 @@
 ``TF_CPP_MIN_LOG_LEVEL=3`` alone is not enough: oneDNN and absl print before
 or besides it. These variables must be set before TensorFlow is imported, so
 the grader sets them at start-up and passes them to every student process.
+
+Keras 3 imports matplotlib, which builds its font cache on a machine's (or a
+sandbox's) first import and, when that takes over 5 s (a loaded machine), logs
+one warning that is no more the student's output than TensorFlow's lines.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 
@@ -20,10 +25,24 @@ QUIET_ENV = {
 }
 
 
+FONT_CACHE_NOTICE = "Matplotlib is building the font cache"
+
+
+class _DropFontCacheNotice(logging.Filter):
+    """Drops matplotlib's one-time font-cache warning, and nothing else it logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(FONT_CACHE_NOTICE)
+
+
 def quiet_tensorflow() -> None:
-    """Set the quieting variables in this process (existing settings win)."""
+    """Set the quieting variables in this process (existing settings win) and drop the
+    font-cache notice of the matplotlib that Keras imports; before Keras is imported."""
     for key, value in QUIET_ENV.items():
         os.environ.setdefault(key, value)
+    fonts = logging.getLogger("matplotlib.font_manager")
+    if not any(isinstance(f, _DropFontCacheNotice) for f in fonts.filters):
+        fonts.addFilter(_DropFontCacheNotice())
 
 
 #: Lines TensorFlow and its libraries write on stderr by themselves. nbgrader's
@@ -39,6 +58,7 @@ _TF_LOG_LINE = "|".join([
     r"oneDNN custom operations are on",
     r"This TensorFlow binary is optimized",
     r"Could not find cuda drivers",
+    FONT_CACHE_NOTICE,
 ])
 TF_LOG_PATTERN = rf"\A(?:(?:{_TF_LOG_LINE})[^\n]*(?:\n|\Z)|[ \t]*\n)+\Z"
 #: One such log line (autograde drops them from the stderr of a student's cell).

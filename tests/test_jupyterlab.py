@@ -108,13 +108,48 @@ def _run_all(page) -> None:
     page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
 
 
+PROMPTS = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.innerText.trim())"
+REPORTS = "() => document.querySelectorAll('.jp-Cell .deepgrade-report').length"
+
+
+def _what_the_page_shows(lab: dict, page) -> str:
+    """The state a timed-out wait leaves, for the failure message: without it a CI failure says only
+    'Timeout exceeded'. A screenshot goes beside the student's folder."""
+    page.screenshot(path=str(lab["home"] / "timed-out.png"))
+    dialogs = page.locator(".jp-Dialog-content")
+    log = (lab["home"] / "lab.log").read_text(errors="replace")
+    return (f"prompts {page.evaluate(PROMPTS)}, {page.evaluate(REPORTS)} check reports, kernel "
+            f"{page.locator('.jp-Notebook-ExecutionIndicator').first.get_attribute('data-status')!r}, dialogs "
+            f"{[dialogs.nth(i).inner_text()[:200] for i in range(dialogs.count())]}; screenshot "
+            f"{lab['home'] / 'timed-out.png'}; the server's log ends:\n{log[-3000:]}")
+
+
+def _run_all_until(lab: dict, page, done: str, timeout_ms: int) -> None:
+    """Run All, then wait until ``done`` holds. A Run All chosen while the kernel is still connecting
+    can be lost, as a keystroke can (CI, two loaded cores): while no cell shows queued or run
+    ("[*]", "[1]") 20 s later, it is chosen again."""
+    started = f"() => ({PROMPTS})().some(p => /\\[(\\*|\\d+)\\]/.test(p))"
+    for _ in range(4):
+        _run_all(page)
+        try:
+            page.wait_for_function(started, timeout=20_000)
+            break
+        except playwright_api.TimeoutError:
+            continue
+    try:
+        page.wait_for_function(done, timeout=timeout_ms)
+        return
+    except playwright_api.TimeoutError:
+        pass
+    pytest.fail(f"Run All did not reach {done!r} in {timeout_ms // 1000} s: {_what_the_page_shows(lab, page)}",
+                pytrace=False)
+
+
 @pytest.fixture(scope="module")
 def ran_ex01(lab):
     page = lab["page"]
     _open(lab, "exercises/ex01_sigmoid/ex01_sigmoid.ipynb")
-    _run_all(page)
-    page.wait_for_function(
-        "() => document.querySelectorAll('.jp-Cell .deepgrade-report').length >= 4", timeout=120_000)
+    _run_all_until(lab, page, f"() => ({REPORTS})() >= 4", timeout_ms=180_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
     return page
 

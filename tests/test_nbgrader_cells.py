@@ -278,6 +278,8 @@ TF_NOISE = [
     "optimized to use available CPU instructions in performance-critical operations.\n"
     "To enable the following instructions: AVX2 FMA, in other operations, rebuild TensorFlow.\n",
     "WARNING:absl:Compiled the loaded model, but the compiled metrics have yet to be built.\n",
+    # Keras 3 imports matplotlib, whose first import on a loaded machine says this once
+    "Matplotlib is building the font cache; this may take a moment.\n",
 ]
 NOT_NOISE = [
     "Traceback (most recent call last):\n  ValueError: bad shape\n",
@@ -302,6 +304,23 @@ def test_ignore_pattern_drops_tensorflow_log_lines_only(config):
         cell = _graded_cell(2, new_output("stream", name="stderr", text=text))
         cell, _ = pp.preprocess_cell(cell, {}, 0)
         assert determine_grade(cell) == (0, 2.0), text
+
+
+def test_quiet_tensorflow_drops_the_font_cache_notice_and_nothing_else_matplotlib_says(caplog):
+    """Keras 3 imports matplotlib; its one-time font-cache notice (logged when building the cache
+    takes over 5 s) reached a student's first Keras cell on a loaded machine."""
+    import logging
+
+    from autograder.quiet import quiet_tensorflow
+
+    quiet_tensorflow()
+    quiet_tensorflow()  # idempotent: one filter
+    fonts = logging.getLogger("matplotlib.font_manager")
+    assert len(fonts.filters) == 1
+    with caplog.at_level(logging.WARNING, logger="matplotlib.font_manager"):
+        fonts.warning("Matplotlib is building the font cache; this may take a moment.")
+        fonts.warning("findfont: Font family 'Nope' not found.")
+    assert [r.getMessage() for r in caplog.records] == ["findfont: Font family 'Nope' not found."]
 
 
 def test_the_kernel_inherits_quiet_tensorflow_from_the_config():

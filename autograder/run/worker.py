@@ -22,6 +22,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from ..quiet import quiet_tensorflow
 from . import magics
 from .codec import normalize
 from .keyrings import forbid_keyrings
@@ -212,6 +213,7 @@ def _copy_tree(source: str, dest: str) -> None:
 def main(argv: list[str]) -> int:
     fd_in, fd_out = int(argv[1]), int(argv[2])
     watch_outside_signals()  # before any thread starts: every later thread inherits the mask
+    quiet_tensorflow()  # before a preloaded module imports Keras
     reader = FrameReader(fd_in)
     try:
         first = reader.read()
