@@ -164,7 +164,9 @@ def test_nbgrader_folders_and_flat_files(tmp_path):
     (tmp_path / "flat" / "dan.zip").write_bytes(b"not a zip")
     d = read(tmp_path / "flat", tmp_path / "b")
     assert {k for k in d.attempts} == {("ada", "ex01_sigmoid"), ("cleo", "ex01_sigmoid")}
-    assert "not a readable zip" in d.problems[("dan", "ex01_sigmoid")]
+    # dan.zip names no exercise: its reason stands for every exercise dan has nothing else for,
+    # without adding exercises to the class's
+    assert "not a readable zip" in d.unplaced["dan"] and not any(s == "dan" for s, _ in d.problems)
 
 
 def test_a_folder_name_is_the_student_exactly(tmp_path):
@@ -182,10 +184,14 @@ def test_a_folder_name_is_the_student_exactly(tmp_path):
 
 
 def test_a_download_zip_and_unsafe_members(tmp_path):
+    """A member whose path leads out is never written, and its student (named by the member's name
+    without the parts that lead out) is a student whose file was refused, not dropped."""
     archive = zipped(tmp_path / "submissions.zip", {"lovelaceada_1001_5001_ex01_sigmoid.ipynb": RIGHT,
                                                     "../../escape_1002_5002_ex01_sigmoid.ipynb": RIGHT})
     d = read(archive, tmp_path)
-    assert set(d.submitters) == {"1001"}
+    assert set(d.submitters) == {"1001", "1002"} and set(d.attempts) == {("1001", "ex01_sigmoid")}
+    assert "leads out of the zip's folder" in d.problems[("1002", "ex01_sigmoid")]
+    assert fates(d)["../../escape_1002_5002_ex01_sigmoid.ipynb"][0] is Fate.REFUSED
     assert not list(tmp_path.rglob("escape_*"))
 
 

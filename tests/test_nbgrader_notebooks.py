@@ -34,6 +34,20 @@ ROOT = Path(__file__).resolve().parents[1]
 EX = "ex01_sigmoid"
 WRONG = "import numpy as np\n\ndef sigmoid(z):\n    return np.tanh(z)\n"
 SECRET = "_hidden_cases"  # a name in solutions/ex01_sigmoid/checks.py that no release shows
+#: Refused by nbgrader autograde and by check --hidden alike: 0, with the reason in the feedback.
+REFUSED = ("m-notebook-link", "m-notebook-folder", "m-unreadable-zero", "m-unreadable-deep")
+#: A folder named like the notebook is no notebook, in any path.
+FOLDER_SAID = "ex01_sigmoid.ipynb is a folder, not a notebook: hand in the notebook file itself"
+
+
+def as_module(nb: dict) -> str:
+    """The answer cells of a notebook as one module: what a student who hands in a .py writes."""
+    return "\n\n".join(_source(c) for c in nb["cells"] if c["cell_type"] == "code"
+                        and c["metadata"].get("nbgrader", {}).get("solution"))
+
+
+def _source(cell: dict) -> str:
+    return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
 
 
 def scripts(port: int) -> str:
@@ -178,6 +192,11 @@ def autograded(tmp_path_factory):
     link.symlink_to(paths["a-right"])
     students.update({"m-invalid-utf8": bad, "m-big-output": big, "m-notebook-link": right})
     paths["m-notebook-link"] = link
+    # a folder named like the notebook, holding the right answers as a module
+    paths["m-notebook-folder"] = course / "submitted" / "m-notebook-folder" / EX / f"{EX}.ipynb"
+    paths["m-notebook-folder"].mkdir(parents=True)
+    (paths["m-notebook-folder"] / f"{EX}.py").write_text("import numpy as np\n\n" + as_module(right))
+    students["m-notebook-folder"] = right
     guarded = [course / "solutions", course / "exercises", course / "nbgrader_config.py", course / "submitted"]
     before = _digest(guarded)
     proc = rt.nbgrader(course, "autograde", EX, "--force", timeout=1500)  # raises unless exit 0
@@ -197,7 +216,7 @@ def test_every_score_equals_deepgrade_check_hidden(autograded):
     course, rows = autograded["course"], autograded["rows"]
     for student, path in autograded["paths"].items():
         report = _check_hidden(path, course)
-        if student == "m-notebook-link" or student.startswith("m-unreadable"):  # both refuse it
+        if student in REFUSED:  # both refuse it
             assert report is None and rows[(student, EX)] == (0.0, 12.0), student
             continue
         assert report is not None, student
@@ -207,7 +226,7 @@ def test_every_score_equals_deepgrade_check_hidden(autograded):
 def test_metadata_never_raises_nor_lowers_points(autograded):
     rows = autograded["rows"]
     for student in autograded["students"]:
-        want = 0.0 if student == "m-notebook-link" or student.startswith("m-unreadable") else 12.0
+        want = 0.0 if student in REFUSED else 12.0
         if "wrong" in student or student == "m-hard-b":
             assert rows[(student, EX)][0] < 12, student
         else:
@@ -225,9 +244,27 @@ def test_repairs_and_refusals_are_said_in_the_feedback(autograded):
     assert "a link to another file" in _feedback(course, "m-notebook-link")
     assert "not valid notebook JSON" in _feedback(course, "m-unreadable-zero")
     assert "nested too deep" in _feedback(course, "m-unreadable-deep")
+    assert FOLDER_SAID in _feedback(course, "m-notebook-folder")
     assert "notes.txt" in _feedback(course, "m-companion-link")
     assert "pipe.txt" in _feedback(course, "m-dangling-fifo") and "gone.txt" in _feedback(course, "m-dangling-fifo")
     assert "data.txt" in _feedback(course, "m-hard-a") and "data.txt" in _feedback(course, "m-hard-b")
+
+
+def test_a_folder_named_like_the_notebook_is_refused_alike_by_every_path(autograded, tmp_path, capsys):
+    """nbgrader autograde, check --hidden and deepgrade grade: 0 and the same reason, where
+    deepgrade grade once graded the module inside the folder 12/12 and nbgrader gave 0."""
+    course, folder = autograded["course"], autograded["paths"]["m-notebook-folder"]
+    assert autograded["rows"][("m-notebook-folder", EX)] == (0.0, 12.0)
+    assert cli.main(["check", str(folder), "-e", EX, "--hidden", "--course", str(course)]) == 2
+    assert FOLDER_SAID in capsys.readouterr().err
+    for student in ("a-right", "m-notebook-folder"):
+        shutil.copytree(course / "submitted" / student, tmp_path / "submitted" / student, symlinks=True)
+    assert cli.main(["grade", str(tmp_path / "submitted"), "--out", str(tmp_path / "out"), "--course", str(ROOT),
+                     "--workers", "1"]) == 0
+    capsys.readouterr()
+    records = {r["student"]: r for r in json.loads((tmp_path / "out" / "results.json").read_text())["submissions"]}
+    assert records["a-right"]["score"] == 12 and records["m-notebook-folder"]["score"] == 0
+    assert FOLDER_SAID in json.dumps(records["m-notebook-folder"])
 
 
 def test_no_link_is_followed_and_nothing_outside_a_folder_changed(autograded):

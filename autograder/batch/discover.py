@@ -76,7 +76,7 @@ def discover_class(root: Path, exercises: list[str], unpack_dir: Path, only: lis
         for exercise in scope:
             tries = download.attempts.get((who.lms_id, exercise), [])
             if not tries:
-                problem = download.problems.get((who.lms_id, exercise))
+                problem = download.problems.get((who.lms_id, exercise)) or download.unplaced.get(who.lms_id)
                 text = problem or f"no submission for {exercise}"
                 if not problem and strays.get(who.key):
                     text += f" (found {', '.join(strays[who.key][:5])}, which name no exercise)"

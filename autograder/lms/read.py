@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..load.notebook_file import link_reason
+from ..load.notebook_file import folder_reason, link_reason
 from ..results import Inventory
 from .base import Claim, Listing, Source, claim_all, source, sources
 from .model import Attempt, DownloadError, Fate, HandedFile, Submitter
@@ -41,8 +41,11 @@ class Download:
     absent: list[Submitter] = field(default_factory=list)
     #: Problems that are no single file's: submissions no roster entry matches, ambiguous names.
     notes: list[str] = field(default_factory=list)
-    #: (lms_id, exercise) whose only file could not be used (an unsafe zip): why.
+    #: (lms_id, exercise) whose only file could not be used (an unsafe zip, a link): why.
     problems: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: lms_id -> why, for a file that could have been a submission (a notebook, a module, a zip)
+    #: but could not be used and names no exercise: said for each exercise the student has nothing else for.
+    unplaced: dict[str, str] = field(default_factory=dict)
 
     def inventory(self) -> Inventory:
         """What results.json keeps of the download: every file's fate, and the notes."""
@@ -96,6 +99,18 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "student"
 
 
+def _inside(member: str) -> PurePosixPath | None:
+    """Where a zip member that was not unpacked would lie, to name the student it belongs to: its
+    path without the parts that lead out (``..``, a leading ``/``). None when nothing is left."""
+    parts = [p for p in member.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    return PurePosixPath(*parts) if parts else None
+
+
+def _submission_like(name: str) -> bool:
+    """A file that could have been a submission: a notebook, a module, or a zip of them."""
+    return Path(name).suffix.lower() in (*SUFFIXES, ".zip")
+
+
 def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_name: str | None = None,
                   roster: Roster | None = None, exclude: tuple[Path, ...] = (),
                   attempts_policy: str = "latest") -> Download:
@@ -109,14 +124,23 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
         unzipped = safe_unzip(root, target)
         if unzipped.refused:
             raise DownloadError(unzipped.refused)
-        skipped = [HandedFile(name, Fate.REFUSED, why) for name, why in unzipped.skipped]
         root = target
     else:
-        skipped = []
+        unzipped = None
     root = root.resolve()
     chosen: list[Source] = [source(source_name)] if source_name else list(sources().values())
     names, files = _list(root, {p.resolve() for p in exclude})
-    files.extend(skipped)  # a member that could not be unpacked here: refused alone, said
+    # a member of the download that was not unpacked (a link, a path out, a name too long) is claimed
+    # by its name like the others: it is one student's file, and that student gets a row saying why
+    not_unpacked: dict[PurePosixPath, tuple[str, str]] = {}
+    on_disk = set(names)
+    for entry, why in unzipped.skipped if unzipped else []:
+        rel = _inside(entry)
+        if rel is None or rel in on_disk or rel in not_unpacked or any(SYSTEM.search(part) for part in rel.parts):
+            files.append(HandedFile(entry, Fate.REFUSED, why))
+        else:
+            not_unpacked[rel] = (entry, why)
+    names = sorted({*names, *not_unpacked})
     if not names:
         raise DownloadError(f"{root} holds no files" + (f" (only {len(files)} system file(s))" if files else ""))
     listing = Listing(root, names, list(exercises))
@@ -125,6 +149,7 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
 
     attempts: list[Attempt] = []
     problems: dict[tuple[str, str], str] = {}
+    unplaced: dict[str, str] = {}
     people: dict[str, Submitter] = {}
 
     def meet(who: Submitter) -> None:
@@ -132,9 +157,27 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
         if who.lms_id not in people or (not people[who.lms_id].name and who.name):
             people[who.lms_id] = who
 
-    def gradable(path: Path, handed: str, claim: Claim, name: str, hint: str | None, own: bool) -> None:
+    def refuse(handed: str, claim: Claim, why: str, exercise: str | None, name: str) -> None:
+        """A file of the student's that cannot be used: said, and where the student has nothing
+        else for its exercise, their row gives this reason (never a student dropped in silence)."""
+        files.append(HandedFile(handed, Fate.REFUSED, why, student=claim.submitter.key, exercise=exercise or ""))
+        for who in (claim.submitter, *claim.members):  # a group's file is each member's
+            meet(who)
+            if exercise:
+                problems.setdefault((who.lms_id, exercise), why)
+            elif _submission_like(name):
+                unplaced.setdefault(who.lms_id, why)
+
+    def gradable(path: Path, handed: str, claim: Claim, name: str, hint: str | None, own: bool,
+                 folders: tuple[str, ...]) -> None:
         who = claim.submitter
         meet(who)
+        notebook_folder = next((f for f in folders if f.lower().endswith(".ipynb")), None)
+        if notebook_folder is not None:  # what lies in it is not read as the submission: in no path
+            refuse(handed, claim, folder_reason(notebook_folder),
+                   exercise_in(Path(notebook_folder).stem, exercises) or exercise_in(Path(name).stem, exercises)
+                   or hint, notebook_folder)
+            return
         exercise = exercise_in(Path(name).stem, exercises) or hint
         if exercise is None:
             files.append(HandedFile(handed, Fate.REFUSED, f"names no exercise ({', '.join(exercises[:3])}, ...)",
@@ -151,6 +194,9 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
                                     order=(*claim.order, counter(Path(name).stem)), own_folder=own))
 
     for rel in names:
+        if rel not in claims and rel in not_unpacked:  # whose it is, no naming says: refused all the same
+            files.append(HandedFile(not_unpacked[rel][0], Fate.REFUSED, not_unpacked[rel][1]))
+            continue
         if rel not in claims:
             why = (f"no naming of {chosen[0].label} fits it" if source_name
                    else "no LMS's naming fits it (nor a folder per student, nor <student>_<exercise>)")
@@ -158,14 +204,13 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
             continue
         src, claim = claims[rel]
         path = listing.path(rel)
+        exercise = exercise_in(Path(claim.name).stem, exercises) or claim.exercise_hint
+        if rel in not_unpacked:
+            refuse(not_unpacked[rel][0], claim, not_unpacked[rel][1], exercise, claim.name)
+            continue
         refused = link_reason(path, root)  # a link's content may be another student's or the course's
         if refused:
-            who = claim.submitter
-            meet(who)
-            exercise = exercise_in(Path(claim.name).stem, exercises) or claim.exercise_hint
-            files.append(HandedFile(str(rel), Fate.REFUSED, refused, student=who.key, exercise=exercise or ""))
-            for e in [exercise] if exercise else exercises:
-                problems.setdefault((who.lms_id, e), refused)
+            refuse(str(rel), claim, refused, exercise, claim.name)
             continue
         if claim.receipt:
             if claim.submitter.lms_id:  # a receipt alone (a text-only attempt) still names a student
@@ -174,27 +219,25 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
                                     student=claim.submitter.key if claim.submitter.lms_id else ""))
             continue
         if rel.suffix.lower() == ".zip":
-            hint = exercise_in(Path(claim.name).stem, exercises) or claim.exercise_hint
+            hint = exercise  # the zip's own name may name the exercise of all it holds
             dest = unpack_dir / _safe(claim.submitter.lms_id) / _safe(str(rel))
-            unzipped = safe_unzip(path, dest)
-            why = unzipped.refused
+            inside = safe_unzip(path, dest)
             meet(claim.submitter)
-            files.extend(HandedFile(f"{rel}/{name}", Fate.REFUSED, reason, student=claim.submitter.key)
-                         for name, reason in unzipped.skipped)
-            if why:
-                files.append(HandedFile(str(rel), Fate.REFUSED, why, student=claim.submitter.key))
-                for e in [hint] if hint else exercises:
-                    problems.setdefault((claim.submitter.lms_id, e), why)
+            if inside.refused:
+                refuse(str(rel), claim, inside.refused, hint, rel.name)
                 continue
+            for name, reason in inside.skipped:
+                refuse(f"{rel}/{name}", claim, reason, exercise_in(Path(name).stem, exercises) or hint, name)
             inner, system = _list(dest, set())
             files.extend(replace(f, handed=f"{rel}/{f.handed}", student=claim.submitter.key) for f in system)
             for member in inner:
-                gradable(dest / Path(*member.parts), f"{rel}/{member}", claim, member.name, hint, False)
+                gradable(dest / Path(*member.parts), f"{rel}/{member}", claim, member.name, hint, False,
+                         member.parent.parts)
             continue
         gradable(path, str(rel), claim, claim.name, claim.exercise_hint, claim.own_folder is not None
-                 and rel.parent.is_relative_to(claim.own_folder))
+                 and rel.parent.is_relative_to(claim.own_folder), rel.parent.parts)
 
-    if not attempts and not problems:
+    if not attempts and not problems and not unplaced:
         found = ", ".join(str(n) for n in names[:5]) + (", ..." if len(names) > 5 else "")
         raise DownloadError(f"nothing in {root} is a submission this grader recognises: {len(names)} file(s) "
                             f"({found}); exercises: {', '.join(exercises)}")
@@ -204,6 +247,9 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
     # two spellings the roster takes for one student are one student; a problem follows its student
     download.submitters = {who.lms_id: who for who in matched.values()}
     download.problems = {(matched[i].lms_id, e): why for (i, e), why in problems.items()}
+    download.unplaced = {matched[i].lms_id: why for i, why in unplaced.items()}
+    renamed = {people[i].key: who.key for i, who in matched.items()}  # a refused file names its student as rows do
+    download.files = [replace(f, student=renamed.get(f.student, f.student)) for f in download.files]
     for a in attempts:
         a.submitter = matched[a.submitter.lms_id]
     _choose(attempts, download, attempts_policy == "best")

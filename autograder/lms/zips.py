@@ -5,7 +5,9 @@ because the latest attempt is chosen by it when the name carries no date.
 
 A member this machine cannot write (a name past the file system's 255 bytes, which an LMS makes
 of a long upload name behind its own prefix; a file where another member needs a folder) is one
-student's file: it is skipped and said, never the reason the whole download goes unread.
+student's file: it is skipped and said, never the reason the whole download goes unread. So is a
+member that is a link or whose path leads out of the folder: never unpacked, always said, so that
+the reader can name the student it belongs to.
 """
 
 from __future__ import annotations
@@ -53,11 +55,19 @@ def safe_unzip(archive: Path, dest: Path, max_bytes: int = ZIP_MAX_BYTES, max_fi
             top = dest.resolve()
             written = 0
             for m in members:
+                if m.is_dir():
+                    continue  # folders are made as needed
+                name = _name(m)
+                base = name.rsplit("/", 1)[-1] or name  # named in the reason: the student reads it
                 try:
-                    target = (dest / _name(m)).resolve()
-                    link = (m.external_attr >> 16) & 0o170000 == 0o120000
-                    if m.is_dir() or not target.is_relative_to(top) or target == top or link:
-                        continue  # folders are made as needed; no path escapes, no symlinks
+                    target = (dest / name).resolve()
+                    if (m.external_attr >> 16) & 0o170000 == 0o120000:
+                        done.skipped.append((name, f"{base} is a link in the zip, not a file: not unpacked; "
+                                                   "hand in the file itself"))
+                        continue
+                    if not target.is_relative_to(top) or target == top:
+                        done.skipped.append((name, f"{base}: its path leads out of the zip's folder: not unpacked"))
+                        continue
                     target.parent.mkdir(parents=True, exist_ok=True)
                     with zf.open(m) as src, open(target, "wb") as out:
                         data = src.read(max_bytes - written + 1)  # a lying header is caught here
@@ -67,7 +77,7 @@ def safe_unzip(archive: Path, dest: Path, max_bytes: int = ZIP_MAX_BYTES, max_fi
                         out.write(data)
                 except (OSError, ValueError) as exc:  # this member only: the rest of the zip is read
                     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                    done.skipped.append((_name(m), f"could not be unpacked here ({reason})"))
+                    done.skipped.append((name, f"{base} could not be unpacked here ({reason})"))
                     continue
                 try:
                     stamp = time.mktime((*m.date_time, 0, 0, -1))

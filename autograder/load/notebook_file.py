@@ -68,6 +68,12 @@ class NotebookFile:
         return json.dumps(self.notebook, indent=1, ensure_ascii=False) + "\n"
 
 
+def folder_reason(name: str) -> str:
+    """Why a folder named like a notebook (``ex01_sigmoid.ipynb/``) is no submission: a folder is never
+    a notebook, whatever it holds. One wording for every path (``deepgrade grade``, ``check``, nbgrader)."""
+    return f"{name} is a folder, not a notebook: hand in the notebook file itself"
+
+
 def link_reason(path: Path, root: Path | None = None) -> str:
     """Why ``path`` is not a file of the student's own ('' when it is one): a symbolic link (of the file,
     or of a folder between ``root`` and it), a hard link shared with another file, no regular file."""
@@ -83,6 +89,8 @@ def link_reason(path: Path, root: Path | None = None) -> str:
         return f"cannot read {path.name}: {exc.strerror}"
     if stat.S_ISLNK(info.st_mode):
         return f"{path.name} is a link to another file, not a file of your own: hand in the file itself"
+    if stat.S_ISDIR(info.st_mode):
+        return folder_reason(path.name)
     if not stat.S_ISREG(info.st_mode):
         return f"{path.name} is not a regular file"
     if info.st_nlink > 1:

@@ -91,12 +91,14 @@ def load_program(path: str | Path, *, reference: str | Path | None = None, submi
     course's notebook (release or source) whose grading cells are restored into a
     notebook where the student changed them (:mod:`.restore`); none when it is no file."""
     from .notebook import left_out_definitions, read_notebook_cells
-    from .notebook_file import read_notebook_file, refuse_link
+    from .notebook_file import folder_reason, read_notebook_file, refuse_link
 
     path = Path(path)
     if not os.path.lexists(path):
         raise SubmissionError(f"no such file: {path}")
     if path.is_dir() and not path.is_symlink():
+        if path.suffix == ".ipynb":  # a student's folder named like a notebook: said as every path says it
+            raise SubmissionError(folder_reason(path.name))
         raise SubmissionError(f"{path} is a folder; give the notebook or .py file inside it")
     if submitted:
         refuse_link(path)
