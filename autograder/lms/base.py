@@ -60,6 +60,9 @@ class Source:
     specificity: int = 0
     #: The system keeps an id of its own for each student (Brightspace's download: no).
     has_ids: bool = True
+    #: Names students as an LMS's download does (a name no student gives their own files), so that
+    #: files named so for several students are a download, even inside one student's zip.
+    lms: bool = False
 
     def claim(self, rel: PurePosixPath, listing: Listing) -> Claim | None:
         raise NotImplementedError

@@ -34,6 +34,7 @@ class Blackboard(Source):
     name = "blackboard"
     label = "Blackboard (Assignment File Download)"
     specificity = 70
+    lms = True
 
     def read(self, listing: Listing) -> dict[PurePosixPath, Claim]:
         receipts: dict[str, tuple[str, str]] = {}  # "<head>_attempt_<when>" -> (name, username)

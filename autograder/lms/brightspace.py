@@ -36,6 +36,7 @@ class Brightspace(Source):
     name = "brightspace"
     label = "Brightspace (Download submissions)"
     specificity = 65
+    lms = True
     has_ids = False
 
     def read(self, listing: Listing) -> dict[PurePosixPath, Claim]:

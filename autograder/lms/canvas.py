@@ -29,6 +29,7 @@ class Canvas(Source):
     name = "canvas"
     label = "Canvas (Download Submissions)"
     specificity = 50
+    lms = True
 
     def claim(self, rel: PurePosixPath, listing: Listing) -> Claim | None:
         if len(rel.parts) != 1:

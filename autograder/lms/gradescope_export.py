@@ -58,6 +58,7 @@ class GradescopeExport(Source):
     name = "gradescope"
     label = "Gradescope (Export Submissions)"
     specificity = 80
+    lms = True
 
     def read(self, listing: Listing) -> dict[PurePosixPath, Claim]:
         metas: dict[PurePosixPath, dict[str, Any]] = {}

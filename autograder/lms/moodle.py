@@ -29,6 +29,7 @@ class Moodle(Source):
     name = "moodle"
     label = "Moodle (Download all submissions)"
     specificity = 60
+    lms = True
 
     def claim(self, rel: PurePosixPath, listing: Listing) -> Claim | None:
         if len(rel.parts) >= 2:

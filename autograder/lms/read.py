@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..load.notebook_file import folder_reason, link_reason
-from ..results import Inventory
+from ..results import RESULTS_FILE, Inventory, is_results_folder
 from .base import Claim, Listing, Source, claim_all, source, sources
 from .model import Attempt, DownloadError, Fate, HandedFile, Submitter
 from .names import SUFFIXES, counter, exercise_in, without_counter
@@ -55,9 +55,11 @@ class Download:
         return self.inventory().to_json()
 
 
-def _walk(root: Path, loops: list[Path]) -> list[Path]:
+def _walk(root: Path, loops: list[Path], outputs: list[Path]) -> list[Path]:
     """Every file under ``root``, through linked folders too (once each), so that a linked
-    folder's files are listed, claimed and refused with the reason, not lost."""
+    folder's files are listed, claimed and refused with the reason, not lost. An earlier run's
+    OUT (:func:`~autograder.results.is_results_folder`) is not walked into: it holds copies of the
+    students' files, and read as a folder per student it would be one student of them all."""
     out: list[Path] = []
     for folder, dirs, names in os.walk(root, followlinks=True):
         here = Path(folder)
@@ -66,6 +68,10 @@ def _walk(root: Path, loops: list[Path]) -> list[Path]:
         if len(here.relative_to(root).parts) > 30 or any(os.path.realpath(p) == real for p in above):
             dirs[:] = []  # a link back up: a loop
             loops.append(here)
+            continue
+        if here != root and RESULTS_FILE in names and is_results_folder(here):
+            dirs[:] = []
+            outputs.append(here)
             continue
         dirs.sort()
         out += [Path(folder) / n for n in names]
@@ -76,7 +82,8 @@ def _list(root: Path, skip: set[Path]) -> tuple[list[PurePosixPath], list[Handed
     files: list[PurePosixPath] = []
     system: list[HandedFile] = []
     loops: list[Path] = []
-    for path in _walk(root, loops):
+    outputs: list[Path] = []
+    for path in _walk(root, loops, outputs):
         if any(p.resolve() == s for s in skip for p in [path, *path.parents] if p.is_relative_to(root)):
             continue
         rel = PurePosixPath(path.relative_to(root).as_posix())
@@ -86,6 +93,9 @@ def _list(root: Path, skip: set[Path]) -> tuple[list[PurePosixPath], list[Handed
             files.append(rel)
     system += [HandedFile(f"{loop.relative_to(root).as_posix()}/", Fate.REFUSED,
                           "a link to a folder above it (a loop): not read") for loop in loops]
+    system += [HandedFile(f"{o.relative_to(root).as_posix()}/", Fate.REFUSED, "the output of an earlier "
+                          "deepgrade grade (it holds its results.json): no student's, not read") for o in outputs
+               if o.resolve() not in skip]  # this run's own OUT is left out without a word
     return files, system
 
 
@@ -99,11 +109,35 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "student"
 
 
+#: Files at the top of an nbgrader course folder; with them, only its ``submitted/`` holds students' work.
+NBGRADER_COURSE = ("nbgrader_config.py", "gradebook.db")
+
+
+def _course_folders(root: Path) -> list[Path]:
+    """The entries of an nbgrader course folder other than ``submitted/`` (``source/``, ``release/``,
+    ``autograded/``, ``feedback/``, the course's ``solutions/``), when ``root`` is one: given the
+    course instead of its ``submitted/``, each of them would be a student of everyone's notebooks
+    (the solutions graded as a student's)."""
+    if not (root / "submitted").is_dir() or not any((root / name).is_file() for name in NBGRADER_COURSE):
+        return []
+    return sorted(p for p in root.iterdir() if p.name != "submitted")
+
+
 def _inside(member: str) -> PurePosixPath | None:
     """Where a zip member that was not unpacked would lie, to name the student it belongs to: its
     path without the parts that lead out (``..``, a leading ``/``). None when nothing is left."""
     parts = [p for p in member.replace("\\", "/").split("/") if p not in ("", ".", "..")]
     return PurePosixPath(*parts) if parts else None
+
+
+def _a_download(root: Path, files: list[PurePosixPath], exercises: list[str]) -> tuple[str, int]:
+    """Files unpacked from one student's zip that an LMS's naming gives to two students or more are
+    a download of their own (the download's zip left beside its unpacked files, a class's zip in a
+    folder): (the LMS's label, how many students), or ('', 0). Read as one student's, the whole
+    class would be that student's attempts."""
+    claims, detected = claim_all(Listing(root, files, list(exercises)), [s for s in sources().values() if s.lms])
+    ids = {c.submitter.lms_id for _, c in claims.values() if c.submitter.lms_id and not c.receipt}
+    return (source(detected).label, len(ids)) if len(ids) > 1 else ("", 0)
 
 
 def _submission_like(name: str) -> bool:
@@ -129,7 +163,11 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
         unzipped = None
     root = root.resolve()
     chosen: list[Source] = [source(source_name)] if source_name else list(sources().values())
-    names, files = _list(root, {p.resolve() for p in exclude})
+    course = _course_folders(root)
+    names, files = _list(root, {p.resolve() for p in (*exclude, *course)})
+    files += [HandedFile(f"{p.name}/" if p.is_dir() else p.name, Fate.REFUSED, "the nbgrader course's own: "
+                         "only its submitted/ holds what students handed in") for p in course
+              if not any(p.resolve() == e.resolve() for e in exclude)]
     # a member of the download that was not unpacked (a link, a path out, a name too long) is claimed
     # by its name like the others: it is one student's file, and that student gets a row saying why
     not_unpacked: dict[PurePosixPath, tuple[str, str]] = {}
@@ -151,6 +189,7 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
     problems: dict[tuple[str, str], str] = {}
     unplaced: dict[str, str] = {}
     people: dict[str, Submitter] = {}
+    nested: list[str] = []  # zips that are downloads of their own
 
     def meet(who: Submitter) -> None:
         """One student per id; the first name given for it (a receipt's, a metadata's) kept."""
@@ -222,13 +261,23 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
             hint = exercise  # the zip's own name may name the exercise of all it holds
             dest = unpack_dir / _safe(claim.submitter.lms_id) / _safe(str(rel))
             inside = safe_unzip(path, dest)
-            meet(claim.submitter)
             if inside.refused:
                 refuse(str(rel), claim, inside.refused, hint, rel.name)
                 continue
+            inner, system = _list(dest, set())
+            naming, count = _a_download(dest, inner, exercises)
+            if count:
+                why = (f"{rel.name} holds the files of {count} students, named as {naming} names them: a download "
+                       f"of its own, not one student's; grade it by itself (deepgrade grade {rel.name})")
+                nested.append(str(rel))
+                if src.lms:  # an LMS named its owner: that student's row says why
+                    refuse(str(rel), claim, why, hint, rel.name)
+                else:  # the "student" is only the zip's name: no row of its own
+                    files.append(HandedFile(str(rel), Fate.REFUSED, why))
+                continue
+            meet(claim.submitter)  # a zip of their own, even one that holds nothing to grade
             for name, reason in inside.skipped:
                 refuse(f"{rel}/{name}", claim, reason, exercise_in(Path(name).stem, exercises) or hint, name)
-            inner, system = _list(dest, set())
             files.extend(replace(f, handed=f"{rel}/{f.handed}", student=claim.submitter.key) for f in system)
             for member in inner:
                 gradable(dest / Path(*member.parts), f"{rel}/{member}", claim, member.name, hint, False,
@@ -238,6 +287,9 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
                  and rel.parent.is_relative_to(claim.own_folder), rel.parent.parts)
 
     if not attempts and not problems and not unplaced:
+        if nested:
+            raise DownloadError(f"{', '.join(nested)} in {root} is a download of its own, not a student's zip: "
+                                f"grade it by itself (deepgrade grade {root / nested[0]})")
         found = ", ".join(str(n) for n in names[:5]) + (", ..." if len(names) > 5 else "")
         raise DownloadError(f"nothing in {root} is a submission this grader recognises: {len(names)} file(s) "
                             f"({found}); exercises: {', '.join(exercises)}")

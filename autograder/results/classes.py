@@ -18,6 +18,20 @@ from .record import Record
 RESULTS_FILE = "results.json"
 
 
+def is_results_folder(folder: Path) -> bool:
+    """``folder`` is an OUT that ``deepgrade grade`` wrote (its results.json has this module's members).
+    Inside a class's folder it is the output of an earlier run: its copies of the students' files
+    (``unpacked/``) and its reports are nobody's submission."""
+    path = folder / RESULTS_FILE
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > (256 << 20):
+            return False
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("submissions"), list) and "sandbox" in data
+
+
 class ResultsError(FileNotFoundError):
     """OUT holds no results.json deepgrade can read: says which file and why (a usage error)."""
 

@@ -1,0 +1,114 @@
+"""What a careless instructor leaves in a class folder never becomes a student of everyone's files.
+
+An earlier run's OUT inside the class folder (its unpacked copies of the students' zips, its
+reports), the download's own zip left beside its unpacked files, an nbgrader course given in
+place of its ``submitted/``: each was read as a folder or zip per student, a student of them all
+(graded with someone else's notebook, or the course's solution), and an earlier OUT even turned
+the download's source from Canvas to "a folder per student", so that no Canvas import file was
+written. Each is now refused with the reason, and the class is read as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from lms_downloads import RIGHT, STUB, put
+
+from autograder.batch.discover import discover_class
+from autograder.lms.model import DownloadError, Fate
+from autograder.lms.read import read_download
+
+EX = "ex01_sigmoid"
+EXERCISES = [EX, "ex02_forward_pass", "ex03_decision_boundary", "ex04_nll"]
+CANVAS = {"lovelaceada_1001_5001_ex01_sigmoid.ipynb": RIGHT, "babbagecharles_1002_5002_ex01_sigmoid.ipynb": STUB,
+          "hoppergrace_1003_5003_ex01_sigmoid.ipynb": RIGHT}
+
+
+def canvas_folder(folder: Path) -> Path:
+    for name, text in CANVAS.items():
+        put(folder / name, text)
+    return folder
+
+
+def canvas_zip(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in CANVAS.items():
+            zf.writestr(zipfile.ZipInfo(name, (2026, 3, 1, 12, 0, 0)), text)
+    return path
+
+
+def fates(download) -> dict[str, tuple[Fate, str]]:
+    return {f.handed: (f.fate, f.why) for f in download.files}
+
+
+def test_an_earlier_runs_output_inside_the_class_is_no_student(tmp_path):
+    dl = canvas_folder(tmp_path / "dl")
+    earlier = dl / "out-monday"  # `deepgrade grade dl --out dl/out-monday`, then a new --out
+    put(earlier / "results.json", json.dumps({"sandbox": "sandbox: bwrap", "submissions": []}))
+    put(earlier / "unpacked" / "1003" / "hw.zip" / "hw" / "ex01_sigmoid.ipynb", RIGHT)
+    put(earlier / "feedback" / "lovelaceada_1001.html", "<html></html>")
+    put(earlier / "grades.csv", "student,id\n")
+    put(dl / "cbabbage" / "results.json", json.dumps({"tests": []}))  # a student's own results.json is read
+    d = read_download(dl, EXERCISES, tmp_path / "unpacked", exclude=(dl / "out-tuesday",))
+    assert d.source == "canvas"  # not "a folder per student": its import file is written
+    assert set(d.submitters) == {"1001", "1002", "1003", "cbabbage"}
+    fate, why = fates(d)["out-monday/"]
+    assert fate is Fate.REFUSED and "earlier deepgrade grade" in why
+    assert not any(f.handed.startswith("out-monday/") and f.handed != "out-monday/" for f in d.files)
+    assert fates(d)["cbabbage/results.json"][0] is Fate.REFUSED  # a file of theirs, refused as ever
+
+
+def test_the_downloads_zip_beside_its_unpacked_files_is_no_student(tmp_path):
+    dl = canvas_folder(tmp_path / "dl")
+    canvas_zip(dl / "submissions.zip")
+    found = discover_class(dl, EXERCISES, tmp_path / "unpacked")
+    assert {f.handed.submitter.lms_id for f in found.found} == {"1001", "1002", "1003"}
+    assert all(len(found.download.attempts[(i, EX)]) == 1 for i in ("1001", "1002", "1003"))
+    fate, why = fates(found.download)["submissions.zip"]
+    assert fate is Fate.REFUSED and "holds the files of 3 students" in why and "grade it by itself" in why
+
+
+def test_a_class_folder_holding_only_the_downloads_zip_says_to_grade_the_zip(tmp_path):
+    canvas_zip(tmp_path / "class" / "submissions.zip")
+    with pytest.raises(DownloadError, match=r"submissions.zip .* is a download of its own.*deepgrade grade"):
+        read_download(tmp_path / "class", EXERCISES, tmp_path / "unpacked")
+
+
+def test_a_students_own_zip_of_many_notebooks_is_still_theirs(tmp_path):
+    """Only an LMS's naming for two students or more makes a zip a download: a student's zip of
+    versions, or of folders named as they like, is theirs."""
+    (tmp_path / "dl").mkdir()
+    with zipfile.ZipFile(tmp_path / "dl" / "lovelaceada_1001_5001_hw.zip", "w") as zf:
+        zf.writestr("v1/ex01_sigmoid.ipynb", STUB)
+        zf.writestr("v2/ex01_sigmoid.ipynb", RIGHT)
+        zf.writestr("ada_ex02_forward_pass.py", "x = 1\n")
+        zf.writestr("ada2_ex03_decision_boundary.py", "x = 1\n")
+    d = read_download(tmp_path / "dl", EXERCISES, tmp_path / "unpacked")
+    assert set(d.submitters) == {"1001"}
+    assert {e for _, e in d.attempts} == {EX, "ex02_forward_pass", "ex03_decision_boundary"}
+
+
+def test_an_nbgrader_course_given_for_its_submitted_folder(tmp_path):
+    """`deepgrade grade course/` instead of `course/submitted`: the course's solutions, release and
+    autograded copies are no students (the solution notebook was graded as student "solutions")."""
+    course = tmp_path / "course"
+    put(course / "nbgrader_config.py", "c = get_config()\n")
+    put(course / "submitted" / "ada" / EX / f"{EX}.ipynb", RIGHT)
+    put(course / "submitted" / "ben" / EX / f"{EX}.ipynb", STUB)
+    put(course / "solutions" / EX / f"{EX}.ipynb", RIGHT)
+    put(course / "autograded" / "ada" / EX / f"{EX}.ipynb", RIGHT)
+    put(course / "release" / EX / f"{EX}.ipynb", STUB)
+    d = read_download(course, EXERCISES, tmp_path / "unpacked", exclude=(course / "out",))
+    assert d.source == "nbgrader" and set(d.submitters) == {"ada", "ben"}
+    for name in ("solutions/", "autograded/", "release/", "nbgrader_config.py"):
+        fate, why = fates(d)[name]
+        assert fate is Fate.REFUSED and "only its submitted/" in why, name
+    # without nbgrader's own files the folder is no course: a folder per student, as before
+    plain = tmp_path / "plain"
+    put(plain / "submitted" / "ada" / EX / f"{EX}.ipynb", RIGHT)
+    put(plain / "solutions" / "homework" / f"{EX}.ipynb", RIGHT)
+    assert set(read_download(plain, EXERCISES, tmp_path / "u2").submitters) == {"ada", "solutions"}
