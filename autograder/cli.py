@@ -202,7 +202,7 @@ def inventory_summary(download) -> str:
 def _grade(args: argparse.Namespace) -> int:
     from .batch import Options, run_batch
     from .batch.cluster_spec import ClusterSpecError, load_config, parse_spec
-    from .batch.outputs import write_outputs
+    from .batch.outputs import remove_stale_imports, write_outputs
     from .isolate.backends import SandboxLimits
     from .report.tables import summary_table
     from .report.text import duration, plural
@@ -237,6 +237,7 @@ def _grade(args: argparse.Namespace) -> int:
     results = ClassResults(batch.records, batch.sandbox.describe(),
                            batch.download.inventory() if batch.download is not None else None)
     paths = write_outputs(results, out, batch.download, course.settings, roster)
+    stale = remove_stale_imports(out, paths.get("import"))
     print(summary_table(batch.records))
     if batch.download is not None:
         print("\n" + inventory_summary(batch.download))
@@ -255,6 +256,9 @@ def _grade(args: argparse.Namespace) -> int:
               "grade with --roster (its grades export), or run deepgrade export OUT --to brightspace --roster FILE")
     print(f"wrote {paths['results']}, {paths['grades']}{written}, {paths['gradescope']}/, {paths['feedback']}/, "
           f"{paths['class_html']}")
+    for path in stale:
+        print(f"removed {path}: an earlier run's import file, whose marks are not this run's "
+              "(deepgrade export OUT --to LMS writes one from this run)")
     if batch.grader_errors:
         print(f"deepgrade: the grader itself failed on {plural(batch.grader_errors, 'submission')}; "
               "their message in results.json says so; they will be graded again next run", file=sys.stderr)

@@ -143,6 +143,14 @@ def test_brightspace_without_a_roster_writes_no_import_file_until_export_gets_on
     assert set(back) == {"alove", "zmuller", "gh"} and back["gh"]["deepgrade total"] == 0
     assert back["zmuller"]["deepgrade total"] > back["alove"]["deepgrade total"]
     assert "#9002,#zmuller" in text  # OrgDefinedId from the roster
+    # graded again into the same OUT (a late file added) without the roster: the import file of the
+    # earlier marks is not left beside the new results to be imported as theirs
+    (dl / "101-203 - Grace Hopper - Mar 30, 2026 905 AM - ex01_sigmoid.ipynb").write_text(RIGHT)
+    capsys.readouterr()
+    assert main(["grade", str(dl), "--out", str(out), "--course", str(ROOT)]) == 0
+    printed = capsys.readouterr().out
+    assert not (out / "brightspace-grades-import.csv").exists()
+    assert f"removed {out / 'brightspace-grades-import.csv'}: an earlier run's import file" in printed
 
 
 def test_lateness_is_never_cached_with_the_verdict(tmp_path, capsys, monkeypatch):

@@ -77,6 +77,17 @@ def import_possible(download: Download, roster: Roster | None) -> bool:
     return download.source in EXPORTERS and (roster is not None or (known is not None and known.has_ids))
 
 
+def remove_stale_imports(out: Path, written: Path | None) -> list[Path]:
+    """Remove the LMS import files in OUT that this run did not write: they hold an earlier run's
+    marks (another class, or this one before a late submission or a regrade), and beside this run's
+    results.json they would be imported as if they were its marks. Returns what was removed."""
+    stale = [out / name for name in sorted({e.file_name for e in EXPORTERS.values()})
+             if (out / name) != written and (out / name).is_file()]
+    for path in stale:
+        path.unlink()
+    return stale
+
+
 def write_outputs(results: ClassResults, out: Path, download: Download | None = None,
                   settings: dict[str, Any] | None = None, roster: Roster | None = None) -> dict[str, Path]:
     """results.json (with the download's inventory: every file's fate), grades.csv, the LMS's
