@@ -112,3 +112,35 @@ def test_an_nbgrader_course_given_for_its_submitted_folder(tmp_path):
     put(plain / "submitted" / "ada" / EX / f"{EX}.ipynb", RIGHT)
     put(plain / "solutions" / "homework" / f"{EX}.ipynb", RIGHT)
     assert set(read_download(plain, EXERCISES, tmp_path / "u2").submitters) == {"ada", "solutions"}
+
+
+def test_a_student_listed_twice_on_the_roster_is_one_student(tmp_path):
+    """Two section exports pasted into one roster list a student twice: one row, one 0, not two
+    "submissions" of one id (the run counted both, results.json held both)."""
+    from autograder.lms.export import import_file
+    from autograder.lms.marks import gradebook_from_records, with_roster
+    from autograder.lms.roster import read_roster
+
+    dl = canvas_folder(tmp_path / "dl")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\n1001,Ada Lovelace\n1099,Grace Hopper\n1099,Grace Hopper\n1002,Charles Babbage\n"
+                      "1003,Grace Brewster\n", encoding="utf-8")
+    found = discover_class(dl, EXERCISES, tmp_path / "unpacked", roster=read_roster(roster))
+    assert [w.lms_id for w in found.download.absent] == ["1099"]
+    assert sorted(f.handed.submitter.lms_id for f in found.found) == ["1001", "1002", "1003", "1099"]
+    book = gradebook_from_records([])
+    with_roster(book, read_roster(roster))
+    assert sorted(s.lms_id for s in book.students) == ["1001", "1002", "1003", "1099"]
+    assert import_file("canvas", book, {}).count("\r\nGrace Hopper,1099,") == 1
+
+
+def test_a_brightspace_name_no_roster_line_has_is_said_so(tmp_path):
+    dl = tmp_path / "dl"
+    put(dl / "101-201 - Ada Lovelace - Mar 29, 2026 1205 PM - ex01_sigmoid.ipynb", RIGHT)
+    put(dl / "101-202 - Bob Stranger - Mar 29, 2026 1205 PM - ex01_sigmoid.ipynb", RIGHT)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\nalove,Ada Lovelace\n", encoding="utf-8")
+    from autograder.lms.roster import read_roster
+
+    d = read_download(dl, EXERCISES, tmp_path / "unpacked", roster=read_roster(roster))
+    assert d.notes == ["Bob Stranger: no student on the roster has this name"]

@@ -98,6 +98,8 @@ def with_roster(book: Gradebook, roster: Roster) -> list[str]:
             continue
         s.lms_id, s.name, s.extra = entry.lms_id, entry.name or s.name, dict(entry.extra)
     known = {s.lms_id for s in book.students}
-    book.students += [StudentMarks(e.lms_id, e.name, {}, missing=True, extra=dict(e.extra))
-                      for e in roster.entries if e.lms_id not in known]
+    for e in roster.entries:  # one row per id, however often the roster lists it
+        if e.lms_id not in known:
+            known.add(e.lms_id)
+            book.students.append(StudentMarks(e.lms_id, e.name, {}, missing=True, extra=dict(e.extra)))
     return unmatched

@@ -320,13 +320,16 @@ def _match_roster(people: dict[str, Submitter], roster: Roster | None, download:
             ambiguous = not who.id_known and roster.ambiguous(who.name)
             download.notes.append(f"{who.key}: " + ("two students on the roster have this name; "
                                                     "kept apart, matched to neither" if ambiguous
-                                                    else "no student on the roster has this id"))
+                                                    else "no student on the roster has this id" if who.id_known
+                                                    else "no student on the roster has this name"))
             out[lms_id] = who
             continue
         out[lms_id] = replace(who, lms_id=entry.lms_id, name=entry.name or who.name, id_known=True)
     seen = {who.lms_id for who in out.values()}
-    download.absent = [Submitter(lms_id=e.lms_id, name=e.name, source="roster") for e in roster.entries
-                       if e.lms_id not in seen]
+    for e in roster.entries:  # one id is one student, however often the roster lists it
+        if e.lms_id not in seen:
+            seen.add(e.lms_id)
+            download.absent.append(Submitter(lms_id=e.lms_id, name=e.name, source="roster"))
     return out
 
 
