@@ -269,15 +269,24 @@ def _grade(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """``deepgrade export OUT --to LMS``: the LMS's import file from a graded OUT's results.json."""
     from .batch.cache import write_atomic
+    from .lms.base import sources
     from .lms.export import EXPORTERS, import_file
     from .lms.marks import gradebook_from_records, with_roster
     from .results import ClassResults
 
     out = Path(args.out)
-    records = ClassResults.read(out).records
+    graded = ClassResults.read(out)
+    records = graded.records
     course = _course(args, out.resolve())
     roster, _ = _lms_inputs(args, course)
     book = gradebook_from_records(records)
+    source = sources().get(graded.inventory.source) if graded.inventory is not None else None
+    if roster is not None and source is not None and not source.has_ids and not any(e.name for e in roster.entries) \
+            and any(roster.by_id(s.lms_id) is None for s in book.students):
+        # matched by name to none, each student would be written twice: as graded, and at 0 as absent
+        raise RosterError(f"{args.roster} gives no names, and {source.name}'s download named its "
+                          "students by name only: give a roster with names (Brightspace's grades export with Last "
+                          "Name and First Name, or a CSV with id and name)")
     unmatched = with_roster(book, roster) if roster is not None else []
     for who in unmatched:
         print(f"deepgrade: {who}: on no roster line (by id or by name); written with the id it has", file=sys.stderr)

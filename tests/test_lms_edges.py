@@ -144,3 +144,18 @@ def test_a_brightspace_name_no_roster_line_has_is_said_so(tmp_path):
 
     d = read_download(dl, EXERCISES, tmp_path / "unpacked", roster=read_roster(roster))
     assert d.notes == ["Bob Stranger: no student on the roster has this name"]
+
+
+def test_brightspaces_import_file_given_back_as_its_roster_is_refused_not_a_class_of_doubles(tmp_path):
+    """Brightspace's import file carries ids only (its importer asks for no names); as the roster of a
+    download that names students by name only, no one would match and every student would have two
+    rows: one graded, one absent at 0. A usage error says which roster to give."""
+    from autograder.lms.roster import read_roster
+
+    dl = tmp_path / "dl"
+    put(dl / "101-201 - Ada Lovelace - Mar 29, 2026 1205 PM - ex01_sigmoid.ipynb", RIGHT)
+    marks = tmp_path / "brightspace-grades-import.csv"
+    marks.write_text("OrgDefinedId,Username,ex01_sigmoid Points Grade,End-of-Line Indicator\n#9001,#alove,12,#\n",
+                     encoding="utf-8")
+    with pytest.raises(DownloadError, match="gives no names.*Brightspace's grades export"):
+        read_download(dl, EXERCISES, tmp_path / "unpacked", roster=read_roster(marks))

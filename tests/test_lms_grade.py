@@ -143,6 +143,14 @@ def test_brightspace_without_a_roster_writes_no_import_file_until_export_gets_on
     assert set(back) == {"alove", "zmuller", "gh"} and back["gh"]["deepgrade total"] == 0
     assert back["zmuller"]["deepgrade total"] > back["alove"]["deepgrade total"]
     assert "#9002,#zmuller" in text  # OrgDefinedId from the roster
+    # the import file given back as the roster has ids only: no one would match by name, and each
+    # student would be written twice (graded, and at 0 as absent): a usage error, the file unchanged
+    marks = tmp_path / "marks.csv"
+    marks.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["export", str(out), "--to", "brightspace", "--roster", str(marks), "--course", str(ROOT)]) == 2
+    assert "gives no names" in capsys.readouterr().err
+    assert (out / "brightspace-grades-import.csv").read_text() == text
     # graded again into the same OUT (a late file added) without the roster: the import file of the
     # earlier marks is not left beside the new results to be imported as theirs
     (dl / "101-203 - Grace Hopper - Mar 30, 2026 905 AM - ex01_sigmoid.ipynb").write_text(RIGHT)

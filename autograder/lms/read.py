@@ -313,6 +313,11 @@ def _match_roster(people: dict[str, Submitter], roster: Roster | None, download:
     (Brightspace). A submission no roster entry matches is kept and reported."""
     if roster is None:
         return people
+    if any(not who.id_known for who in people.values()) and not any(e.name for e in roster.entries):
+        # every student would be matched to none and listed again as absent: each one twice
+        raise DownloadError(f"the roster ({roster.kind}) gives no names, and this download names its students by "
+                            "name only: give a roster with names (Brightspace's grades export with Last Name and "
+                            "First Name, or a CSV with id and name)")
     out: dict[str, Submitter] = {}
     for lms_id, who in people.items():
         entry = roster.by_id(lms_id) if who.id_known else roster.by_name(who.name)
