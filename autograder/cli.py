@@ -287,7 +287,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise RosterError(f"{args.roster} gives no names, and {source.name}'s download named its "
                           "students by name only: give a roster with names (Brightspace's grades export with Last "
                           "Name and First Name, or a CSV with id and name)")
+    graded_students = len(book.students)
     unmatched = with_roster(book, roster) if roster is not None else []
+    if graded_students and len(unmatched) == graded_students:  # another class's roster, or ids of another kind
+        raise RosterError(f"no student of {out} is on {args.roster}: each would be written twice, as graded and "
+                          "at 0 as absent; give this class's roster")
     for who in unmatched:
         print(f"deepgrade: {who}: on no roster line (by id or by name); written with the id it has", file=sys.stderr)
     target = Path(args.file) if args.file else out / EXPORTERS[args.to].file_name

@@ -159,3 +159,18 @@ def test_brightspaces_import_file_given_back_as_its_roster_is_refused_not_a_clas
                      encoding="utf-8")
     with pytest.raises(DownloadError, match="gives no names.*Brightspace's grades export"):
         read_download(dl, EXERCISES, tmp_path / "unpacked", roster=read_roster(marks))
+
+
+@pytest.mark.parametrize("ids", [("anon_Xy7Qz", "anon_Pq3Rs"), ("1001", "1002")], ids=["anonymous", "other-section"])
+def test_a_roster_no_student_of_the_download_is_on_is_a_usage_error(tmp_path, ids):
+    """Canvas's anonymous download (anon_ ids) or another section's roster: no one matches, and
+    every student would be graded under the download's id and again at 0 as absent (the import
+    file setting every mark to 0)."""
+    from autograder.lms.roster import read_roster
+
+    for n, lms_id in enumerate(ids):
+        put(tmp_path / "dl" / f"{lms_id}_{5001 + n}_ex01_sigmoid.ipynb", RIGHT)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\n3001,Ada Lovelace\n3002,Charles Babbage\n", encoding="utf-8")
+    with pytest.raises(DownloadError, match=rf"no student of the download is on the roster: its ids \(.*{ids[0]}"):
+        read_download(tmp_path / "dl", EXERCISES, tmp_path / "unpacked", roster=read_roster(roster))

@@ -94,6 +94,13 @@ def test_a_canvas_download_graded_and_handed_back(tmp_path, capsys, course_setti
     assert main(["export", str(out), "--to", "brightspace", "--course", str(ROOT)]) == 0
     back = read_brightspace((out / "brightspace-grades-import.csv").read_text())
     assert back["1005"]["deepgrade total"] == full and back["1099"]["deepgrade total"] == 0
+    # another section's roster: no one on it; every student would be written twice, the real ids at 0
+    other = tmp_path / "other-section.csv"
+    other.write_text("id,name\n2001,Someone Else\n2002,Another One\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["export", str(out), "--to", "canvas", "--roster", str(other), "--course", str(ROOT),
+                 "--file", str(tmp_path / "x.csv")]) == 2
+    assert "no student of" in capsys.readouterr().err and not (tmp_path / "x.csv").exists()
 
 
 def test_an_empty_class_and_a_class_of_strangers_are_usage_errors(tmp_path, capsys):

@@ -330,12 +330,24 @@ def _match_roster(people: dict[str, Submitter], roster: Roster | None, download:
             out[lms_id] = who
             continue
         out[lms_id] = replace(who, lms_id=entry.lms_id, name=entry.name or who.name, id_known=True)
+    if people and roster.entries and all(out[i] is who for i, who in people.items()):
+        # no one matched: every student would be graded under the download's id and again at 0 as
+        # absent, and the import file would set every mark to 0
+        raise DownloadError(f"no student of the download is on the roster: its ids ({_some(sorted(people))}) are "
+                            f"none of the roster's ({_some([e.lms_id for e in roster.entries])}). An anonymous "
+                            "download (Canvas's anon_ ids, before anonymity is lifted), another course's or "
+                            "section's roster, or a roster of other ids (emails, SIS ids)? Give this class's "
+                            "roster, or grade without one")
     seen = {who.lms_id for who in out.values()}
     for e in roster.entries:  # one id is one student, however often the roster lists it
         if e.lms_id not in seen:
             seen.add(e.lms_id)
             download.absent.append(Submitter(lms_id=e.lms_id, name=e.name, source="roster"))
     return out
+
+
+def _some(ids: list[str]) -> str:
+    return ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
 
 
 def _choose(attempts: list[Attempt], download: Download, best: bool) -> None:
