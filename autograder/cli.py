@@ -259,6 +259,10 @@ def _grade(args: argparse.Namespace) -> int:
     for path in stale:
         print(f"removed {path}: an earlier run's import file, whose marks are not this run's "
               "(deepgrade export OUT --to LMS writes one from this run)")
+    nameless = sorted({r.name or r.lms_id for r in batch.records if r.handed.submitter is not None
+                       and not r.handed.submitter.id_known})
+    if "import" in paths and nameless:
+        print(_left_out_line(paths["import"], nameless))
     if batch.grader_errors:
         print(f"deepgrade: the grader itself failed on {plural(batch.grader_errors, 'submission')}; "
               "their message in results.json says so; they will be graded again next run", file=sys.stderr)
@@ -270,7 +274,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """``deepgrade export OUT --to LMS``: the LMS's import file from a graded OUT's results.json."""
     from .batch.cache import write_atomic
     from .lms.base import sources
-    from .lms.export import EXPORTERS, import_file
+    from .lms.export import EXPORTERS, import_file, left_out
     from .lms.marks import gradebook_from_records, with_roster
     from .results import ClassResults
 
@@ -293,13 +297,21 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise RosterError(f"no student of {out} is on {args.roster}: each would be written twice, as graded and "
                           "at 0 as absent; give this class's roster")
     for who in unmatched:
-        print(f"deepgrade: {who}: on no roster line (by id or by name); written with the id it has", file=sys.stderr)
+        print(f"deepgrade: {who}: on no roster line (by id or by name)", file=sys.stderr)
     target = Path(args.file) if args.file else out / EXPORTERS[args.to].file_name
     if target.is_dir():
         raise IsADirectoryError(f"--file {target} is a folder: give the file to write")
     write_atomic(target, import_file(args.to, book, course.settings))
-    print(f"wrote {target}: {len(book.students)} students, {args.to}'s import file; {_named(args)}")
+    names = left_out(book)
+    print(f"wrote {target}: {len(book.students) - len(names)} students, {args.to}'s import file; {_named(args)}")
+    if names:
+        print(_left_out_line(target, names))
     return 0
+
+
+def _left_out_line(target: Path, names: list[str]) -> str:
+    return (f"not in {target}: {', '.join(names)}: the download names them without an id and no roster line has "
+            "their name; enter their marks by hand, or add them to the roster and run deepgrade export")
 
 
 def cmd_gradescope(args: argparse.Namespace) -> int:

@@ -103,3 +103,25 @@ def test_late_policy_flag_and_penalty_are_separate():
         load_policy({"late": {"timezone": "Mars/Olympus"}})
     with pytest.raises(LatePolicyError, match="not a date"):
         load_policy({"late": {"due": {"ex01_sigmoid": "next friday"}}})
+
+
+@pytest.mark.parametrize("lms", sorted(EXPORTERS))
+def test_a_student_known_by_name_alone_is_in_no_import_file_and_said(lms):
+    """Brightspace's download names students without an id; one that no roster line names keeps
+    their name as their key. Written as a Username, the LMS would look up a user of that name:
+    they are left out of every import file, and who was left out is said; results.json keeps why."""
+    from autograder.lms.export import left_out
+    from autograder.lms.marks import with_roster
+    from autograder.lms.roster import Roster, RosterEntry
+
+    bob = Record(student="Bob Stranger", result=RECORDS[2].result,
+                 handed=Handed(Submitter("Bob Stranger", "Bob Stranger", "brightspace", id_known=False)))
+    assert Handed.from_json(bob.handed.to_json()).submitter.id_known is False  # kept through results.json
+    assert Handed.from_json(RECORDS[0].handed.to_json()).submitter.id_known is True
+    book = gradebook_from_records([*RECORDS, bob])
+    back = READERS[lms](import_file(lms, book, {}))
+    assert "Bob Stranger" not in back and "1005" in back
+    assert left_out(book) == ["Bob Stranger"]
+    # a roster line of that name gives the id: then the import file has them
+    with_roster(book, Roster("plain", [RosterEntry("4242", "Bob Stranger")]))
+    assert "4242" in READERS[lms](import_file(lms, book, {})) and left_out(book) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .marks import Column, Gradebook, columns
@@ -110,7 +110,14 @@ EXPORTERS = {e.name: e for e in (
 
 
 def import_file(lms: str, book: Gradebook, settings: dict, now: datetime | None = None) -> str:
-    """The text of ``lms``'s import file for ``book``."""
+    """The text of ``lms``'s import file for ``book``: the students with an LMS id (one known by a
+    name alone is left out, :func:`left_out`: the LMS would take the name for a username)."""
     exporter = EXPORTERS[lms]
     cols = columns(settings, lms, book.exercises, single=exporter.single)
-    return exporter.write(book, cols, now or datetime.now().astimezone())
+    with_ids = replace(book, students=[s for s in book.students if s.id_known])
+    return exporter.write(with_ids, cols, now or datetime.now().astimezone())
+
+
+def left_out(book: Gradebook) -> list[str]:
+    """Who :func:`import_file` leaves out: known by a name alone (Brightspace's download, on no roster line)."""
+    return [s.name or s.lms_id for s in book.students if not s.id_known]

@@ -28,6 +28,9 @@ class StudentMarks:
     #: Handed in nothing at all (a roster student): every exercise 0.
     missing: bool = False
     extra: dict[str, str] = field(default_factory=dict)  # SIS ids, section, OrgDefinedId, email
+    #: ``lms_id`` is the LMS's id (False: it is the name a download gave, Brightspace's, matched to no
+    #: roster line): no import file carries it, as the LMS would take it for a username.
+    id_known: bool = True
 
     @property
     def total(self) -> float:
@@ -78,7 +81,9 @@ def gradebook_from_records(records: list[Record]) -> Gradebook:
     maxima: dict[str, float] = {}
     students: dict[str, StudentMarks] = {}
     for r in records:
-        s = students.setdefault(r.lms_id, StudentMarks(lms_id=r.lms_id, name=r.name, points={}, missing=True))
+        s = students.setdefault(r.lms_id, StudentMarks(lms_id=r.lms_id, name=r.name, points={}, missing=True,
+                                                       id_known=r.handed.submitter is None
+                                                       or r.handed.submitter.id_known))
         if r.exercise:
             maxima[r.exercise] = max(maxima.get(r.exercise, 0.0), r.max_score)
             s.points[r.exercise] = max(s.points.get(r.exercise, 0.0), r.final_score)
@@ -96,7 +101,7 @@ def with_roster(book: Gradebook, roster: Roster) -> list[str]:
         if entry is None:
             unmatched.append(f"{s.name} ({s.lms_id})" if s.name and s.name != s.lms_id else s.lms_id)
             continue
-        s.lms_id, s.name, s.extra = entry.lms_id, entry.name or s.name, dict(entry.extra)
+        s.lms_id, s.name, s.extra, s.id_known = entry.lms_id, entry.name or s.name, dict(entry.extra), True
     known = {s.lms_id for s in book.students}
     for e in roster.entries:  # one row per id, however often the roster lists it
         if e.lms_id not in known:

@@ -108,6 +108,8 @@ class Handed:
         if self.submitter is not None:
             data["lms_id"] = self.submitter.lms_id
             data["name"] = self.submitter.name
+            if not self.submitter.id_known:  # the "id" is the name the download gave (Brightspace's)
+                data["id_known"] = False
         if self.submitted_at is not None:
             data["submitted_at"] = self.submitted_at.isoformat()
         if self.attempts > 1:
@@ -122,7 +124,9 @@ class Handed:
     def from_json(cls, data: dict[str, Any]) -> Handed:
         """From a results.json entry; one written before these members existed gives the defaults."""
         lms_id = data.get("lms_id")
-        submitter = Submitter(str(lms_id), str(data.get("name") or ""), "") if lms_id is not None else None
+        known = data.get("id_known", True) is True
+        name = str(data.get("name") or "")
+        submitter = Submitter(str(lms_id), name, "", id_known=known) if lms_id is not None else None
         when = data.get("submitted_at")
         return cls(submitter=submitter, submitted_at=datetime.fromisoformat(when) if when else None,
                    attempt=int(data.get("attempt", 1)), attempts=int(data.get("attempts", 1)),
