@@ -55,6 +55,13 @@ def plan_from_reference(exercise: Exercise, *, hidden: bool) -> list[Plan]:
         return [kind_of(c).plan(c, planning) for c in checks]
 
 
+def released_plans(exercise: Exercise) -> list[Plan]:
+    """The public checks as the release records them (``public_checks.json``): planned from the
+    reference once per version of the exercise (:mod:`autograder.plan_store`), so that
+    ``nbgrader generate_assignment`` after ``deepgrade release`` runs no reference again."""
+    return stored_plans(exercise, lambda: plan_from_reference(exercise, hidden=False), hidden=False)
+
+
 def source_hash(exercise: Exercise) -> str:
     """What the hidden plans depend on: the solution notebook and ``checks.py``."""
     h = hashlib.sha256()

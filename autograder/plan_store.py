@@ -3,7 +3,9 @@ reference solution once per version, not once per process.
 
 Planning a hidden check may run the reference solution (ex02's Keras models, ex09's votes: a
 TensorFlow process, 5-10 s), and every ``deepgrade check --hidden``, every ``deepgrade grade``
-and every Dask worker is a new process. The key is what a plan depends on: the exercise's
+and every Dask worker is a new process. The public plans that ``deepgrade release`` (and
+``release --check``) and ``nbgrader generate_assignment`` record in the release are kept
+too, keyed without the release folder they write. The key is what a plan depends on: the exercise's
 folders (solution notebook, ``checks.py``, release), the course's data tasks and settings, the
 grader's code, and the versions of Python, NumPy, TensorFlow and Keras (the reference's
 predictions). The folder holds the grader's secrets (expected values, the relabelling of the
@@ -77,11 +79,12 @@ def _files(folder: Path) -> Iterator[Path]:
                 yield path
 
 
-def plans_key(exercise: Exercise) -> str:
-    """A hash of everything the exercise's hidden plans depend on."""
+def plans_key(exercise: Exercise, *, hidden: bool = True) -> str:
+    """A hash of everything the exercise's hidden plans (or public ones) depend on. Public plans
+    are what the release records, so the release folder is no part of their key."""
     course = exercise.course
-    h = hashlib.sha256(f"{_grader_stamp()}\0{exercise.name}\0".encode())
-    for folder in (exercise.source_dir, exercise.release_dir):
+    h = hashlib.sha256(f"{_grader_stamp()}\0{exercise.name}\0{'' if hidden else 'public'}".encode())
+    for folder in (exercise.source_dir, exercise.release_dir) if hidden else (exercise.source_dir,):
         for path in _files(folder):
             h.update(str(path.relative_to(folder.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
     for path in (course.exercises_dir / TASKS_FILE, course.root / SETTINGS_FILE):
@@ -135,12 +138,13 @@ def _write(path: Path, plans: list[Plan]) -> None:
         raise
 
 
-def stored_plans(exercise: Exercise, make: Callable[[], list[Plan]]) -> list[Plan]:
-    """The exercise's hidden plans from the store, else ``make()`` (stored for the next process)."""
+def stored_plans(exercise: Exercise, make: Callable[[], list[Plan]], *, hidden: bool = True) -> list[Plan]:
+    """The exercise's hidden plans (or public ones) from the store, else ``make()`` (stored for
+    the next process)."""
     folder = plan_cache_dir()
     if folder is None or not _private_folder(folder):
         return make()
-    path = folder / f"{exercise.name}-{plans_key(exercise)}.json"
+    path = folder / f"{exercise.name}-{'' if hidden else 'public-'}{plans_key(exercise, hidden=hidden)}.json"
     lock = _lock(folder / f".{path.stem}.lock")
     if lock is None:
         return make()

@@ -1,6 +1,7 @@
 """The student release is generated from solutions/, is up to date, and gives nothing away."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,39 @@ def test_a_release_made_on_another_machine_is_not_stale():
                     {"checks": [{"data": [0.4714443238495749, "2.0"], "about": "p = 0.5"}]}):
         assert not same_release(Path("public_checks.json"), old, json.dumps(changed)), changed
     assert not same_release(Path("ex.ipynb"), '{"a": 0.4714443238495749}', '{"a": 0.4714443238495748}')
+
+
+def test_the_public_plans_are_planned_once_and_keyed_by_the_source_alone(course, tmp_path, monkeypatch):
+    """``deepgrade release``, ``release --check`` and ``nbgrader generate_assignment`` record the
+    public plans that the plan store keeps: a later process reads them back (the reference is not
+    run again) and records the same release; an edit of ``checks.py`` plans them again; the
+    release folder they write is no part of their key."""
+    from autograder import plan as plan_module
+    from autograder.course import Course
+    from autograder.plan import released_plans
+    from autograder.plan_store import PLAN_CACHE_ENV, plans_key
+    from autograder.release.pipeline import public_checks_text
+
+    monkeypatch.setenv(PLAN_CACHE_ENV, str(tmp_path / "plans"))
+    copy = tmp_path / "course"
+    for part in ("solutions/ex01_sigmoid", "exercises/ex01_sigmoid"):
+        shutil.copytree(course.root / part, copy / part)
+    shutil.copy(course.root / "exercises" / "tasks.py", copy / "exercises" / "tasks.py")
+    exercise = Course(copy).exercise("ex01_sigmoid")
+    released = exercise.public_checks_path.read_text()
+    assert public_checks_text(exercise, released_plans(exercise)) == released  # planned and stored
+    assert list((tmp_path / "plans").glob("ex01_sigmoid-public-*.json"))
+
+    def never(*args, **kwargs):
+        raise AssertionError("planned again: the stored public plans were not used")
+
+    monkeypatch.setattr(plan_module, "plan_from_reference", never)
+    key = plans_key(exercise, hidden=False)
+    exercise.public_checks_path.write_text("{}")  # the release, as nbgrader empties it before writing
+    assert plans_key(exercise, hidden=False) == key
+    assert public_checks_text(exercise, released_plans(exercise)) == released  # read back
+    checks = exercise.source_dir / "checks.py"
+    checks.write_text(checks.read_text() + "\n# edited\n")
+    assert plans_key(exercise, hidden=False) != key
+    with pytest.raises(AssertionError, match="planned again"):
+        released_plans(exercise)

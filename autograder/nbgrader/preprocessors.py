@@ -44,7 +44,7 @@ class ReleaseExercise(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         from ..course import PUBLIC_CHECKS, Course, CourseError
-        from ..plan import plan_from_reference
+        from ..plan import released_plans
         from ..release.cells import sync_test_cells
         from ..release.pipeline import public_checks_text
 
@@ -62,7 +62,7 @@ class ReleaseExercise(NbGraderPreprocessor):
         if nbformat.writes(synced) != nbformat.writes(nb):
             self.log.warning("%s: the test cells were out of date with checks.py; released the "
                              "up-to-date ones (run `deepgrade release` to update the source)", name)
-        plans = plan_from_reference(exercise, hidden=False)
+        plans = released_plans(exercise)
         resources.setdefault("outputs", {})[PUBLIC_CHECKS] = public_checks_text(exercise, plans).encode()
         return synced, resources
 

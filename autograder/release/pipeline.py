@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..course import Course, Exercise
 from ..kinds import Plan
-from ..plan import plan_from_reference
+from ..plan import released_plans
 
 #: The nbgrader preprocessors, by name, in the order generate_assignment runs them.
 STUDENT_NOTEBOOK_STEPS = (
@@ -98,7 +98,7 @@ def release_exercise(exercise: Exercise, *, write: bool = True) -> ReleaseReport
     from .networks import network_files
 
     source = synced_notebook_text(exercise.solution_notebook, exercise.name, exercise.checks())
-    plans = plan_from_reference(exercise, hidden=False)
+    plans = released_plans(exercise)
     files = {
         exercise.solution_notebook: source,
         exercise.student_notebook: student_notebook_text(source),
