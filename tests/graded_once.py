@@ -7,12 +7,24 @@ first test that happened to trigger the batch.
 
 from __future__ import annotations
 
+import queue
+import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+from autograder.course import Course, Exercise
+from autograder.isolate.backends import SandboxLimits, detect
+from autograder.isolate.prewarm import ZygotePool
+from autograder.isolate.slots import SlotLease, slots_folder
+from autograder.isolate.submission import grade_isolated, new_scratch_root, scratch_parent, submission_files
+from autograder.kinds import Plan
+from autograder.load import load_program
+from autograder.run.failure import retrying_grader_failures
 from autograder.score import ExerciseResult
+from autograder.student import needs_keras
 
 
 class GradedOnce:
@@ -49,3 +61,44 @@ class GradedOnce:
         if isinstance(result, BaseException):
             raise result
         return result
+
+
+class InSandbox:
+    """Gradings as the instructor's commands run them (``deepgrade grade``, ``check --hidden``,
+    ``nbgrader autograde``): in the sandbox, each thread holding a slot whose pre-warmed
+    TensorFlow process forks every model submission's process. TensorFlow is imported once
+    per slot, not once per process (each import costs 5-7 s of CPU: most of a wrong model's
+    grading). Use as a context manager; :meth:`grade` from at most ``workers`` threads at once."""
+
+    def __init__(self, course: Course, hide: tuple[Path, ...] = (), *, workers: int = 3):
+        self.sandbox = detect("auto", hide=(course.solutions_dir, course.exercises_dir, *hide))
+        self.limits = SandboxLimits()
+        self.lease = SlotLease(workers, slots_folder())
+        self.root = new_scratch_root(scratch_parent())
+        self.zygotes = ZygotePool(self.root)
+        self.slots: queue.Queue[int] = queue.Queue()
+        for slot in self.lease.slots:
+            self.slots.put(slot)
+
+    def grade(self, path: Path, exercise: Exercise, plans: Sequence[Plan]) -> ExerciseResult:
+        """The verdicts of ``plans`` on the submission at ``path`` (the file alone is copied in);
+        a grader failure is retried, the last time in fresh processes, as the class grader does."""
+        program, files = load_program(path), submission_files(path, False)
+        slot = self.slots.get()
+        try:
+            zygote = self.zygotes.get(self.sandbox, slot, self.limits) if needs_keras(plans) else None
+            isolated, _ = retrying_grader_failures(
+                lambda last: grade_isolated(program, exercise, files, sandbox=self.sandbox, limits=self.limits,
+                                            hidden=True, scratch_parent=self.root, slot=slot,
+                                            zygote=None if last else zygote, plans=plans))
+            return isolated.result
+        finally:
+            self.slots.put(slot)
+
+    def __enter__(self) -> InSandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.zygotes.close()
+        self.lease.release()
+        shutil.rmtree(self.root, ignore_errors=True)

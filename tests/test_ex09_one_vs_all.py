@@ -8,7 +8,9 @@ full points (one of them graded with every hidden check, the learning check incl
 
 Every submission is graded once, all of them concurrently the first time a test
 needs one (each grading is a child process, so threads overlap them, as in
-tests/test_catalogue.py). Wrong models fail fast: their failure does not depend on
+tests/test_catalogue.py), in the sandbox as ``deepgrade grade`` grades a class: each
+model submission's process is forked from its slot's pre-warmed TensorFlow process
+(three imports of TensorFlow in all, not one per process). Wrong models fail fast: their failure does not depend on
 how well they are trained, so they train one or two epochs, and most are not
 trained a second time (a model that cannot be scored skips the learning check's
 relabelled training). Wrong votes are graded on the ``vote`` checks alone (no
@@ -22,17 +24,15 @@ import re
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from graded_once import GradedOnce
+from graded_once import GradedOnce, InSandbox
 
 from autograder.course import Course
-from autograder.grade import grade_program
-from autograder.load import load_program
-from autograder.plan import hidden_plans
+from autograder.plan import exercise_plans, hidden_plans
 from autograder.score import ExerciseResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -256,22 +256,24 @@ def vote(confidences):
 SUBMISSIONS = {**{f"wrong/{k}": v for k, v in WRONG.items()}, **{f"right/{k}": v for k, v in RIGHT.items()}}
 
 
-def _grader(folder: Path) -> Callable[[str], ExerciseResult]:
+def _grader(folder: Path, sandbox: InSandbox) -> Callable[[str], ExerciseResult]:
     def grade(name: str) -> ExerciseResult:
         sub = SUBMISSIONS[name]
         path = folder / f"{name.replace('/', '_')}.py"
         path.write_text(textwrap.dedent(sub.header) + textwrap.dedent(sub.source))
-        return grade_program(load_program(path), COURSE.exercise(EXERCISE), hidden=sub.hidden, targets=sub.targets)
+        exercise = COURSE.exercise(EXERCISE)
+        return sandbox.grade(path, exercise, exercise_plans(exercise, hidden=sub.hidden, targets=sub.targets))
     return grade
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> GradedOnce:
-    """Every submission graded once, three at a time, on first use; the slowest first (the right
-    models train ten classifiers for five epochs)."""
+def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GradedOnce]:
+    """Every submission graded once, three at a time in the sandbox, on first use; the slowest
+    first (the right models train ten classifiers for five epochs)."""
     order = sorted(SUBMISSIONS, key=lambda n: (not n.startswith("right/"), n))
-    return GradedOnce(_grader(tmp_path_factory.mktemp("ex09_submissions")), order,
-                      before=lambda: hidden_plans(COURSE.exercise(EXERCISE)))
+    folder = tmp_path_factory.mktemp("ex09_submissions")
+    with InSandbox(COURSE, hide=(folder,)) as sandbox:
+        yield GradedOnce(_grader(folder, sandbox), order, before=lambda: hidden_plans(COURSE.exercise(EXERCISE)))
 
 
 def _report(name: str, result: ExerciseResult, problems: list[str], seconds: float) -> str:

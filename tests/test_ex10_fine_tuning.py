@@ -1,8 +1,9 @@
 """ex10_fine_tuning: a pre-trained network reused, frozen, under a new head, graded as a class would be.
 
-Realistic submissions, each graded once with the hidden checks as ``deepgrade check --hidden``
-grades them, concurrently, the first time a test needs them (each grading is child processes, so
-threads overlap them): right ones of other shapes get 10/10, the learning check's second training
+Realistic submissions, each graded once with the hidden checks as ``deepgrade grade`` grades them
+(in the sandbox, each model process forked from its slot's pre-warmed TensorFlow process),
+concurrently, the first time a test needs them (each grading is child processes, so threads
+overlap them): right ones of other shapes get 10/10, the learning check's second training
 included; wrong ones fail exactly the checks of their mistake, with a hint that says what to do
 (three of them without the learning check's second training, to keep the file near two minutes on
 two cores: their mistake is elsewhere). The released network (``base_model.json``) is in sync with
@@ -13,17 +14,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from graded_once import GradedOnce
+from graded_once import GradedOnce, InSandbox
 
 from autograder.compare.models import accuracy
 from autograder.course import Course
-from autograder.grade import grade_plans
-from autograder.load import load_program
 from autograder.load.program import CodeCell, Program
 from autograder.plan import exercise_plans
 from autograder.pretrained import made_from, read_model_file
@@ -150,7 +149,7 @@ def _filled_release(folder: Path) -> Path:
     return path
 
 
-def _grader(folder: Path) -> Callable[[str], ExerciseResult]:
+def _grader(folder: Path, sandbox: InSandbox) -> Callable[[str], ExerciseResult]:
     def grade(name: str) -> ExerciseResult:
         if name == "release_filled":
             path = _filled_release(folder)
@@ -162,14 +161,16 @@ def _grader(folder: Path) -> Callable[[str], ExerciseResult]:
             plans = [p for p in plans if p.kind != "learning"]
             for plan in plans:
                 plan.relabel = None
-        return grade_plans(load_program(path), EXERCISE, plans)
+        return sandbox.grade(path, COURSE.exercise(EXERCISE), plans)
     return grade
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> GradedOnce:
-    """Every submission graded once, three at a time, on first use."""
-    return GradedOnce(_grader(tmp_path_factory.mktemp("ex10_submissions")), ["release_filled", *RIGHT, *WRONG])
+def graded(tmp_path_factory) -> Iterator[GradedOnce]:
+    """Every submission graded once, three at a time in the sandbox, on first use."""
+    folder = tmp_path_factory.mktemp("ex10_submissions")
+    with InSandbox(COURSE, hide=(folder,)) as sandbox:
+        yield GradedOnce(_grader(folder, sandbox), ["release_filled", *RIGHT, *WRONG])
 
 
 def by_name(result: ExerciseResult) -> dict:

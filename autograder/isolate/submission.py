@@ -22,16 +22,18 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
 from ..course import Exercise
-from ..grade import grade_program
+from ..grade import grade_plans
+from ..kinds import Plan
 from ..load import Program, SubmissionError
 from ..load.notebook_file import link_reason, read_notebook_file
+from ..plan import exercise_plans
 from ..run.failure import retrying_grader_failures
 from ..score import ExerciseResult
 from .backends import Sandbox, SandboxLimits
@@ -146,11 +148,14 @@ class Isolated:
 
 def grade_isolated(program: Program, exercise: Exercise, files: SubmissionFiles, *, sandbox: Sandbox,
                    limits: SandboxLimits, hidden: bool, scratch_parent: Path, slot: int = 0,
-                   zygote: Any = None) -> Isolated:
+                   zygote: Any = None, plans: Sequence[Plan] | None = None) -> Isolated:
     """Grade ``program`` (read from ``files.files[0]``) in the sandbox, on a scratch copy.
 
     With the slot's ``zygote`` (:class:`autograder.isolate.prewarm.Zygote`) the scratch copy
-    goes into its inbox, and model checks fork their process from it."""
+    goes into its inbox, and model checks fork their process from it. ``plans`` are the checks
+    judged (default: the exercise's public ones, and with ``hidden`` its hidden ones too)."""
+    if plans is None:
+        plans = exercise_plans(exercise, hidden=hidden)
     scratch = make_scratch(zygote.inbox if zygote is not None else scratch_parent, files)
     made: list[SandboxedProcess] = []
     try:
@@ -163,7 +168,7 @@ def grade_isolated(program: Program, exercise: Exercise, files: SubmissionFiles,
             return proc
 
         base_limits = limits
-        result = grade_program(program, exercise, hidden=hidden, limits=limits, process=process, pictures=True)
+        result = grade_plans(program, exercise.name, plans, limits=limits, process=process, pictures=True)
         result.notes[:0] = files.notes()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
