@@ -291,6 +291,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise RosterError(f"{args.roster} gives no names, and {source.name}'s download named its "
                           "students by name only: give a roster with names (Brightspace's grades export with Last "
                           "Name and First Name, or a CSV with id and name)")
+    if roster is not None and source is not None and not source.has_ids:
+        for s in book.students:  # results.json written before it kept id_known: its names are no ids
+            s.id_known = s.id_known and roster.by_id(s.lms_id) is not None
     graded_students = len(book.students)
     unmatched = with_roster(book, roster) if roster is not None else []
     if graded_students and len(unmatched) == graded_students:  # another class's roster, or ids of another kind

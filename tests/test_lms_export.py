@@ -125,3 +125,16 @@ def test_a_student_known_by_name_alone_is_in_no_import_file_and_said(lms):
     # a roster line of that name gives the id: then the import file has them
     with_roster(book, Roster("plain", [RosterEntry("4242", "Bob Stranger")]))
     assert "4242" in READERS[lms](import_file(lms, book, {})) and left_out(book) == []
+
+
+def test_a_student_with_an_id_is_never_matched_to_the_roster_by_name():
+    """Moodle's two John Smiths, 805 not on the roster: matched by name, 805's marks went to
+    804's id, and the import file held Participant 804 twice (1 point and 12)."""
+    from autograder.lms.marks import with_roster
+    from autograder.lms.roster import Roster, RosterEntry
+
+    john = {i: _record({"student": f"John Smith ({i})", "lms_id": i, "name": "John Smith", "exercise": "ex01_sigmoid",
+                        "score": score, "max_score": 12}) for i, score in (("804", 1), ("805", 12))}
+    book = gradebook_from_records(list(john.values()))
+    assert with_roster(book, Roster("moodle", [RosterEntry("804", "John Smith")])) == ["John Smith (805)"]
+    assert READERS["moodle"](import_file("moodle", book, {})) == {"804": {"Grade": 1.0}, "805": {"Grade": 12.0}}

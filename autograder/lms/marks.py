@@ -94,10 +94,12 @@ def gradebook_from_records(records: list[Record]) -> Gradebook:
 def with_roster(book: Gradebook, roster: Roster) -> list[str]:
     """Ids, names and the import file's other columns from the roster; a row (at 0) for every
     roster student who has none; a student known by name only (Brightspace's download, graded
-    without a roster) gets the id of the one roster entry of that name. Returns who matched no entry."""
+    without a roster) gets the id of the one roster entry of that name. A student the LMS gave an
+    id is matched by that id alone: another student of the same name is someone else, and their
+    marks never go to that id. Returns who matched no entry."""
     unmatched = []
     for s in book.students:
-        entry = roster.by_id(s.lms_id) or roster.by_name(s.name or s.lms_id)
+        entry = roster.by_id(s.lms_id) or (None if s.id_known else roster.by_name(s.name or s.lms_id))
         if entry is None:
             unmatched.append(f"{s.name} ({s.lms_id})" if s.name and s.name != s.lms_id else s.lms_id)
             continue
