@@ -202,7 +202,7 @@ def inventory_summary(download) -> str:
 def _grade(args: argparse.Namespace) -> int:
     from .batch import Options, run_batch
     from .batch.cluster_spec import ClusterSpecError, load_config, parse_spec
-    from .batch.outputs import remove_stale_imports, write_outputs
+    from .batch.outputs import remove_stale_imports, remove_stale_pages, write_outputs
     from .isolate.backends import SandboxLimits
     from .report.tables import summary_table
     from .report.text import duration, plural
@@ -238,6 +238,7 @@ def _grade(args: argparse.Namespace) -> int:
                            batch.download.inventory() if batch.download is not None else None)
     paths = write_outputs(results, out, batch.download, course.settings, roster)
     stale = remove_stale_imports(out, paths.get("import"))
+    pages = remove_stale_pages(out, batch.records)
     print(summary_table(batch.records))
     if batch.download is not None:
         print("\n" + inventory_summary(batch.download))
@@ -259,6 +260,9 @@ def _grade(args: argparse.Namespace) -> int:
     for path in stale:
         print(f"removed {path}: an earlier run's import file, whose marks are not this run's "
               "(deepgrade export OUT --to LMS writes one from this run)")
+    if pages:
+        print(f"removed {len(pages)} feedback page(s) and Gradescope result(s) an earlier run wrote into {out} for "
+              f"students or exercises not in this run (e.g. {pages[0].relative_to(out)})")
     nameless = sorted({r.name or r.lms_id for r in batch.records if r.handed.submitter is not None
                        and not r.handed.submitter.id_known})
     if "import" in paths and nameless:

@@ -91,3 +91,25 @@ def test_students_whose_names_sanitise_alike_keep_a_page_and_a_gradescope_file_e
     results = list(paths["gradescope"].glob("*/ex01_sigmoid/results.json"))
     assert len({r.parent.parent.name.lower() for r in results}) == len(results) == len(students)
     assert sorted(json.loads(r.read_text())["score"] for r in results) == sorted(students.values())
+
+
+def test_an_earlier_runs_pages_for_students_not_in_this_run_are_removed(tmp_path):
+    """OUT graded again (a roster now names 'ada' 'Lovelace, Ada'; 'ben' left the class): the pages
+    and Gradescope results written for them before would hand out an earlier run's marks. Only what
+    deepgrade wrote is removed; another file in OUT stays."""
+    from autograder.batch.outputs import remove_stale_pages
+
+    write_outputs(ClassResults([record("ada"), record("ben"), record("cleo", "ex01_sigmoid")]), tmp_path)
+    (tmp_path / "feedback" / "notes.html").write_text("<p>the instructor's own</p>")
+    now = [record("Lovelace, Ada"), record("cleo", "ex05_mlp")]
+    write_outputs(ClassResults(now), tmp_path)
+    removed = remove_stale_pages(tmp_path, now)
+    assert {p.relative_to(tmp_path).as_posix() for p in removed} == {
+        "feedback/ada.html", "feedback/ben.html", "gradescope/ada/ex05_mlp/results.json",
+        "gradescope/ben/ex05_mlp/results.json", "gradescope/cleo/ex01_sigmoid/results.json"}
+    assert sorted(p.name for p in (tmp_path / "feedback").iterdir()) == [
+        "Lovelace_Ada.html", "cleo.html", "index.html", "notes.html"]
+    assert sorted(p.relative_to(tmp_path / "gradescope").as_posix() for p in (tmp_path / "gradescope").rglob("*")
+                  if p.is_file()) == ["Lovelace_Ada/ex05_mlp/results.json", "cleo/ex05_mlp/results.json"]
+    assert not (tmp_path / "gradescope" / "ben").exists()
+    assert remove_stale_pages(tmp_path, now) == []

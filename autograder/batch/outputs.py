@@ -88,6 +88,36 @@ def remove_stale_imports(out: Path, written: Path | None) -> list[Path]:
     return stale
 
 
+def _ours(path: Path, head: bytes) -> bool:
+    """The file starts as deepgrade writes it (nothing of anyone else's in OUT is removed)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(head)) == head
+    except OSError:
+        return False
+
+
+def remove_stale_pages(out: Path, records: list[Record]) -> list[Path]:
+    """Remove the feedback pages and Gradescope results an earlier run into OUT wrote for students
+    (or exercises) this run has not: a student renamed by a roster (``lovelaceada (1001)`` became
+    ``Lovelace, Ada (1001)``), one no longer in the class. Left beside this run's, a page handed out
+    or a folder uploaded would give a student an earlier run's marks, or a stranger's."""
+    pages = set(feedback_pages(sorted({r.student for r in records})).values()) | {"index.html"}
+    folders = student_file_names(sorted({r.student for r in records}))
+    results = {out / "gradescope" / folders[r.student] / safe_name(r.exercise) / "results.json" for r in records}
+    stale = [p for p in sorted((out / "feedback").glob("*.html")) if p.name not in pages
+             and _ours(p, b"<!doctype html><html lang=en><head><meta charset=utf-8>")]
+    stale += [p for p in sorted((out / "gradescope").glob("*/*/results.json")) if p not in results
+              and _ours(p, b"{")]
+    for path in stale:
+        path.unlink()
+        if path.name == "results.json":  # gradescope/<student>/<exercise>/: the folders it leaves empty
+            for folder in (path.parent, path.parent.parent):
+                if not any(folder.iterdir()):
+                    folder.rmdir()
+    return stale
+
+
 def write_outputs(results: ClassResults, out: Path, download: Download | None = None,
                   settings: dict[str, Any] | None = None, roster: Roster | None = None) -> dict[str, Path]:
     """results.json (with the download's inventory: every file's fate), grades.csv, the LMS's
