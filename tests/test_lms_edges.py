@@ -87,6 +87,8 @@ def test_a_students_own_zip_of_many_notebooks_is_still_theirs(tmp_path):
         zf.writestr("v2/ex01_sigmoid.ipynb", RIGHT)
         zf.writestr("ada_ex02_forward_pass.py", "x = 1\n")
         zf.writestr("ada2_ex03_decision_boundary.py", "x = 1\n")
+        zf.writestr("week_1_2_notes.txt", "named as Canvas names files, for 'user 1'")
+        zf.writestr("week_3_4_notes.txt", "and for 'user 3'")
     d = read_download(tmp_path / "dl", EXERCISES, tmp_path / "unpacked")
     assert set(d.submitters) == {"1001"}
     assert {e for _, e in d.attempts} == {EX, "ex02_forward_pass", "ex03_decision_boundary"}

@@ -136,7 +136,8 @@ def _a_download(root: Path, files: list[PurePosixPath], exercises: list[str]) ->
     folder): (the LMS's label, how many students), or ('', 0). Read as one student's, the whole
     class would be that student's attempts."""
     claims, detected = claim_all(Listing(root, files, list(exercises)), [s for s in sources().values() if s.lms])
-    ids = {c.submitter.lms_id for _, c in claims.values() if c.submitter.lms_id and not c.receipt}
+    ids = {c.submitter.lms_id for _, c in claims.values() if c.submitter.lms_id and not c.receipt
+           and (exercise_in(Path(c.name).stem, exercises) or c.exercise_hint)}  # submissions, not a look-alike name
     return (source(detected).label, len(ids)) if len(ids) > 1 else ("", 0)
 
 
