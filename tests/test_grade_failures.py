@@ -522,13 +522,17 @@ def test_nbgrader_autograde_beside_a_class_run_with_a_bomb_gives_its_scores_alon
     next(c for c in wrong["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "sigmoid")[
         "source"] = "import numpy as np\n\ndef sigmoid(z):\n    return np.tanh(z)\n"
     paths = {s: rt.submit(course, s, ex, nb) for s, nb in (("ada", right), ("ben", wrong), ("cy", right))}
+    by_notebook: dict[bytes, tuple[float, float]] = {}  # cy hands in ada's notebook: checked once
     alone = {}
     for student, path in paths.items():
-        proc = subprocess.run([sys.executable, "-m", "autograder.cli", "check", str(path), "-e", ex, "--hidden",
-                               "--format", "json", "--course", str(course)], capture_output=True, text=True,
-                              timeout=300, cwd=course, env={**os.environ, "DEEPGRADE_OFFLINE": "1"})
-        report = json.loads(proc.stdout)
-        alone[student] = (report["score"], report["max_score"])
+        if path.read_bytes() not in by_notebook:
+            proc = subprocess.run([sys.executable, "-m", "autograder.cli", "check", str(path), "-e", ex, "--hidden",
+                                   "--format", "json", "--course", str(course)], capture_output=True, text=True,
+                                  timeout=300, cwd=course, env={**os.environ, "DEEPGRADE_OFFLINE": "1"})
+            report = json.loads(proc.stdout)
+            by_notebook[path.read_bytes()] = (report["score"], report["max_score"])
+        alone[student] = by_notebook[path.read_bytes()]
+    assert len(by_notebook) == 2
     assert alone["ada"][0] == alone["ada"][1] > alone["ben"][0]
 
     bomb = (ROOT / "tests" / "hostile" / "process_bomb.py").read_text()

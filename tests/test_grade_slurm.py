@@ -171,13 +171,13 @@ def test_a_job_that_stays_pending_is_reported_and_cancelled(slurm, tmp_path):
         before = slurm.jobs()
         started = time.monotonic()
         proc = _grade(klass, tmp_path / "out", "--cluster", "slurm", "--public-only",
-                      "--cluster-config", str(_config(tmp_path, start_timeout=6)))
+                      "--cluster-config", str(_config(tmp_path, start_timeout=3)))
         _, stderr = proc.communicate(timeout=120)
         assert proc.returncode == 3, stderr
         assert time.monotonic() - started < 60
         (job,) = _new_jobs(slurm, before)
         (line,) = [line for line in stderr.splitlines() if line.startswith("deepgrade: error:")]
-        assert f"no worker joined in 6 s: Slurm job {job[0]} is PENDING, Resources" in line
+        assert f"no worker joined in 3 s: Slurm job {job[0]} is PENDING, Resources" in line
         assert "raise start_timeout" in line
         assert job_state(job[0]).state == "CANCELLED", "the pending job does not outlive the run"
     finally:
@@ -189,7 +189,9 @@ def test_a_job_lost_while_grading_ends_the_run_with_grader_errors(slurm, tmp_pat
     klass, out = tmp_path / "class", tmp_path / "out"
     _make_class(klass, 12)
     before = slurm.jobs()
-    proc = _grade(klass, out, "--cluster", "slurm", "--cluster-config", str(_config(tmp_path)), "--public-only")
+    # the jobs looked at every second (job_poll), not every 10: the run stops a second after its job ended
+    config = _config(tmp_path, job_poll=1)
+    proc = _grade(klass, out, "--cluster", "slurm", "--cluster-config", str(config), "--public-only")
     _wait_for_cache(out, 2, proc, timeout=180)
     (job,) = _new_jobs(slurm, before)
     slurm.run("scancel", job[0])  # the job dies under the grader (as at its walltime)

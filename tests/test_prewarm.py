@@ -252,7 +252,9 @@ def test_a_model_submission_forked_gets_the_verdicts_of_a_fresh_process(zygote, 
 
 
 def test_deepgrade_grade_forks_model_submissions_and_gives_the_verdicts_of_fresh_processes(tmp_path):
-    """ex02 (NumPy and Keras checks) for the example class, pre-warmed and with --no-prewarm."""
+    """ex02 (NumPy and Keras checks) for the example class, pre-warmed and with --no-prewarm. The
+    pre-warmed run grades on one slot: its one zygote forks every student's process (a second
+    slot would import TensorFlow once more and fork nothing new)."""
     from autograder.batch.runner import Options, run_batch
 
     course = Course(ROOT)
@@ -260,8 +262,8 @@ def test_deepgrade_grade_forks_model_submissions_and_gives_the_verdicts_of_fresh
     for prewarm in (True, False):
         said: list[str] = []
         batch = run_batch(course, ROOT / "examples" / "class", tmp_path / f"out-{prewarm}",
-                          Options(workers=2, exercises=["ex02_forward_pass"], use_cache=False, prewarm=prewarm,
-                                  device="cpu"), log=said.append)
+                          Options(workers=1 if prewarm else 2, exercises=["ex02_forward_pass"], use_cache=False,
+                                  prewarm=prewarm, device="cpu"), log=said.append)
         runs[prewarm] = ({r.student: [(c.name, c.status, c.points, c.hint) for c in r.result.checks]
                           for r in batch.records}, said)
     (warm, warm_said), (fresh, fresh_said) = runs[True], runs[False]

@@ -212,7 +212,7 @@ class ClusterGrading:
                          f"(up to {self.config.start_timeout:g} s)")
             if self._slurm_jobs is not None:  # watched: a job that ends or stays queued is reported
                 wait_for_first_worker(self.client, self._slurm_jobs, self.config.start_timeout)
-                self._watch = JobWatch(self._slurm_jobs, self.lose).start()
+                self._watch = JobWatch(self._slurm_jobs, self.lose, poll=self.config.job_poll).start()
             else:
                 self.client.wait_for_workers(expected, timeout=self.config.start_timeout)
                 self._watch = WorkerWatch(self.client, self.lose, self.config.start_timeout).start()

@@ -41,7 +41,8 @@ from .worker_watch import Watch
 ACTIVE = frozenset({"PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "SUSPENDED", "REQUEUED",
                     "REQUEUE_HOLD", "REQUEUE_FED", "RESIZING", "SIGNALING", "STAGE_OUT", "RESV_DEL_HOLD"})
 #: Seconds between two looks at the jobs while waiting for the first worker, and while grading
-#: (one ``squeue`` for all of them: a big class's run does not load slurmctld).
+#: (one ``squeue`` for all of them: a big class's run does not load slurmctld); the cluster
+#: config's ``job_poll`` sets the second.
 POLL = 2.0
 WATCH_POLL = 10.0
 #: Seconds a submission may take before the missing job ids are an error.

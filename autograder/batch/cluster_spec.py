@@ -101,6 +101,9 @@ class ClusterConfig:
     host: str = ""
     #: Seconds to wait for the first worker (a job in the queue).
     start_timeout: float = 600.0
+    #: Slurm: seconds between two looks at the jobs (one ``squeue``) while grading, so how long a
+    #: run whose jobs all ended (a walltime reached, a job cancelled) waits before it says so.
+    job_poll: float = 10.0
     # Kubernetes
     image: str = ""
     namespace: str = ""
