@@ -27,8 +27,8 @@ FAST_MODULES = frozenset({
     "test_cli", "test_codec", "test_compare", "test_datasets", "test_device_setting", "test_feedback_terminal",
     "test_grade_cli", "test_grade_discover", "test_grade_progress", "test_grade_reports", "test_grade_slots",
     "test_heldout_notebooks", "test_kinds", "test_layers", "test_lms_edges", "test_lms_export", "test_lms_grade",
-    "test_lms_read", "test_lms_roster", "test_misbehaving", "test_nbgrader_private", "test_outcome_status", "test_plan_store",
-    "test_report_render", "test_sandbox_backends", "test_tasks", "test_worker_messages",
+    "test_lms_read", "test_lms_roster", "test_misbehaving", "test_nbgrader_private", "test_outcome_status",
+    "test_plan_store", "test_report_render", "test_sandbox_backends", "test_tasks", "test_worker_messages",
 })
 
 
