@@ -34,7 +34,8 @@ SABOTEURS = {
     # the worker once exited 86 on a signal from outside, and the grader took 86 for its own failure
     "b_exit86_load": "import os\nos._exit(86)\n" + GOOD,
     "c_exit86_call": GOOD + "\nimport os\n\ndef sigmoid(z):\n    os._exit(86)\n",
-    # SIGTERM from a grandchild orphaned to the sandbox's init: its parent chain breaks at PID 1
+    # SIGTERM from a grandchild orphaned to the sandbox's init: its parent chain breaks at PID 1.
+    # The call waits until the grandchild, once orphaned, has sent it (not a second's sleep per call).
     "d_orphan_sigterm": GOOD + """
 import os, signal, time
 
@@ -42,13 +43,23 @@ _right = sigmoid
 
 def sigmoid(z):
     me = os.getpid()
+    sent_r, sent_w = os.pipe()
     if os.fork() == 0:
+        parent = os.getpid()
         if os.fork() == 0:
-            os.kill(me, signal.SIGTERM)
-            os._exit(0)
+            try:
+                while os.getppid() == parent:  # until its parent has exited: orphaned
+                    time.sleep(0.001)
+                os.kill(me, signal.SIGTERM)
+            finally:
+                os.write(sent_w, b"x")
+                os._exit(0)
         os._exit(0)
     os.wait()
-    time.sleep(1)
+    os.read(sent_r, 1)  # sent while this call runs
+    os.close(sent_r)
+    os.close(sent_w)
+    time.sleep(0.05)
     return _right(z)
 """,
     # a frame whose JSON header nests 200,000 lists (the grader's json.loads recursion)
