@@ -18,6 +18,10 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev,cluster]"
+	@# jsonschema's optional IRI format checker (jupyter-events asks for jsonschema[format-nongpl]) builds 38
+	@# Lark grammars at every import of nbformat: 2 of the 4 CPU-s every nbgrader command, Jupyter server and
+	@# notebook reader takes to start. Nothing here validates an IRI format; jsonschema skips it without one.
+	$(PY) -m pip uninstall --quiet --yes rfc3987-syntax
 	touch $(STAMP)
 
 # $(call apt-install,COMMAND,PACKAGE,WHAT FOR,WITHOUT IT): install a Debian package when we can

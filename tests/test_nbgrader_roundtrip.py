@@ -271,3 +271,17 @@ def test_autograde_keeps_the_trained_models_answers_beside_the_notebook_for_the_
     assert main(["integrity", "--nbgrader", str(course), "--out", str(tmp_path)]) == 0
     twin = json.loads((tmp_path / "integrity.json").read_text())
     assert {e["exercise"] for e in twin["exercises"]} >= {"ex01_sigmoid", "ex10_fine_tuning"}
+
+
+def test_reading_notebooks_builds_no_iri_grammar():
+    """nbformat validates with jsonschema, which builds 38 Lark grammars at import when the optional
+    rfc3987-syntax is installed: half of every nbgrader command's start (2 CPU-s). ``make install``
+    leaves it out; nothing here validates an IRI format."""
+    import sys
+
+    import jsonschema
+    import nbformat
+
+    assert nbformat.validate(nbformat.v4.new_notebook()) is None  # notebooks are still validated
+    assert "iri" not in jsonschema.FormatChecker().checkers, "pip uninstall rfc3987-syntax (make install does)"
+    assert "rfc3987_syntax" not in sys.modules
