@@ -14,7 +14,7 @@ export DEEPGRADE_OFFLINE ?= 1
 
 install: $(STAMP) sandbox browser slurm
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev,cluster]"
