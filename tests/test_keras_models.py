@@ -24,6 +24,7 @@ from autograder.student import open_student
 from autograder.load import load_program
 from autograder.run.device import device_env, requested_device, DeviceError
 from autograder.spec import Marks
+from prewarmed import PrewarmedGrader
 
 ROOT = Path(__file__).resolve().parents[1]
 KERAS_EXERCISES = ("ex02_forward_pass", "ex05_mlp", "ex06_cnn", "ex07_lstm")
@@ -39,9 +40,10 @@ def by_name(result):
     return {c.name: c for c in result.checks}
 
 
-def grade_plans(program, exercise, *, budget: float | None = None, hidden: bool = True, learning: bool = True):
+def grade_plans(program, exercise, *, budget: float | None = None, hidden: bool = True, learning: bool = True,
+                process=None, limits=None):
     """Grade like grade_program, with the training budget overridden (tests of overruns), or
-    without the learning check (its second training)."""
+    without the learning check (its second training); ``process`` and ``limits`` as grade_program's."""
     plans = public_plans(exercise) + (hidden_plans(exercise) if hidden else [])
     if not learning:  # the check left out, and nothing gated by it (no second training)
         plans = [p for p in plans if p.kind != "learning"]
@@ -51,7 +53,8 @@ def grade_plans(program, exercise, *, budget: float | None = None, hidden: bool 
     for plan in plans:
         if plan.kind == "model" and budget is not None:
             plan.training = dataclasses.replace(plan.training, budget=budget)
-    student = open_student(program, plans)  # left open: the caller may ask it more, then closes it
+    # left open: the caller may ask it more, then closes it
+    student = open_student(program, plans, limits=limits, process=process)
     return {r.name: r for r in (kind_of(p).judge(p, student) for p in plans)}, student
 
 
@@ -102,18 +105,28 @@ def test_model_checks_report_accuracy_history_and_confusion_matrix(reference_rep
 
 # -- wrong models, with the right hint --------------------------------------------------------
 
-def test_an_under_trained_mlp_fails_with_the_under_trained_hint(course):
+@pytest.fixture(scope="module")
+def prewarmed(course, tmp_path_factory):
+    """The wrong models and the right ones of other shapes are graded as ``deepgrade grade`` grades
+    them, each process forked from one pre-warmed TensorFlow process (tests/prewarmed.py): one
+    TensorFlow import for them all, not one or two each."""
+    grader = PrewarmedGrader(course, tmp_path_factory.mktemp("prewarmed"))
+    yield grader
+    grader.close()
+
+
+def test_an_under_trained_mlp_fails_with_the_under_trained_hint(prewarmed):
     ben = ROOT / "examples" / "class" / "ben" / "ex05_mlp" / "ex05_mlp.ipynb"
-    checks = by_name(grade_submission(ben, "ex05_mlp", hidden=True, course=course))
+    checks = by_name(prewarmed.grade(ben, "ex05_mlp", hidden=True))
     assert checks["mlp_architecture"].passed
     for name in ("mlp_validation_accuracy", "mlp_test_accuracy"):
         assert checks[name].status in ("failed", "partial") and checks[name].points < checks[name].max_points
         assert "under-trained" in checks[name].hint and "1 epoch" in checks[name].hint
 
 
-def test_a_dense_only_cnn_fails_the_architecture_check_and_is_not_scored(course):
+def test_a_dense_only_cnn_fails_the_architecture_check_and_is_not_scored(prewarmed):
     ben = ROOT / "examples" / "class" / "ben" / "ex06_cnn" / "ex06_cnn.ipynb"
-    result = grade_submission(ben, "ex06_cnn", hidden=True, course=course)
+    result = prewarmed.grade(ben, "ex06_cnn", hidden=True)
     checks = by_name(result)
     assert checks["cnn_architecture"].status == "failed"
     assert "no convolution layer" in checks["cnn_architecture"].message
@@ -121,7 +134,7 @@ def test_a_dense_only_cnn_fails_the_architecture_check_and_is_not_scored(course)
     assert checks["cnn_test_accuracy"].message.startswith("not scored") and result.score == 0
 
 
-def test_a_gru_in_place_of_the_lstm_fails_with_the_gru_hint(course, submission):
+def test_a_gru_in_place_of_the_lstm_fails_with_the_gru_hint(prewarmed, submission):
     path = submission(MLP_HEADER + """
 def train_lstm(x_train, y_train, x_val, y_val):
     model = keras.Sequential([keras.Input(shape=(150,), dtype="int32"), layers.Embedding(5000, 8),
@@ -130,12 +143,12 @@ def train_lstm(x_train, y_train, x_val, y_val):
     model.fit(x_train[:500], y_train[:500], epochs=1, verbose=0)
     return model
 """)
-    checks = by_name(grade_submission(path, "ex07_lstm", course=course))
+    checks = by_name(prewarmed.grade(path, "ex07_lstm"))
     assert checks["lstm_architecture"].status == "failed"
     assert "GRU is a different recurrent layer" in checks["lstm_architecture"].hint
 
 
-def test_a_lstm_inside_bidirectional_counts_and_a_wrong_output_shape_is_named(course, submission):
+def test_a_lstm_inside_bidirectional_counts_and_a_wrong_output_shape_is_named(prewarmed, submission):
     path = submission(MLP_HEADER + """
 def train_lstm(x_train, y_train, x_val, y_val):
     model = keras.Sequential([keras.Input(shape=(150,), dtype="int32"), layers.Embedding(5000, 8),
@@ -144,7 +157,7 @@ def train_lstm(x_train, y_train, x_val, y_val):
     model.fit(x_train[:300], y_train[:300], epochs=1, verbose=0)
     return model
 """)
-    check = by_name(grade_submission(path, "ex07_lstm", course=course))["lstm_architecture"]
+    check = by_name(prewarmed.grade(path, "ex07_lstm"))["lstm_architecture"]
     assert check.status == "failed" and "has no" not in check.message  # the wrapped LSTM counted
     assert "output has shape (1000, 2)" in check.message and "Dense(1, activation='sigmoid')" in check.hint
 
@@ -161,17 +174,17 @@ def train_lstm(x_train, y_train, x_val, y_val):
      "    model.compile(loss='categorical_crossentropy', optimizer='adam')\n"
      "    model.fit(x_train, y_train, epochs=1, verbose=0)", "sparse_categorical_crossentropy"),
 ])
-def test_keras1_spellings_and_common_slips_get_a_targeted_hint(course, submission, body, hint_part):
+def test_keras1_spellings_and_common_slips_get_a_targeted_hint(prewarmed, submission, body, hint_part):
     path = submission(MLP_HEADER + f"""
 def train_mlp(x_train, y_train, x_val, y_val):
     {body}
     return model
 """)
-    check = by_name(grade_submission(path, "ex05_mlp", course=course))["mlp_architecture"]
+    check = by_name(prewarmed.grade(path, "ex05_mlp"))["mlp_architecture"]
     assert not check.passed and hint_part in check.hint, check
 
 
-def test_a_missing_softmax_fails_the_architecture_but_accuracy_is_still_scored(course, submission):
+def test_a_missing_softmax_fails_the_architecture_but_accuracy_is_still_scored(prewarmed, submission):
     path = submission(MLP_HEADER + """
 def train_mlp(x_train, y_train, x_val, y_val):
     model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(64, activation="relu"), layers.Dense(10)])
@@ -179,13 +192,13 @@ def train_mlp(x_train, y_train, x_val, y_val):
     model.fit(x_train, y_train, epochs=5, verbose=0)
     return model
 """)
-    checks = by_name(grade_submission(path, "ex05_mlp", course=course))
+    checks = by_name(prewarmed.grade(path, "ex05_mlp"))
     assert checks["mlp_architecture"].status == "failed" and "not probabilities" in checks["mlp_architecture"].message
     assert "softmax" in checks["mlp_architecture"].hint
     assert checks["mlp_validation_accuracy"].points > 0
 
 
-def test_a_convolution_in_the_mlp_exercise_is_named(course, submission):
+def test_a_convolution_in_the_mlp_exercise_is_named(prewarmed, submission):
     path = submission(MLP_HEADER + """
 def train_mlp(x_train, y_train, x_val, y_val):
     model = keras.Sequential([keras.Input(shape=(784,)), layers.Reshape((28, 28, 1)),
@@ -193,11 +206,11 @@ def train_mlp(x_train, y_train, x_val, y_val):
     model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
     return model
 """)
-    check = by_name(grade_submission(path, "ex05_mlp", course=course))["mlp_architecture"]
+    check = by_name(prewarmed.grade(path, "ex05_mlp"))["mlp_architecture"]
     assert check.status == "failed" and "Conv2D" in check.message and "ex06_cnn" in check.hint
 
 
-def test_an_absurdly_large_model_fails_the_parameter_budget(course, submission):
+def test_an_absurdly_large_model_fails_the_parameter_budget(prewarmed, submission):
     path = submission(MLP_HEADER + """
 def train_mlp(x_train, y_train, x_val, y_val):
     model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(8000, activation="relu"),
@@ -205,13 +218,13 @@ def train_mlp(x_train, y_train, x_val, y_val):
     model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")
     return model
 """)
-    check = by_name(grade_submission(path, "ex05_mlp", course=course))["mlp_architecture"]
+    check = by_name(prewarmed.grade(path, "ex05_mlp"))["mlp_architecture"]
     assert check.status == "failed" and "over this exercise's budget of 4,000,000" in check.message
 
 
-def test_the_keras_forward_pass_part_of_ex02_names_the_wrong_activation(course):
+def test_the_keras_forward_pass_part_of_ex02_names_the_wrong_activation(prewarmed):
     ben = ROOT / "examples" / "class" / "ben" / "ex02_forward_pass" / "ex02_forward_pass.ipynb"
-    checks = by_name(grade_submission(ben, "ex02_forward_pass", course=course))
+    checks = by_name(prewarmed.grade(ben, "ex02_forward_pass"))
     assert checks["keras_no_hidden_course"].passed
     assert checks["keras_hidden_course"].status == "failed"
     assert "uses activation 'linear'; expected 'sigmoid'" in checks["keras_hidden_course"].message
@@ -219,7 +232,7 @@ def test_the_keras_forward_pass_part_of_ex02_names_the_wrong_activation(course):
 
 # -- budgets, isolation, labels ----------------------------------------------------------------
 
-def test_an_overrun_gets_a_timeout_verdict_once_and_grading_goes_on(course, submission):
+def test_an_overrun_gets_a_timeout_verdict_once_and_grading_goes_on(course, prewarmed, submission):
     path = submission(MLP_HEADER + """
 import time
 
@@ -227,23 +240,24 @@ def train_mlp(x_train, y_train, x_val, y_val):
     time.sleep(600)
 """)
     started = time.monotonic()
-    results, student = grade_plans(load_program(path), course.exercise("ex05_mlp"), budget=3)
-    elapsed = time.monotonic() - started
-    student.close()
+    with prewarmed.processes(path) as process:
+        results, student = grade_plans(load_program(path), course.exercise("ex05_mlp"), budget=3,
+                                       process=process, limits=prewarmed.limits)
+        elapsed = time.monotonic() - started
+        student.close()
     assert {r.status for r in results.values()} == {"timeout"}
     assert "within its budget of 3 s" in results["mlp_architecture"].message
     assert student.starts == 1  # the overrun was not retried for the other checks
     assert elapsed < 60
-    after = grade_submission(ROOT / "solutions" / "ex01_sigmoid" / "ex01_sigmoid.ipynb", "ex01_sigmoid",
-                             course=course)
-    assert after.checks and after.score == after.max_score  # the next submission is graded as usual
+    after = prewarmed.grade(ROOT / "solutions" / "ex01_sigmoid" / "ex01_sigmoid.ipynb", "ex01_sigmoid")
+    assert after.checks and after.score == after.max_score  # the slot's next submission is graded as usual
 
 
 def _label_fingerprint(labels: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(labels, dtype=np.int64).tobytes()).hexdigest()
 
 
-def test_held_out_labels_never_reach_the_students_process(course, submission, monkeypatch):
+def test_held_out_labels_never_reach_the_students_process(course, prewarmed, submission, monkeypatch):
     """Spy on every request, and let the student's code fingerprint every array it receives."""
     path = submission(MLP_HEADER + """
 import hashlib
@@ -275,11 +289,13 @@ def label_fingerprints():
     original = StudentProcess.request
     monkeypatch.setattr(StudentProcess, "request",
                         lambda self, message, timeout=None: (sent.append(message), original(self, message, timeout))[1])
-    results, student = grade_plans(load_program(path), course.exercise("ex05_mlp"))
-    assert results["mlp_test_accuracy"].details.accuracy.accuracy > 0.5  # it was trained and scored
-    assert results["mlp_learns_from_its_data"].details.learning.relabelled_accuracy > 0.5
-    fingerprints = student.call("label_fingerprints").value  # the second (relabelled) training's process
-    student.close()
+    with prewarmed.processes(path) as process:  # the class grader's sandboxed processes
+        results, student = grade_plans(load_program(path), course.exercise("ex05_mlp"), process=process,
+                                       limits=prewarmed.limits)
+        assert results["mlp_test_accuracy"].details.accuracy.accuracy > 0.5  # it was trained and scored
+        assert results["mlp_learns_from_its_data"].details.learning.relabelled_accuracy > 0.5
+        fingerprints = student.call("label_fingerprints").value  # the second (relabelled) training's process
+        student.close()
 
     relabel = np.asarray(next(p for p in hidden_plans(course.exercise("ex05_mlp"))
                               if p.kind == "learning").relabel)
@@ -431,22 +447,38 @@ def memorised_weights() -> str:
     return proc.stdout.strip()
 
 
-@pytest.mark.parametrize("fit", ["pass", "model.fit(x_train, y_train, epochs=1, verbose=0)"],
-                         ids=["ignores_its_data", "fine_tunes_one_epoch"])
-def test_a_network_brought_along_fails_the_learning_check_in_check_and_grade(memorised_weights, fit, tmp_path):
-    source = BROUGHT_ALONG.format(weights=memorised_weights, fit=fit)
-    path = tmp_path / "class" / "mallory" / "ex05_mlp" / "ex05_mlp.py"
-    path.parent.mkdir(parents=True)
-    path.write_text(source)
+#: Two ways of bringing a network along, each a student of one class: ``fit``, the line after
+#: the stored weights are set.
+BRINGS_ALONG = {"ignores_its_data": "pass",
+                "fine_tunes_one_epoch": "model.fit(x_train, y_train, epochs=1, verbose=0)"}
+
+
+@pytest.fixture(scope="module")
+def brought_along(memorised_weights, tmp_path_factory) -> tuple[Path, dict[str, dict]]:
+    """The class folder of both networks brought along, graded by ``run_batch`` as ``deepgrade grade``
+    grades a class (one slot: its pre-warmed process forks the four trainings), each student's
+    checks as JSON."""
+    from autograder.batch import Options, run_batch
+
+    root = tmp_path_factory.mktemp("brought-along")
+    for student, fit in BRINGS_ALONG.items():
+        path = root / "class" / student / "ex05_mlp" / "ex05_mlp.py"
+        path.parent.mkdir(parents=True)
+        path.write_text(BROUGHT_ALONG.format(weights=memorised_weights, fit=fit))
+    batch = run_batch(Course(ROOT), root / "class", root / "out", Options(exercises=["ex05_mlp"]),
+                      log=lambda _: None)
+    return root / "class", {r.student: {c["name"]: c for c in r.to_json()["checks"]} for r in batch.records}
+
+
+@pytest.mark.parametrize("student", list(BRINGS_ALONG))
+def test_a_network_brought_along_fails_the_learning_check_in_check_and_grade(brought_along, student):
+    folder, graded_class = brought_along
+    path = folder / student / "ex05_mlp" / "ex05_mlp.py"
     proc = subprocess.run([sys.executable, "-m", "autograder.cli", "check", str(path), "-e", "ex05_mlp",
                            "--hidden", "--format", "json", "--course", str(ROOT)],
                           capture_output=True, text=True, timeout=900, cwd=ROOT)
     checked = {c["name"]: c for c in json.loads(proc.stdout)["checks"]}
-    from autograder.batch import Options, run_batch
-
-    batch = run_batch(Course(ROOT), tmp_path / "class", tmp_path / "out", Options(exercises=["ex05_mlp"]),
-                      log=lambda _: None)
-    graded = {c["name"]: c for c in batch.records[0].to_json()["checks"]}  # both as JSON
+    graded = graded_class[student]  # both as JSON
     for checks in (checked, graded):
         learns, held_out = checks["mlp_learns_from_its_data"], checks["mlp_test_accuracy"]
         assert learns["status"] == "failed" and "did not learn from its data" in learns["message"]
@@ -454,7 +486,7 @@ def test_a_network_brought_along_fails_the_learning_check_in_check_and_grade(mem
         assert checks["mlp_validation_accuracy"]["points"] == 3  # it is accurate: that alone proves nothing
         seen = learns["details"]["learning"]
         assert seen["accuracy"] > 0.97 and seen["accuracy"] - seen["relabelled_accuracy"] > 0.15
-        if fit == "pass":
+        if student == "ignores_its_data":
             assert "returned the same predictions whatever labels it was given" in learns["hint"]
         else:
             assert "knows more about the held-out data" in learns["hint"]
@@ -490,7 +522,8 @@ def train_mlp(x_train, y_train, x_val, y_val):
     model = Digits()
     model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=2, restore_best_weights=True)
-    model.fit(x_train, y_train, epochs=30, batch_size=32, verbose=0, validation_data=(x_val, y_val),
+    # stops after 16 epochs: validation 0.934, held-out 0.935, relabelled 0.937 (batches of 32: 0.932, 0.936)
+    model.fit(x_train, y_train, epochs=30, batch_size=64, verbose=0, validation_data=(x_val, y_val),
               callbacks=[stop])
     return model
 """),
@@ -502,7 +535,8 @@ def train_cnn(x_train, y_train, x_val, y_val):
     outputs = layers.Dense(10, activation="softmax")(layers.Dropout(0.3)(layers.Flatten()(x)))
     model = keras.Model(inputs, outputs)
     model.compile(loss="sparse_categorical_crossentropy", optimizer="nadam", metrics=["accuracy"])
-    model.fit(x_train, y_train, epochs=10, batch_size=64, verbose=0, validation_data=(x_val, y_val))
+    # validation 0.950, held-out 0.958 (4 epochs: 0.934, 0.948; 5: 0.942, 0.957): 0.02 above the pass mark
+    model.fit(x_train, y_train, epochs=6, batch_size=64, verbose=0, validation_data=(x_val, y_val))
     return model
 """),
     "lstm_functional_dropout": ("ex07_lstm", MLP_HEADER + """
@@ -524,16 +558,19 @@ WITH_LEARNING = ("mlp_functional_rmsprop", "mlp_subclassed_early_stopping")
 
 
 @pytest.mark.parametrize("name", sorted(RIGHT_MODELS))
-def test_right_models_of_other_shapes_get_full_marks_hidden_checks_included(course, submission, name):
+def test_right_models_of_other_shapes_get_full_marks_hidden_checks_included(course, prewarmed, submission, name):
     exercise, source = RIGHT_MODELS[name]
+    path = submission(source)
     if name not in WITH_LEARNING:
-        results, student = grade_plans(load_program(submission(source)), course.exercise(exercise), learning=False)
-        student.close()
+        with prewarmed.processes(path) as process:
+            results, student = grade_plans(load_program(path), course.exercise(exercise), learning=False,
+                                           process=process, limits=prewarmed.limits)
+            student.close()
         assert not any(check.endswith("_learns_from_its_data") for check in results)
         assert all(r.passed for r in results.values()), {n: (r.status, r.message) for n, r in results.items()}
         assert sum(r.points for r in results.values()) == 9  # 10 less the learning check's point
         return
-    result = grade_submission(submission(source), exercise, hidden=True, course=course)
+    result = prewarmed.grade(path, exercise, hidden=True)
     assert result.score == result.max_score == 10, result.to_json()
     learning = next(c for c in result.checks if c.name.endswith("_learns_from_its_data"))
     seen = learning.details.learning

@@ -1,8 +1,8 @@
 """A weak model gets the hint that names its mistake, and no other.
 
 Unit tests of the diagnosis on plain data (what the grader sees), then two real
-trainings: inputs divided by 255 again inside ``train_mlp``, and a network
-trained at the notebook's top level on the data cell's names.
+gradings, as the class grader grades: inputs divided by 255 again inside ``train_mlp``,
+and a network trained at the notebook's top level on the data cell's names.
 """
 
 from __future__ import annotations
@@ -110,6 +110,17 @@ def test_a_frozen_head_is_named_from_the_layer_summarys_trainable_flags():
 
 # -- real trainings (ex05, public checks: one training each) ------------------------------
 
+@pytest.fixture(scope="module")
+def prewarmed(course, tmp_path_factory):
+    """Both are graded as ``deepgrade grade`` grades them, each process forked from one pre-warmed
+    TensorFlow process (tests/prewarmed.py): one TensorFlow import, not two."""
+    from prewarmed import PrewarmedGrader
+
+    grader = PrewarmedGrader(course, tmp_path_factory.mktemp("prewarmed"))
+    yield grader
+    grader.close()
+
+
 DOUBLE_RESCALE = """
 import keras
 from keras import layers
@@ -124,18 +135,15 @@ def train_mlp(x_train, y_train, x_val, y_val):
 """
 
 
-def test_inputs_divided_by_255_again_get_the_rescaling_hint(course, submission):
-    from autograder.grade import grade_submission
-
-    result = grade_submission(submission(DOUBLE_RESCALE), "ex05_mlp", course=course)
+def test_inputs_divided_by_255_again_get_the_rescaling_hint(prewarmed, submission):
+    result = prewarmed.grade(submission(DOUBLE_RESCALE), "ex05_mlp")
     check = next(c for c in result.checks if c.name == "mlp_validation_accuracy")
     assert check.status in ("failed", "partial"), check
     _only(check.hint, "rescaled")
     assert "divided by 255" in check.hint and "already in [0, 1]" in check.hint
 
 
-def test_a_network_trained_at_the_top_level_gets_the_inside_the_function_hint(course, tmp_path):
-    from autograder.grade import grade_submission
+def test_a_network_trained_at_the_top_level_gets_the_inside_the_function_hint(prewarmed, tmp_path):
     from autograder.release.fill import fill_notebook
 
     release = ROOT / "exercises" / "ex05_mlp" / "ex05_mlp.ipynb"
@@ -149,7 +157,7 @@ def test_a_network_trained_at_the_top_level_gets_the_inside_the_function_hint(co
                    "model.fit(x_train, y_train, epochs=5, verbose=0)\n")})
     path = tmp_path / "ex05_mlp.ipynb"
     path.write_text(json.dumps(nb))
-    result = grade_submission(path, "ex05_mlp", course=course)
+    result = prewarmed.grade(path, "ex05_mlp")
     check = next(c for c in result.checks if c.name == "mlp_validation_accuracy")
     assert check.status == "failed", check
     assert "trains a model at the top level on `x_train`" in check.hint

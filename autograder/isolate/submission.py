@@ -146,6 +146,41 @@ class Isolated:
     forked: int = 0
 
 
+class SandboxedProcesses:
+    """The student's processes of one submission: each in the sandbox on one scratch copy of
+    ``files`` (in the ``zygote``'s inbox when there is one: model checks then fork their process
+    from it), made by calling this as :func:`autograder.grade.grade_program` calls its ``process``.
+    The scratch copy is removed on leaving the ``with`` block, whatever happened."""
+
+    def __init__(self, files: SubmissionFiles, *, sandbox: Sandbox, limits: SandboxLimits, scratch_parent: Path,
+                 slot: int = 0, zygote: Any = None):
+        self.files, self.sandbox, self.limits, self.slot, self.zygote = files, sandbox, limits, slot, zygote
+        self.scratch_parent = zygote.inbox if zygote is not None else scratch_parent
+        self.scratch: Path | None = None
+        #: Every process made, in order.
+        self.made: list[SandboxedProcess] = []
+
+    def __enter__(self) -> SandboxedProcesses:
+        self.scratch = make_scratch(self.scratch_parent, self.files)
+        try:
+            self.sandbox.prepare_scratch(self.scratch, self.slot)
+        except BaseException:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def __call__(self, prog: Program, limits: Any = None, **kwargs: Any) -> SandboxedProcess:
+        assert self.scratch is not None, "SandboxedProcesses makes processes inside its with block"
+        proc = SandboxedProcess(prog, sandbox=self.sandbox, scratch=self.scratch, slot=self.slot,
+                                limits=limits or self.limits, zygote=self.zygote, **kwargs)
+        self.made.append(proc)
+        return proc
+
+
 def grade_isolated(program: Program, exercise: Exercise, files: SubmissionFiles, *, sandbox: Sandbox,
                    limits: SandboxLimits, hidden: bool, scratch_parent: Path, slot: int = 0,
                    zygote: Any = None, plans: Sequence[Plan] | None = None) -> Isolated:
@@ -156,24 +191,12 @@ def grade_isolated(program: Program, exercise: Exercise, files: SubmissionFiles,
     judged (default: the exercise's public ones, and with ``hidden`` its hidden ones too)."""
     if plans is None:
         plans = exercise_plans(exercise, hidden=hidden)
-    scratch = make_scratch(zygote.inbox if zygote is not None else scratch_parent, files)
-    made: list[SandboxedProcess] = []
-    try:
-        sandbox.prepare_scratch(scratch, slot)
-
-        def process(prog: Program, limits: Any = None, **kwargs: Any) -> SandboxedProcess:
-            proc = SandboxedProcess(prog, sandbox=sandbox, scratch=scratch, slot=slot,
-                                    limits=limits or base_limits, zygote=zygote, **kwargs)
-            made.append(proc)
-            return proc
-
-        base_limits = limits
+    with SandboxedProcesses(files, sandbox=sandbox, limits=limits, scratch_parent=scratch_parent, slot=slot,
+                            zygote=zygote) as process:
         result = grade_plans(program, exercise.name, plans, limits=limits, process=process, pictures=True)
         result.notes[:0] = files.notes()
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
     isolated = Isolated(result)
-    for proc in made:
+    for proc in process.made:
         isolated.forked += proc.forked
         if proc.printed():
             isolated.printed += ("\n" if isolated.printed else "") + proc.printed()
