@@ -197,6 +197,11 @@ def autograded(tmp_path_factory):
     paths["m-notebook-folder"].mkdir(parents=True)
     (paths["m-notebook-folder"] / f"{EX}.py").write_text("import numpy as np\n\n" + as_module(right))
     students["m-notebook-folder"] = right
+    # no notebook, the answers as a module: graded in the notebook's place, as deepgrade grade grades it
+    paths["m-module-only"] = course / "submitted" / "m-module-only" / EX / f"{EX}.py"
+    paths["m-module-only"].parent.mkdir(parents=True)
+    paths["m-module-only"].write_text("import numpy as np\n\n" + as_module(right))
+    students["m-module-only"] = right
     guarded = [course / "solutions", course / "exercises", course / "nbgrader_config.py", course / "submitted"]
     before = _digest(guarded)
     proc = rt.nbgrader(course, "autograde", EX, "--force", timeout=1500)  # raises unless exit 0
@@ -245,6 +250,9 @@ def test_repairs_and_refusals_are_said_in_the_feedback(autograded):
     assert "not valid notebook JSON" in _feedback(course, "m-unreadable-zero")
     assert "nested too deep" in _feedback(course, "m-unreadable-deep")
     assert FOLDER_SAID in _feedback(course, "m-notebook-folder")
+    module = _feedback(course, "m-module-only")
+    assert "no ex01_sigmoid.ipynb in your folder: ex01_sigmoid.py was graded in its place" in module
+    assert "was restored" not in module  # the release's cells, rebuilt here: no repair of the student's
     assert "notes.txt" in _feedback(course, "m-companion-link")
     assert "pipe.txt" in _feedback(course, "m-dangling-fifo") and "gone.txt" in _feedback(course, "m-dangling-fifo")
     assert "data.txt" in _feedback(course, "m-hard-a") and "data.txt" in _feedback(course, "m-hard-b")
@@ -257,13 +265,14 @@ def test_a_folder_named_like_the_notebook_is_refused_alike_by_every_path(autogra
     assert autograded["rows"][("m-notebook-folder", EX)] == (0.0, 12.0)
     assert cli.main(["check", str(folder), "-e", EX, "--hidden", "--course", str(course)]) == 2
     assert FOLDER_SAID in capsys.readouterr().err
-    for student in ("a-right", "m-notebook-folder"):
+    for student in ("a-right", "m-notebook-folder", "m-module-only"):
         shutil.copytree(course / "submitted" / student, tmp_path / "submitted" / student, symlinks=True)
     assert cli.main(["grade", str(tmp_path / "submitted"), "--out", str(tmp_path / "out"), "--course", str(ROOT),
                      "--workers", "1"]) == 0
     capsys.readouterr()
     records = {r["student"]: r for r in json.loads((tmp_path / "out" / "results.json").read_text())["submissions"]}
     assert records["a-right"]["score"] == 12 and records["m-notebook-folder"]["score"] == 0
+    assert records["m-module-only"]["score"] == 12 == autograded["rows"][("m-module-only", EX)][0]
     assert FOLDER_SAID in json.dumps(records["m-notebook-folder"])
 
 

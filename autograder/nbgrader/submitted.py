@@ -12,7 +12,9 @@ nbgrader metadata makes ``CheckCellMetadata`` or ``OverwriteCells`` raise, and a
   files hard-linked elsewhere refused, with a note);
 * :class:`SubmittedNotebookExporter` reads each notebook with deepgrade's own
   reader (:mod:`autograder.load.notebook_file`): a notebook that cannot be read
-  is graded as the untouched release, with the reason as a note (0 points);
+  is graded as the untouched release, with the reason as a note (0 points); a
+  submission with no notebook (a module alone, or nothing) is graded in its
+  place, never left out of the gradebook;
 * :class:`RestoreCourseCells`, the first sanitizing step, puts the course's cells
   back from the source notebook (:mod:`autograder.load.restore`), so nbgrader's
   own steps only ever see the course's metadata.
@@ -41,6 +43,9 @@ from ..load.restore import restore_course_cells
 
 #: ``resources`` key of the notes made while reading one notebook (before the notebook holds them).
 NOTES = "deepgrade_notes"
+#: ``resources`` key set when the notebook graded is the release, built here (a module handed in for
+#: it, or a notebook that could not be read): its cells are the course's, and restoring them is no news.
+BUILT = "deepgrade_built"
 #: The file nbgrader reads a submission's time from; it is the student's too, and copied when regular.
 TIMESTAMP = "timestamp.txt"
 
@@ -100,6 +105,29 @@ class StagedAutograde(Autograde):
             finally:
                 self._staged = None
 
+    def init_notebooks(self) -> None:
+        """nbgrader's list of notebooks per submission (its ``init_notebooks``), with a place for the
+        notebook of a submission that holds none: a student who handed in ``<exercise>.py`` alone
+        (graded so by ``deepgrade grade``), or nothing nbgrader reads, was left out of the gradebook
+        in silence. :class:`SubmittedNotebookExporter` grades the module there, or gives 0 with the reason."""
+        import glob
+
+        from nbgrader.converters.base import NbGraderException
+
+        self.assignments = {}
+        self.notebooks: list[str] = []
+        pattern = self._format_source(self.coursedir.assignment_id, self.coursedir.student_id)
+        for folder in glob.glob(pattern):
+            found = glob.glob(os.path.join(folder, self.coursedir.notebook_id + ".ipynb"))
+            if not found and os.path.isdir(folder) and self.coursedir.notebook_id == "*":
+                found = [os.path.join(folder, Path(folder).name + ".ipynb")]  # named after its exercise
+                self.log.warning("%s holds no notebook: graded in its notebook's place", folder)
+            if found:
+                self.assignments[folder] = found
+        if not self.assignments:
+            self.log.error("No notebooks were matched by '%s'", pattern)
+            raise NbGraderException(f"No notebooks were matched by '{pattern}'")
+
     def _format_source(self, assignment_id: str, student_id: str, escape: bool = False) -> str:
         if self._staged is not None and not escape:
             return self._staged
@@ -121,7 +149,9 @@ def use_staged_autograde() -> None:
 
 class SubmittedNotebookExporter(NotebookExporter):
     """Reads a notebook with deepgrade's reader: links refused, any nbformat, invalid UTF-8, bad ids;
-    a notebook that cannot be read becomes the release notebook, graded 0 with the reason."""
+    a notebook that cannot be read becomes the release notebook, graded 0 with the reason. In place of
+    a notebook the student did not hand in, their ``<exercise>.py`` is graded, as ``deepgrade grade``
+    grades it."""
 
     def from_filename(self, filename: str, resources: dict[str, Any] | None = None,
                       **kw: Any) -> tuple[Any, dict[str, Any]]:
@@ -130,15 +160,41 @@ class SubmittedNotebookExporter(NotebookExporter):
         resources.setdefault("metadata", {})
         resources["metadata"].update(name=path.stem, path=str(path.parent), modified_date="")
         notes = resources.setdefault(NOTES, [])
+        module = path.with_suffix(".py")
         try:
-            read = read_notebook_file(path)
-            notes += read.notes
-            notebook = read.notebook
+            if not os.path.lexists(path) and os.path.lexists(module):  # a module handed in for the notebook
+                notebook = self._from_module(module, resources)
+                notes.append(f"no {path.name} in your folder: {module.name} was graded in its place")
+                resources[BUILT] = True
+            else:
+                read = read_notebook_file(path)
+                notes += read.notes
+                notebook = read.notebook
         except SubmissionError as exc:
             self.log.warning("%s: %s", filename, exc)
             notes.append(f"your notebook was not graded: {exc}")
             notebook = self._release(resources)
+            resources[BUILT] = True
         return self.from_notebook_node(nbformat.from_dict(notebook), resources, **kw)
+
+    def _from_module(self, module: Path, resources: dict[str, Any]) -> dict[str, Any]:
+        """The release notebook with the module's code as its first answer and the other answers empty:
+        graded as ``deepgrade grade`` grades the module (its code, then the course's checks)."""
+        reason = link_reason(module)
+        if reason:
+            raise SubmissionError(reason)
+        try:
+            code = module.read_bytes().decode("utf-8", errors="replace")
+        except OSError as exc:
+            raise SubmissionError(f"cannot read {module.name}: {exc.strerror}") from None
+        notebook = self._release(resources)
+        answers = [c for c in notebook.get("cells", []) if c.get("cell_type") == "code"
+                   and (c.get("metadata", {}).get("nbgrader") or {}).get("solution")]
+        for n, cell in enumerate(answers):
+            cell["source"] = code if n == 0 else ""
+        if not answers:
+            notebook.setdefault("cells", []).append(nbformat.v4.new_code_cell(code))
+        return notebook
 
     def _release(self, resources: dict[str, Any]) -> dict[str, Any]:
         """The notebook as released to students (no answers), or an empty one."""
@@ -163,7 +219,7 @@ class RestoreCourseCells(NbGraderPreprocessor):
         if reference is not None:
             restored, said = restore_course_cells(nb, reference)
             nb = nbformat.from_dict(restored)
-            notes += said
+            notes += [] if resources.get(BUILT) else said
         nb.metadata["deepgrade"] = {"notes": notes}
         for note in notes:
             self.log.info("%s/%s: %s", resources.get("nbgrader", {}).get("student"),
