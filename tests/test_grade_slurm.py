@@ -189,8 +189,9 @@ def test_a_job_lost_while_grading_ends_the_run_with_grader_errors(slurm, tmp_pat
     klass, out = tmp_path / "class", tmp_path / "out"
     _make_class(klass, 12)
     before = slurm.jobs()
-    # the jobs looked at every second (job_poll), not every 10: the run stops a second after its job ended
-    config = _config(tmp_path, job_poll=1)
+    # the jobs looked at every second (job_poll), not every 10: the run stops a second after its job
+    # ended; a job of one worker process (its start is what these tests wait for) is as lost as one of two
+    config = _config(tmp_path, job_poll=1, cores=1)
     proc = _grade(klass, out, "--cluster", "slurm", "--cluster-config", str(config), "--public-only")
     _wait_for_cache(out, 2, proc, timeout=180)
     (job,) = _new_jobs(slurm, before)
@@ -222,7 +223,8 @@ def test_sigint_and_sigterm_cancel_the_jobs(slurm, tmp_path, sig, code):
     klass, out = tmp_path / "class", tmp_path / "out"
     _make_class(klass, 12)
     before = slurm.jobs()
-    proc = _grade(klass, out, "--cluster", "slurm", "--cluster-config", str(_config(tmp_path)), "--public-only")
+    proc = _grade(klass, out, "--cluster", "slurm", "--cluster-config", str(_config(tmp_path, cores=1)),
+                  "--public-only")
     _wait_for_cache(out, 1, proc, timeout=180)
     (job,) = _new_jobs(slurm, before)
     assert job[1] == "RUNNING"
@@ -290,7 +292,8 @@ def test_a_grader_killed_with_sigkill_leaves_no_job_behind(slurm, tmp_path):
     klass, out = tmp_path / "class", tmp_path / "out"
     _make_class(klass, 12)
     before = slurm.jobs()
-    proc = _grade(klass, out, "--cluster", "slurm", "--cluster-config", str(_config(tmp_path)), "--public-only")
+    proc = _grade(klass, out, "--cluster", "slurm", "--cluster-config", str(_config(tmp_path, cores=1)),
+                  "--public-only")
     _wait_for_cache(out, 1, proc, timeout=180)
     (job,) = _new_jobs(slurm, before)
     os.kill(proc.pid, signal.SIGKILL)  # nothing of the grader runs: its workers lose their scheduler
