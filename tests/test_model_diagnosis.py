@@ -130,7 +130,8 @@ def train_mlp(x_train, y_train, x_val, y_val):
     model = keras.Sequential([keras.Input(shape=(784,)), layers.Dense(64, activation="relu"),
                               layers.Dense(10, activation="softmax")])
     model.compile(loss="sparse_categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
-    model.fit(x_train, y_train, epochs=15, batch_size=32, verbose=0, validation_data=(x_val, y_val))
+    # validation accuracy 0.524 on the inputs as given, 0.69 on them divided by 255 (8 epochs: 0.602; same hint)
+    model.fit(x_train, y_train, epochs=5, batch_size=32, verbose=0, validation_data=(x_val, y_val))
     return model
 """
 
