@@ -72,3 +72,20 @@ def test_cell_outputs_keep_errors_and_drop_library_logs():
                                       "where": "cell 3, line 2: x = f()"}})
     assert [o.output_type for o in outputs] == ["error"]
     assert outputs[0].traceback == ["ValueError: bad", "cell 3, line 2: x = f()"]
+
+
+def test_a_module_handed_in_for_the_notebook_is_cut_into_cells_as_a_notebook_would_be():
+    """A notebook saved as a script keeps its check calls: one cell of it all would be left out as a
+    check cell (the student's code with it); a statement each, only the check calls are."""
+    from autograder.load.notebook import read_cell
+    from autograder.nbgrader.submitted import module_cells
+
+    code = ("import numpy as np\n\n# the logistic function\n@staticmethod\n@np.vectorize\ndef sigmoid(z):\n"
+            "    return 1 / (1 + np.exp(-z))\n\nfrom autograder import check\ncheck('ex01_sigmoid', 'sigmoid')\n"
+            "p_fake = sigmoid(1.52)\n")
+    cells = module_cells(code)
+    assert "".join(cells) == code
+    assert cells[1].startswith("@staticmethod\n@np.vectorize\ndef sigmoid") and cells[1].rstrip().endswith("-z))")
+    run = [c for c in cells if read_cell(c, new_code_cell(c), "cell") is not None]
+    assert run == [c for c in cells if "check(" not in c] and len(run) == len(cells) - 1
+    assert module_cells("def broken(:\n    pass\n") == ["def broken(:\n    pass\n"]

@@ -46,6 +46,13 @@ def as_module(nb: dict) -> str:
                         and c["metadata"].get("nbgrader", {}).get("solution"))
 
 
+def as_script(nb: dict) -> str:
+    """A notebook saved as a script (File > Save and Export as Executable Script): every code cell
+    but the tests, its check cells (``check("ex01_sigmoid", ...)``) included."""
+    return "\n\n".join(_source(c) for c in nb["cells"] if c["cell_type"] == "code"
+                        and not c["metadata"].get("nbgrader", {}).get("grade"))
+
+
 def _source(cell: dict) -> str:
     return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
 
@@ -197,10 +204,10 @@ def autograded(tmp_path_factory):
     paths["m-notebook-folder"].mkdir(parents=True)
     (paths["m-notebook-folder"] / f"{EX}.py").write_text("import numpy as np\n\n" + as_module(right))
     students["m-notebook-folder"] = right
-    # no notebook, the answers as a module: graded in the notebook's place, as deepgrade grade grades it
+    # no notebook, the notebook saved as a script: graded in the notebook's place, as deepgrade grade grades it
     paths["m-module-only"] = course / "submitted" / "m-module-only" / EX / f"{EX}.py"
     paths["m-module-only"].parent.mkdir(parents=True)
-    paths["m-module-only"].write_text("import numpy as np\n\n" + as_module(right))
+    paths["m-module-only"].write_text(as_script(right))
     students["m-module-only"] = right
     guarded = [course / "solutions", course / "exercises", course / "nbgrader_config.py", course / "submitted"]
     before = _digest(guarded)

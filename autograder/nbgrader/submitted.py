@@ -57,6 +57,24 @@ def notebook_notes(nb: Any) -> list[str]:
     return [str(n) for n in notes] if isinstance(notes, list) else []
 
 
+def module_cells(code: str) -> list[str]:
+    """A module's source cut before each top-level statement (a decorated one with its decorators);
+    the whole module as one cell when it does not parse. Joined, the cells are the module."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return [code]
+    lines = code.splitlines(keepends=True)
+    starts = sorted({min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))]) - 1
+                     for node in tree.body})
+    if not starts:
+        return [code]
+    starts[0] = 0
+    return ["".join(lines[a:b]) for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
+
+
 def stage_folder(source: Path, dest: Path) -> list[str]:
     """Copy the student's own regular files under ``source`` into ``dest`` (not the notebooks: they
     are read where they are, by :class:`SubmittedNotebookExporter`), and say what was refused."""
@@ -178,8 +196,10 @@ class SubmittedNotebookExporter(NotebookExporter):
         return self.from_notebook_node(nbformat.from_dict(notebook), resources, **kw)
 
     def _from_module(self, module: Path, resources: dict[str, Any]) -> dict[str, Any]:
-        """The release notebook with the module's code as its first answer and the other answers empty:
-        graded as ``deepgrade grade`` grades the module (its code, then the course's checks)."""
+        """The release notebook with the module's code in place of its answers: graded as ``deepgrade
+        grade`` grades the module. Each top-level statement is a cell of its own, so that a line calling
+        ``check(...)`` (a notebook saved as a script keeps its check cells) is left out alone, as the
+        check cells of a notebook are, not with the whole module."""
         reason = link_reason(module)
         if reason:
             raise SubmissionError(reason)
@@ -188,12 +208,13 @@ class SubmittedNotebookExporter(NotebookExporter):
         except OSError as exc:
             raise SubmissionError(f"cannot read {module.name}: {exc.strerror}") from None
         notebook = self._release(resources)
-        answers = [c for c in notebook.get("cells", []) if c.get("cell_type") == "code"
+        cells = notebook.setdefault("cells", [])
+        answers = [i for i, c in enumerate(cells) if c.get("cell_type") == "code"
                    and (c.get("metadata", {}).get("nbgrader") or {}).get("solution")]
-        for n, cell in enumerate(answers):
-            cell["source"] = code if n == 0 else ""
-        if not answers:
-            notebook.setdefault("cells", []).append(nbformat.v4.new_code_cell(code))
+        for i in answers:
+            cells[i]["source"] = ""
+        at = answers[0] if answers else len(cells)
+        cells[at:at] = [nbformat.v4.new_code_cell(chunk) for chunk in module_cells(code)]
         return notebook
 
     def _release(self, resources: dict[str, Any]) -> dict[str, Any]:
