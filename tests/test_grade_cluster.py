@@ -26,7 +26,9 @@ from autograder.report.text import plural
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = (ROOT / "tests" / "hostile" / "_good.py").read_text()
-SLOW = GOOD.replace("def sigmoid(z):\n", "def sigmoid(z):\n    import time; time.sleep(0.3)\n")
+#: A submission that takes a moment (4 sigmoid calls of 0.1 s, plus its process's start): a kill
+#: after the first few results lands mid-batch.
+SLOW = GOOD.replace("def sigmoid(z):\n", "def sigmoid(z):\n    import time; time.sleep(0.1)\n")
 NUMPY_EXERCISES = ["ex01_sigmoid", "ex02_forward_pass", "ex03_decision_boundary", "ex04_nll", "ex08_perceptron"]
 
 
@@ -253,7 +255,8 @@ def _wait_for_cache(out: Path, count: int, proc: subprocess.Popen, timeout: floa
 def test_local_cluster_gives_the_same_results_as_the_local_runner(tmp_path):
     pytest.importorskip("distributed")
     exercises = [arg for name in NUMPY_EXERCISES for arg in ("--exercise", name)]
-    local = _grade(ROOT / "examples" / "class", tmp_path / "local", "--workers", "2", *exercises)
+    # one slot: one pre-warmed TensorFlow for ex02's model checks, not one per slot
+    local = _grade(ROOT / "examples" / "class", tmp_path / "local", "--workers", "1", *exercises)
     _finish(local)
     on_dask = _grade(ROOT / "examples" / "class", tmp_path / "dask", "--cluster", "local:2", *exercises)
     stdout, stderr = _finish(on_dask)

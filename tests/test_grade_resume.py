@@ -17,7 +17,9 @@ from autograder.report.text import plural
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = (ROOT / "tests" / "hostile" / "_good.py").read_text()
-SLOW = GOOD.replace("def sigmoid(z):\n", "def sigmoid(z):\n    import time; time.sleep(0.3)\n")
+#: A submission that takes a moment (4 sigmoid calls of 0.1 s, plus its process's start): a kill
+#: after the first few results lands mid-batch.
+SLOW = GOOD.replace("def sigmoid(z):\n", "def sigmoid(z):\n    import time; time.sleep(0.1)\n")
 
 
 def make_class(folder: Path, n: int = 8) -> None:
