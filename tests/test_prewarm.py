@@ -32,18 +32,34 @@ if not available("bwrap").works:
 
 
 @pytest.fixture(scope="module")
-def zygote(tmp_path_factory):
-    """A zygote on a slot this module holds as every grading run does: another run on the
-    machine (a test on another xdist worker) never uses its uid, so never kills what runs as it."""
+def slot_zygote(tmp_path_factory):
+    """The module's zygote on a slot it holds as every grading run does: another run on the
+    machine (a test on another xdist worker) never uses its uid, so never kills what runs as it.
+    A call gives the zygote, started again only if a test ended it (the one that does runs last)."""
     sandbox = detect("bwrap")
     with SlotLease(1, slots_folder()) as lease:
         slot = lease.slots[0]
-        zygote = Zygote(sandbox, slot, SandboxLimits(device="cpu"),
-                        tmp_path_factory.mktemp("scratch") / f"inbox-{slot}")
-        why = zygote.start()
-        assert why == "", why
-        yield zygote
-        zygote.close()
+        inbox = tmp_path_factory.mktemp("scratch") / f"inbox-{slot}"
+        held: list[Zygote] = []
+
+        def live() -> Zygote:
+            if not held or not held[-1].ready:
+                if held:
+                    held.pop().close()
+                zygote = Zygote(sandbox, slot, SandboxLimits(device="cpu"), inbox)
+                why = zygote.start()
+                assert why == "", why
+                held.append(zygote)
+            return held[-1]
+
+        yield live
+        if held:
+            held.pop().close()
+
+
+@pytest.fixture
+def zygote(slot_zygote) -> Zygote:
+    return slot_zygote()
 
 
 def _child(zygote: Zygote, source: str, name: str, timeout: float = 30.0) -> SandboxedProcess:
@@ -190,34 +206,23 @@ def test_a_child_that_forks_away_is_killed_with_its_namespace(zygote):
         assert proc.call("count").value == before  # the process that left its session went with its namespace
 
 
-def test_a_dead_zygote_means_fresh_processes(tmp_path):
-    sandbox = detect("bwrap")
-    zygote = Zygote(sandbox, 1, SandboxLimits(device="cpu"), tmp_path / "inbox-1")
-    assert zygote.start() == ""
-    zygote._proc.send_signal(signal.SIGKILL)
-    zygote._proc.wait()
-    with _child(zygote, "def answer():\n    return 42\n", "fresh") as proc:
-        assert proc.call("answer").value == 42
-        assert proc.forked == 0  # started afresh, in its own sandbox
-    assert not zygote.ready and zygote.refused
-    zygote.close()
-
-
 def test_a_pool_replaces_a_dead_zygote_once_then_starts_fresh_processes(tmp_path):
     said: list[str] = []
     pool = ZygotePool(tmp_path, said.append)
     sandbox, limits = detect("bwrap"), SandboxLimits(device="cpu")
-    first = pool.get(sandbox, 2, limits)
-    assert first is not None and pool.get(sandbox, 2, limits) is first
-    first._proc.kill()
-    first._proc.wait()
-    second = pool.get(sandbox, 2, limits)
-    assert second is not None and second is not first and second.ready
-    second._proc.kill()
-    second._proc.wait()
-    assert pool.get(sandbox, 2, limits) is None  # replaced once already: fresh processes from now on
-    assert len([line for line in said if "imported once per slot" in line]) == 1
-    pool.close()
+    with SlotLease(1, slots_folder()) as lease:
+        slot = lease.slots[0]
+        first = pool.get(sandbox, slot, limits)
+        assert first is not None and pool.get(sandbox, slot, limits) is first
+        first._proc.kill()
+        first._proc.wait()
+        second = pool.get(sandbox, slot, limits)
+        assert second is not None and second is not first and second.ready
+        second._proc.kill()
+        second._proc.wait()
+        assert pool.get(sandbox, slot, limits) is None  # replaced once already: fresh processes from now on
+        assert len([line for line in said if "imported once per slot" in line]) == 1
+        pool.close()
 
 
 def test_gpu_and_weaker_sandboxes_start_fresh_processes_and_say_why():
@@ -303,3 +308,13 @@ def test_check_hidden_forks_both_trainings_of_a_learning_check_from_one_import(t
     plain = grade_one(load_program(numpy.solution_notebook), numpy, submission_files(numpy.solution_notebook, False),
                       hidden=True, backend="bwrap")
     assert plain.result.score == plain.result.max_score and plain.forked == 0
+
+
+def test_a_dead_zygote_means_fresh_processes(zygote):
+    """Ends the module's zygote (so it runs last: a test after it would start a new one)."""
+    zygote._proc.send_signal(signal.SIGKILL)
+    zygote._proc.wait()
+    with _child(zygote, "def answer():\n    return 42\n", "fresh") as proc:
+        assert proc.call("answer").value == 42
+        assert proc.forked == 0  # started afresh, in its own sandbox
+    assert not zygote.ready and zygote.refused
