@@ -198,3 +198,16 @@ def test_deepgrade_grade_gives_the_refused_student_0_and_the_reason_everywhere(t
     records = {r["lms_id"]: r for r in json.loads((out / "results.json").read_text())["submissions"]}
     said = json.dumps(records["1002"])
     assert "is a link in the zip" in said and "babbagecharles_1002_5002_ex01_sigmoid.ipynb" in said
+
+
+def test_a_refused_later_attempt_is_said_beside_the_grade_of_the_earlier_one(tmp_path):
+    """Blackboard: the latest attempt is a link in the download, so the earlier one is graded, and
+    the student's grade says why, not only the run's list of files."""
+    early, late = BB.format(user="alovelace"), BB.format(user="alovelace").replace("03-01-10", "03-02-10")
+    with zipfile.ZipFile(tmp_path / "dl.zip", "w") as zf:
+        zf.writestr(zipfile.ZipInfo(early + "_ex01_sigmoid.ipynb", WHEN), RIGHT)
+        zf.writestr(*_refused_member("link", late + "_ex01_sigmoid.ipynb"))
+    found = discover_class(tmp_path / "dl.zip", EXERCISES, tmp_path / "unpacked")
+    (row,) = found.found
+    assert row.path is not None and row.path.name.startswith(early)
+    assert any(n.startswith("not graded: ") and "is a link in the zip" in n for n in row.notes), row.notes

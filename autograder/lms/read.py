@@ -306,6 +306,9 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
     for a in attempts:
         a.submitter = matched[a.submitter.lms_id]
     _choose(attempts, download, attempts_policy == "best")
+    for key, why in download.problems.items():  # another file for this exercise was refused: said with the grade
+        for graded in download.attempts.get(key, [])[:1]:
+            graded.notes.append(f"not graded: {why}")
     return download
 
 
