@@ -176,3 +176,18 @@ def test_a_roster_no_student_of_the_download_is_on_is_a_usage_error(tmp_path, id
     roster.write_text("id,name\n3001,Ada Lovelace\n3002,Charles Babbage\n", encoding="utf-8")
     with pytest.raises(DownloadError, match=rf"no student of the download is on the roster: its ids \(.*{ids[0]}"):
         read_download(tmp_path / "dl", EXERCISES, tmp_path / "unpacked", roster=read_roster(roster))
+
+
+def test_a_large_class_download_is_read_whole(tmp_path):
+    """The download's zip of a large class (here 2,100 files, past a student's zip's 2,000) is read,
+    not refused whole as 'too large to unpack'; a student's own zip keeps its limits."""
+    from autograder.lms import zips
+
+    archive = tmp_path / "submissions.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for n in range(2100):
+            name = f"student{n:04d}_{10000 + n}_{50000 + n}_ex01_sigmoid.py"
+            zf.writestr(zipfile.ZipInfo(name, (2026, 3, 1, 12, 0, 0)), "x = 1\n")
+    assert zips.safe_unzip(archive, tmp_path / "as-a-students").refused.endswith("too large to unpack")
+    d = read_download(archive, EXERCISES, tmp_path / "unpacked")
+    assert len(d.submitters) == 2100 and d.source == "canvas"

@@ -21,7 +21,7 @@ from .base import Claim, Listing, Source, claim_all, source, sources
 from .model import Attempt, DownloadError, Fate, HandedFile, Submitter
 from .names import SUFFIXES, counter, exercise_in, without_counter
 from .roster import Roster
-from .zips import safe_unzip
+from .zips import DOWNLOAD_MAX_BYTES, DOWNLOAD_MAX_FILES, safe_unzip
 
 #: Editors' and systems' own files: listed as refused, never read.
 SYSTEM = re.compile(r"(^\.|^__MACOSX$|^__pycache__$|\.ipynb_checkpoints|~$|^Thumbs\.db$)")
@@ -156,7 +156,7 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
         if root.suffix.lower() != ".zip":
             raise DownloadError(f"{root} is a file, not a folder or a .zip download")
         target = unpack_dir / "download"
-        unzipped = safe_unzip(root, target)
+        unzipped = safe_unzip(root, target, DOWNLOAD_MAX_BYTES, DOWNLOAD_MAX_FILES)
         if unzipped.refused:
             raise DownloadError(unzipped.refused)
         root = target

@@ -18,9 +18,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-#: Refuse zips that unpack to more than this, or to more files than this.
+#: Refuse a student's zip that unpacks to more than this, or to more files than this.
 ZIP_MAX_BYTES = 200 << 20
 ZIP_MAX_FILES = 2000
+#: The same for the download's own zip, the whole class's files: a course of 300 students handing in
+#: ten files each, notebooks with their outputs, is past a student's limits and no zip bomb.
+DOWNLOAD_MAX_BYTES = 20 << 30
+DOWNLOAD_MAX_FILES = 200_000
 
 
 def _name(member: zipfile.ZipInfo) -> str:
