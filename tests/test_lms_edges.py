@@ -191,3 +191,15 @@ def test_a_large_class_download_is_read_whole(tmp_path):
     assert zips.safe_unzip(archive, tmp_path / "as-a-students").refused.endswith("too large to unpack")
     d = read_download(archive, EXERCISES, tmp_path / "unpacked")
     assert len(d.submitters) == 2100 and d.source == "canvas"
+
+
+def test_gradescopes_metadata_that_cannot_be_read_is_said(tmp_path):
+    """Without its metadata the export names each student by the submission id, not the SID the
+    course's roster and gradebook use: said, never in silence."""
+    dl = tmp_path / "export"
+    put(dl / "submission_111" / "ex01_sigmoid.ipynb", RIGHT)
+    (dl / "submission_metadata.yml").write_text("submission_111:\n  :submitters: [unclosed\n", encoding="utf-8")
+    d = read_download(dl, EXERCISES, tmp_path / "unpacked")
+    assert set(d.submitters) == {"111"}
+    fate, why = fates(d)["submission_metadata.yml"]
+    assert fate is Fate.REFUSED and "could not be read" in why and "named by their submission id" in why

@@ -30,6 +30,8 @@ class Claim:
     order: tuple[int, ...] = ()
     #: Not a submission: read for who and when (Blackboard's receipt, Gradescope's metadata).
     receipt: bool = False
+    #: Why a receipt could not be read ('' when it was): the students it names are named otherwise.
+    unread: str = ""
     #: The exercise the folder names (nbgrader's ``<student>/<exercise>/``), when the file doesn't.
     exercise_hint: str | None = None
     #: The folder that holds this submission only (nbgrader's exercise folder), relative.

@@ -22,17 +22,18 @@ METADATA = "submission_metadata.yml"
 _FOLDER = re.compile(r"^submission_(?P<id>\d+)$")
 
 
-def _metadata(listing: Listing, folder: PurePosixPath) -> dict[str, Any]:
+def _metadata(listing: Listing, folder: PurePosixPath) -> tuple[dict[str, Any], str]:
+    """The metadata, and why it could not be read ('' when it was, or is absent)."""
     path = listing.path(folder / METADATA)
     if not path.is_file():
-        return {}
+        return {}, ""
     try:
         import yaml
 
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except Exception:  # an unreadable metadata file: the folders alone are read
-        return {}
-    return data if isinstance(data, dict) else {}
+    except Exception as exc:  # an unreadable metadata file: the folders alone are read, and it is said
+        return {}, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return (data, "") if isinstance(data, dict) else ({}, "not a mapping of submissions")
 
 
 def _get(entry: Any, key: str) -> Any:
@@ -62,6 +63,7 @@ class GradescopeExport(Source):
 
     def read(self, listing: Listing) -> dict[PurePosixPath, Claim]:
         metas: dict[PurePosixPath, dict[str, Any]] = {}
+        unread: dict[PurePosixPath, str] = {}
         claims = {}
         for rel in listing.files:
             # the export may sit in a folder of its own (assignment_<id>_export/)
@@ -72,7 +74,7 @@ class GradescopeExport(Source):
             assert match is not None
             base = PurePosixPath(*rel.parts[:at])
             if base not in metas:
-                metas[base] = _metadata(listing, base)
+                metas[base], unread[base] = _metadata(listing, base)
             entry = metas[base].get(rel.parts[at]) or {}
             people = [p for p in (_get(entry, "submitters") or []) if isinstance(p, dict)] or [{}]
             group = [Submitter(lms_id=str(_get(p, "sid") or _get(p, "email") or match["id"]),
@@ -81,6 +83,8 @@ class GradescopeExport(Source):
                                 order=(int(match["id"]),), members=tuple(group[1:]))
         for base in metas:
             if listing.path(base / METADATA).is_file():
+                why = (f"{METADATA} could not be read ({unread[base]}): each student of it is named by their "
+                       "submission id, not their SID or email") if unread[base] else ""
                 claims[base / METADATA] = Claim(submitter=Submitter(lms_id="", name="", source=self.name),
-                                                name=METADATA, receipt=True)
+                                                name=METADATA, receipt=True, unread=why)
         return claims

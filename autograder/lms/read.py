@@ -255,8 +255,11 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
         if claim.receipt:
             if claim.submitter.lms_id:  # a receipt alone (a text-only attempt) still names a student
                 meet(claim.submitter)
-            files.append(HandedFile(str(rel), Fate.RECEIPT, f"{src.label}: read for who and when",
-                                    student=claim.submitter.key if claim.submitter.lms_id else ""))
+            who = claim.submitter.key if claim.submitter.lms_id else ""
+            if claim.unread:  # its students are named otherwise: said
+                files.append(HandedFile(str(rel), Fate.REFUSED, claim.unread, student=who))
+            else:
+                files.append(HandedFile(str(rel), Fate.RECEIPT, f"{src.label}: read for who and when", student=who))
             continue
         if rel.suffix.lower() == ".zip":
             hint = exercise  # the zip's own name may name the exercise of all it holds
