@@ -20,6 +20,7 @@ from ..results import RESULTS_FILE, Inventory, is_results_folder
 from .base import Claim, Listing, Source, claim_all, source, sources
 from .model import Attempt, DownloadError, Fate, HandedFile, Submitter
 from .names import SUFFIXES, counter, exercise_in, without_counter
+from .nobody import a_download, course_folders
 from .roster import Roster
 from .zips import DOWNLOAD_MAX_BYTES, DOWNLOAD_MAX_FILES, safe_unzip
 
@@ -109,36 +110,11 @@ def _safe(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "student"
 
 
-#: Files at the top of an nbgrader course folder; with them, only its ``submitted/`` holds students' work.
-NBGRADER_COURSE = ("nbgrader_config.py", "gradebook.db")
-
-
-def _course_folders(root: Path) -> list[Path]:
-    """The entries of an nbgrader course folder other than ``submitted/`` (``source/``, ``release/``,
-    ``autograded/``, ``feedback/``, the course's ``solutions/``), when ``root`` is one: given the
-    course instead of its ``submitted/``, each of them would be a student of everyone's notebooks
-    (the solutions graded as a student's)."""
-    if not (root / "submitted").is_dir() or not any((root / name).is_file() for name in NBGRADER_COURSE):
-        return []
-    return sorted(p for p in root.iterdir() if p.name != "submitted")
-
-
 def _inside(member: str) -> PurePosixPath | None:
     """Where a zip member that was not unpacked would lie, to name the student it belongs to: its
     path without the parts that lead out (``..``, a leading ``/``). None when nothing is left."""
     parts = [p for p in member.replace("\\", "/").split("/") if p not in ("", ".", "..")]
     return PurePosixPath(*parts) if parts else None
-
-
-def _a_download(root: Path, files: list[PurePosixPath], exercises: list[str]) -> tuple[str, int]:
-    """Files unpacked from one student's zip that an LMS's naming gives to two students or more are
-    a download of their own (the download's zip left beside its unpacked files, a class's zip in a
-    folder): (the LMS's label, how many students), or ('', 0). Read as one student's, the whole
-    class would be that student's attempts."""
-    claims, detected = claim_all(Listing(root, files, list(exercises)), [s for s in sources().values() if s.lms])
-    ids = {c.submitter.lms_id for _, c in claims.values() if c.submitter.lms_id and not c.receipt
-           and (exercise_in(Path(c.name).stem, exercises) or c.exercise_hint)}  # submissions, not a look-alike name
-    return (source(detected).label, len(ids)) if len(ids) > 1 else ("", 0)
 
 
 def _submission_like(name: str) -> bool:
@@ -164,7 +140,7 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
         unzipped = None
     root = root.resolve()
     chosen: list[Source] = [source(source_name)] if source_name else list(sources().values())
-    course = _course_folders(root)
+    course = course_folders(root)
     names, files = _list(root, {p.resolve() for p in (*exclude, *course)})
     files += [HandedFile(f"{p.name}/" if p.is_dir() else p.name, Fate.REFUSED, "the nbgrader course's own: "
                          "only its submitted/ holds what students handed in") for p in course
@@ -269,7 +245,7 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
                 refuse(str(rel), claim, inside.refused, hint, rel.name)
                 continue
             inner, system = _list(dest, set())
-            naming, count = _a_download(dest, inner, exercises)
+            naming, count = a_download(dest, inner, exercises)
             if count:
                 why = (f"{rel.name} holds the files of {count} students, named as {naming} names them: a download "
                        f"of its own, not one student's; grade it by itself (deepgrade grade {rel.name})")
