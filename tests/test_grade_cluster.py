@@ -255,8 +255,7 @@ def _wait_for_cache(out: Path, count: int, proc: subprocess.Popen, timeout: floa
 def test_local_cluster_gives_the_same_results_as_the_local_runner(tmp_path):
     pytest.importorskip("distributed")
     exercises = [arg for name in NUMPY_EXERCISES for arg in ("--exercise", name)]
-    # one slot: one pre-warmed TensorFlow for ex02's model checks, not one per slot
-    local = _grade(ROOT / "examples" / "class", tmp_path / "local", "--workers", "1", *exercises)
+    local = _grade(ROOT / "examples" / "class", tmp_path / "local", "--workers", "2", *exercises)
     _finish(local)
     on_dask = _grade(ROOT / "examples" / "class", tmp_path / "dask", "--cluster", "local:2", *exercises)
     stdout, stderr = _finish(on_dask)
