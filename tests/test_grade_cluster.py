@@ -478,6 +478,12 @@ def test_a_cluster_left_with_no_worker_is_lost_not_waited_on(monkeypatch, tmp_pa
         started.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address,
                                          "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard",
                                          "--no-nanny"], stderr=subprocess.DEVNULL, env=env))
+        from distributed import Client
+
+        # start_timeout (4 s) also bounds the wait for the first worker: a worker that takes longer
+        # to start on a loaded machine is waited for here, so the 4 s measure only the lost one
+        with Client(address, timeout=60, set_as_default=False) as client:
+            client.wait_for_workers(1, timeout=120)
         run = cluster.ClusterGrading(ClusterSpec("tcp", address=address), ClusterConfig(start_timeout=4.0),
                                      log=lambda _: None).open()
         started_at = time.monotonic()

@@ -28,6 +28,12 @@ import threading
 
 #: Signals that, coming from outside, say nothing about the student's code.
 OUTSIDE = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+#: Sent to the main thread once one of the student's own signals is delivered in the watching
+#: thread: Python runs a signal's handler in the main thread, but only when that thread next runs
+#: Python code, so a ``time.sleep(30)`` there went on 30 s after the student's own SIGINT. A
+#: caught WAKE interrupts the blocking call, which then runs the pending handler, as in a plain
+#: Python. SIGURG is ignored by default and used by nothing Python starts.
+WAKE = signal.SIGURG
 
 
 def block_outside_signals() -> None:
@@ -38,10 +44,16 @@ def block_outside_signals() -> None:
 def watch_outside_signals() -> None:
     """Block :data:`OUTSIDE` here (the main thread) and watch them."""
     signal.pthread_sigmask(signal.SIG_BLOCK, OUTSIDE)
-    threading.Thread(target=_watch, daemon=True, name="deepgrade-signals").start()
+    signal.signal(WAKE, _woken)
+    main = threading.get_ident()
+    threading.Thread(target=_watch, args=(main,), daemon=True, name="deepgrade-signals").start()
 
 
-def _watch() -> None:
+def _woken(signum: int, frame: object) -> None:
+    """Nothing: the wake-up's work is the blocking call it interrupts."""
+
+
+def _watch(main: int) -> None:
     while True:
         info = signal.sigwaitinfo(OUTSIDE)
         if not sent_by_student(info.si_pid):
@@ -50,6 +62,7 @@ def _watch() -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {info.si_signo})
         signal.pthread_kill(threading.get_ident(), info.si_signo)
         signal.pthread_sigmask(signal.SIG_BLOCK, {info.si_signo})
+        signal.pthread_kill(main, WAKE)  # its handler runs now, not after the main thread's next call
 
 
 def sent_by_student(pid: int) -> bool:
