@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 
 #: Signals that, coming from outside, say nothing about the student's code.
 OUTSIDE = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
@@ -34,6 +35,9 @@ OUTSIDE = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
 #: caught WAKE interrupts the blocking call, which then runs the pending handler, as in a plain
 #: Python. SIGURG is ignored by default and used by nothing Python starts.
 WAKE = signal.SIGURG
+#: How often, and how many times at most, WAKE is sent until the main thread has handled one.
+WAKE_EVERY, WAKE_TRIES = 0.01, 200
+_wakes_handled = 0
 
 
 def block_outside_signals() -> None:
@@ -50,7 +54,22 @@ def watch_outside_signals() -> None:
 
 
 def _woken(signum: int, frame: object) -> None:
-    """Nothing: the wake-up's work is the blocking call it interrupts."""
+    """Counts: the wake-up's work is the blocking call it interrupts."""
+    global _wakes_handled
+    _wakes_handled += 1
+
+
+def _wake(main: int) -> None:
+    """WAKE the main thread until it has handled one. One WAKE is not enough: the main thread lets
+    this thread run when it releases the GIL just before its blocking call, so a WAKE sent at once
+    can land before that call starts and interrupt nothing (seen under load). Later ones find it
+    inside; a thread busy in C code that ignores signals is given up on after 2 s."""
+    seen = _wakes_handled
+    for _ in range(WAKE_TRIES):
+        signal.pthread_kill(main, WAKE)
+        time.sleep(WAKE_EVERY)
+        if _wakes_handled != seen:
+            return
 
 
 def _watch(main: int) -> None:
@@ -62,7 +81,7 @@ def _watch(main: int) -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {info.si_signo})
         signal.pthread_kill(threading.get_ident(), info.si_signo)
         signal.pthread_sigmask(signal.SIG_BLOCK, {info.si_signo})
-        signal.pthread_kill(main, WAKE)  # its handler runs now, not after the main thread's next call
+        _wake(main)  # its handler runs now, not after the main thread's blocking call
 
 
 def sent_by_student(pid: int) -> bool:
