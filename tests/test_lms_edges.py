@@ -203,3 +203,19 @@ def test_gradescopes_metadata_that_cannot_be_read_is_said(tmp_path):
     assert set(d.submitters) == {"111"}
     fate, why = fates(d)["submission_metadata.yml"]
     assert fate is Fate.REFUSED and "could not be read" in why and "named by their submission id" in why
+
+
+def test_a_member_larger_than_one_read_is_unpacked_whole(tmp_path):
+    """Members are copied in pieces of zips.CHUNK (a download's member never sits whole in memory):
+    a member of several pieces and one byte comes out byte for byte."""
+    from autograder.lms import zips
+
+    body = bytes(range(256)) * ((2 * zips.CHUNK + 1) // 256 + 1)
+    archive = tmp_path / "ada.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("ada/data.bin", body)
+    done = zips.safe_unzip(archive, tmp_path / "out")
+    assert done.refused == "" and done.skipped == []
+    assert (tmp_path / "out" / "ada" / "data.bin").read_bytes() == body
+    # the same member past the limit is refused, not cut short
+    assert zips.safe_unzip(archive, tmp_path / "small", max_bytes=zips.CHUNK).refused.endswith("too large to unpack")

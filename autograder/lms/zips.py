@@ -25,6 +25,8 @@ ZIP_MAX_FILES = 2000
 #: ten files each, notebooks with their outputs, is past a student's limits and no zip bomb.
 DOWNLOAD_MAX_BYTES = 20 << 30
 DOWNLOAD_MAX_FILES = 200_000
+#: How much of a member is read at once while unpacking.
+CHUNK = 1 << 20
 
 
 def _name(member: zipfile.ZipInfo) -> str:
@@ -74,11 +76,13 @@ def safe_unzip(archive: Path, dest: Path, max_bytes: int = ZIP_MAX_BYTES, max_fi
                         continue
                     target.parent.mkdir(parents=True, exist_ok=True)
                     with zf.open(m) as src, open(target, "wb") as out:
-                        data = src.read(max_bytes - written + 1)  # a lying header is caught here
-                        written += len(data)
-                        if written > max_bytes:
-                            return Unzipped(f"{archive.name} is too large to unpack")
-                        out.write(data)
+                        # in pieces, counted as they come: a lying header is caught here, and a
+                        # download's member never sits whole in memory
+                        while data := src.read(min(CHUNK, max_bytes - written + 1)):
+                            written += len(data)
+                            if written > max_bytes:
+                                return Unzipped(f"{archive.name} is too large to unpack")
+                            out.write(data)
                 except (OSError, ValueError) as exc:  # this member only: the rest of the zip is read
                     reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
                     done.skipped.append((name, f"{base} could not be unpacked here ({reason})"))
