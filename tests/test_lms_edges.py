@@ -219,3 +219,16 @@ def test_a_member_larger_than_one_read_is_unpacked_whole(tmp_path):
     assert (tmp_path / "out" / "ada" / "data.bin").read_bytes() == body
     # the same member past the limit is refused, not cut short
     assert zips.safe_unzip(archive, tmp_path / "small", max_bytes=zips.CHUNK).refused.endswith("too large to unpack")
+
+
+def test_a_students_own_zip_holding_a_download_keeps_their_row(tmp_path):
+    """In a folder per student, alice's zip that holds three students' Canvas files is refused as a
+    download of its own, and alice keeps her row with that reason: she is not dropped."""
+    dl = tmp_path / "class"
+    put(dl / "bob" / "ex01_sigmoid.py", RIGHT)
+    canvas_zip(dl / "alice" / "work.zip")
+    d = read_download(dl, EXERCISES, tmp_path / "unpacked")
+    assert "alice" in d.submitters
+    fate, why = fates(d)["alice/work.zip"]
+    assert fate is Fate.REFUSED and "holds the files of 3 students" in why
+    assert next(f for f in d.files if f.handed == "alice/work.zip").student == d.submitters["alice"].key

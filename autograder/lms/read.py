@@ -250,9 +250,9 @@ def read_download(root: Path, exercises: list[str], unpack_dir: Path, *, source_
                 why = (f"{rel.name} holds the files of {count} students, named as {naming} names them: a download "
                        f"of its own, not one student's; grade it by itself (deepgrade grade {rel.name})")
                 nested.append(str(rel))
-                if src.lms:  # an LMS named its owner: that student's row says why
+                if src.lms or len(rel.parts) > 1:  # an LMS or a student's folder named its owner: their row says why
                     refuse(str(rel), claim, why, hint, rel.name)
-                else:  # the "student" is only the zip's name: no row of its own
+                else:  # a zip at the top: the "student" is only the zip's name, no row of its own
                     files.append(HandedFile(str(rel), Fate.REFUSED, why))
                 continue
             meet(claim.submitter)  # a zip of their own, even one that holds nothing to grade
