@@ -23,7 +23,9 @@ $(STAMP): pyproject.toml Makefile
 	@# notebook reader takes to start. Nothing here validates an IRI format; jsonschema skips it without one.
 	$(PY) -m pip uninstall --quiet --yes rfc3987-syntax
 	@# pip byte-compiles the ~13,000 files it installs on one core (about 50 s); compileall uses every core
-	$(PY) -m compileall -q -j 0 "$$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" >/dev/null
+	@# it only saves time: a file it cannot compile is said, and the install goes on (as pip's own step)
+	$(PY) -m compileall -q -j 0 "$$($(PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
+	  || echo "note: some installed files were not byte-compiled; Python compiles them when imported"
 	touch $(STAMP)
 
 # $(call apt-install,COMMAND,PACKAGE,WHAT FOR,WITHOUT IT): install a Debian package when we can

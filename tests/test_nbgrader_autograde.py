@@ -89,3 +89,11 @@ def test_a_module_handed_in_for_the_notebook_is_cut_into_cells_as_a_notebook_wou
     run = [c for c in cells if read_cell(c, new_code_cell(c), "cell") is not None]
     assert run == [c for c in cells if "check(" not in c] and len(run) == len(cells) - 1
     assert module_cells("def broken(:\n    pass\n") == ["def broken(:\n    pass\n"]
+    # cut only where ast counts lines (a form feed or \u2028 in a string is no line end) and never
+    # after a ';': every cell compiles, and joined they are the module
+    for odd in ('s = "a\x0cb"\ndef f():\n    return 1\nx = f()\n', 't = "a\u2028b"\ny = 2\n',
+                "x = (1,\n 2); y = 3\nz = 4\n", "a = 1\r\nb = 2\r\n"):
+        cells = module_cells(odd)
+        assert "".join(cells) == odd
+        for cell in cells:
+            compile(cell, "cell", "exec")

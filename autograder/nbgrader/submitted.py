@@ -25,6 +25,7 @@ student put there is replaced) and reach the student in the first test cell.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
@@ -38,7 +39,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from ..isolate.submission import MAX_DEPTH
 from ..load import SubmissionError
-from ..load.notebook_file import link_reason, parse_notebook, read_notebook_file
+from ..load.notebook_file import MAX_SOURCE_BYTES, link_reason, parse_notebook, read_notebook_file, refuse_link
 from ..load.restore import restore_course_cells
 
 #: ``resources`` key of the notes made while reading one notebook (before the notebook holds them).
@@ -66,9 +67,11 @@ def module_cells(code: str) -> list[str]:
         tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return [code]
-    lines = code.splitlines(keepends=True)
+    # only the line ends ast counts (str.splitlines also cuts at form feeds and \u2028), and only
+    # statements that begin a line (not one after a ';')
+    lines = io.StringIO(code, newline="").readlines()
     starts = sorted({min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))]) - 1
-                     for node in tree.body})
+                     for node in tree.body if node.col_offset == 0})
     if not starts:
         return [code]
     starts[0] = 0
@@ -200,13 +203,17 @@ class SubmittedNotebookExporter(NotebookExporter):
         grade`` grades the module. Each top-level statement is a cell of its own, so that a line calling
         ``check(...)`` (a notebook saved as a script keeps its check cells) is left out alone, as the
         check cells of a notebook are, not with the whole module."""
-        reason = link_reason(module)
-        if reason:
-            raise SubmissionError(reason)
+        refuse_link(module)
         try:
-            code = module.read_bytes().decode("utf-8", errors="replace")
+            fd = os.open(module, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as handle:
+                data = handle.read(MAX_SOURCE_BYTES + 1)  # the grader's memory, not the student's
         except OSError as exc:
             raise SubmissionError(f"cannot read {module.name}: {exc.strerror}") from None
+        if len(data) > MAX_SOURCE_BYTES:
+            raise SubmissionError(f"{module.name} is more than the {MAX_SOURCE_BYTES >> 20} MB of code a "
+                                  "submission may have")
+        code = data.decode("utf-8", errors="replace")
         notebook = self._release(resources)
         cells = notebook.setdefault("cells", [])
         answers = [i for i, c in enumerate(cells) if c.get("cell_type") == "code"
