@@ -130,7 +130,10 @@ def _run_all_until(lab: dict, page, done: str, timeout_ms: int) -> None:
     ("[*]", "[1]") 20 s later, it is chosen again."""
     started = f"() => ({PROMPTS})().some(p => /\\[(\\*|\\d+)\\]/.test(p))"
     for _ in range(4):
-        _run_all(page)
+        try:
+            _run_all(page)
+        except playwright_api.TimeoutError:  # a dialog over the menu (seen once): say which, and the rest
+            pytest.fail(f"Run All could not be chosen: {_what_the_page_shows(lab, page)}", pytrace=False)
         try:
             page.wait_for_function(started, timeout=20_000)
             break
